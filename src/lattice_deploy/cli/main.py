@@ -1,0 +1,30 @@
+"""Entry point: ``lattice-deploy <verb>``. Exit codes: 0 ok, 1 deploy failed, 2 bad input/usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import serve
+
+VERBS = (serve,)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="lattice-deploy",
+        description="Put an Amazon ECS service behind Amazon VPC Lattice, safely.",
+    )
+    commands = top.add_subparsers(dest="verb", metavar="VERB", required=True)
+    for verb in VERBS:
+        verb.add_parser(commands)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

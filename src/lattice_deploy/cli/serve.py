@@ -1,0 +1,90 @@
+"""``lattice-deploy serve``: the embedded AWS as an HTTP endpoint for the aws CLI and boto3.
+
+It holds the demo account (the origin document's VPC, subnets, security group and cluster) and
+serves moto with our extensions plus the controls of :mod:`lattice_deploy.emulator.control`.
+Virtual time flows at ``--time-rate`` virtual seconds per real second, so a health check that takes
+2.5 minutes on AWS passes in 15 s at the default rate; tests set it to 0 and advance it themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from ..emulator import CLOCK, install
+from ..emulator import demo_account as demo
+from ..emulator.control import PREFIX, with_controls
+
+DEFAULT_PORT = 5005
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("serve", help="run the embedded AWS as an HTTP endpoint")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0: any free port)",
+    )
+    parser.add_argument(
+        "--time-rate",
+        type=float,
+        default=10.0,
+        help="virtual seconds per real second (default 10; 0 stops time)",
+    )
+    parser.set_defaults(run=run)
+
+
+def build_server(host: str, port: int, time_rate: float) -> BaseWSGIServer:
+    """A ready (not yet serving) server holding a freshly seeded demo account."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+
+    install()
+    CLOCK.reset()
+    CLOCK.set_rate(time_rate)
+    demo.seed()
+    app = with_controls(DomainDispatcherApplication(create_backend_app))
+    return make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
+def banner(url: str, time_rate: float) -> str:
+    return "\n".join(
+        [
+            f"Embedded AWS listening on {url}  (account {demo.ACCOUNT_ID}, region {demo.REGION})",
+            "Point the aws CLI at it:",
+            "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
+            f" AWS_DEFAULT_REGION={demo.REGION}",
+            f"  aws --endpoint-url {url} vpc-lattice list-services",
+            f"Demo network: {demo.VPC_ID}, subnets {', '.join(demo.SUBNETS)}, security group "
+            f"{demo.SECURITY_GROUP_ID}, ECS cluster {demo.CLUSTER}",
+            f"Virtual time runs at {time_rate:g}x; controls: {url}{PREFIX}state",
+            "Ctrl-C stops.",
+        ]
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    server = build_server(args.host, args.port, args.time_rate)
+    print(banner(f"http://{args.host}:{server.server_port}", args.time_rate), flush=True)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # explicit: a background job ignores SIGINT
+        signal.signal(signum, lambda *_: stop.set())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stop.wait()
+    server.shutdown()
+    thread.join()
+    print("Embedded AWS stopped.", file=sys.stderr, flush=True)
+    return 0

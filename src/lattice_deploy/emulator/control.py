@@ -1,0 +1,119 @@
+"""The embedded AWS's controls over HTTP, for ``serve``: virtual time, faults, call counts.
+
+Why HTTP: a running ``serve`` is driven by other processes (the CLI's ``--inject``, tests, a
+person with curl), so the Python controls of :class:`~.account.EmbeddedAws` are also served under
+``/_lattice-deploy/`` on the same port, and :class:`ControlClient` speaks to them.
+
+    GET    /_lattice-deploy/state                  clock, faults and calls of an account
+    POST   /_lattice-deploy/clock   {"advance": s} or {"rate": r}
+    POST   /_lattice-deploy/faults  {"spec": "throttle:CreateListener:2"}
+    DELETE /_lattice-deploy/faults                 clear the account's faults
+    DELETE /_lattice-deploy/calls                  reset the account's call counts
+
+Every path takes ``?account=<id>`` (default: the demo account).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from .calls import CALLS
+from .clock import CLOCK
+from .demo_account import ACCOUNT_ID
+from .faults import FAULTS, FaultSpecError
+
+PREFIX = "/_lattice-deploy/"
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def state(account_id: str) -> dict[str, Any]:
+    return {
+        "account": account_id,
+        "clock": {"now": CLOCK.now(), "rate": CLOCK.rate},
+        "faults": [f.to_dict() for f in FAULTS.rules(account_id)],
+        "calls": CALLS.summary(account_id),
+    }
+
+
+def _handle(method: str, path: str, account_id: str, body: dict[str, Any]) -> tuple[int, Any]:
+    if (method, path) == ("POST", "clock"):
+        if "advance" in body:
+            CLOCK.advance(float(body["advance"]))
+        if "rate" in body:
+            CLOCK.set_rate(float(body["rate"]))
+    elif (method, path) == ("POST", "faults"):
+        FAULTS.add(account_id, str(body.get("spec", "")))
+    elif (method, path) == ("DELETE", "faults"):
+        FAULTS.clear(account_id)
+    elif (method, path) == ("DELETE", "calls"):
+        CALLS.reset(account_id)
+    elif (method, path) != ("GET", "state"):
+        return 404, {"message": f"no control {method} {PREFIX}{path}; see GET {PREFIX}state"}
+    return 200, state(account_id)
+
+
+def with_controls(app: WsgiApp) -> WsgiApp:
+    """Wrap a WSGI app (moto's server) so that ``/_lattice-deploy/`` reaches the controls."""
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PREFIX):
+            return app(environ, start_response)
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(size) if size else b""
+        try:
+            status, payload = _handle(
+                environ["REQUEST_METHOD"],
+                path[len(PREFIX) :].strip("/"),
+                query.get("account", [ACCOUNT_ID])[0],
+                json.loads(raw or b"{}"),
+            )
+        except (FaultSpecError, ValueError) as exc:
+            status, payload = 400, {"message": str(exc)}
+        start_response(
+            f"{status} {'OK' if status == 200 else 'Error'}", [("Content-Type", "application/json")]
+        )
+        return [json.dumps(payload).encode()]
+
+    return wsgi
+
+
+class ControlClient:
+    """The controls of a running ``serve``, with :class:`~.account.EmbeddedAws`'s method names."""
+
+    def __init__(self, endpoint_url: str, account_id: str = ACCOUNT_ID) -> None:
+        self.endpoint_url, self.account_id = endpoint_url.rstrip("/"), account_id
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{self.endpoint_url}{PREFIX}{path}?account={self.account_id}",
+            data=json.dumps(body or {}).encode(),
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            result: dict[str, Any] = json.loads(response.read())
+            return result
+
+    def state(self) -> dict[str, Any]:
+        return self._call("GET", "state")
+
+    def advance(self, seconds: float) -> float:
+        return float(self._call("POST", "clock", {"advance": seconds})["clock"]["now"])
+
+    def inject(self, spec: str) -> dict[str, Any]:
+        return self._call("POST", "faults", {"spec": spec})
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "faults")
+
+    def calls(self) -> dict[str, Any]:
+        return dict(self.state()["calls"])
+
+    def reset_calls(self) -> None:
+        self._call("DELETE", "calls")

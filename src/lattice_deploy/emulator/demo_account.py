@@ -1,0 +1,75 @@
+"""The account every embedded AWS starts with: the network the origin document's example names.
+
+Why fixed ids: the example bundle (``vpc-12345678``, ``subnet-12345678``, ``subnet-87654321``,
+``sg-12345678``, cluster ``my-cluster``, account 123456789012) must run as written. moto 5.2 draws
+EC2 ids at random (its ``_custom_id_`` tag does not fix them), so the seed pins its id generators
+while it creates each resource; nothing else is touched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+from unittest import mock
+
+from moto.ec2.models import ec2_backends
+from moto.iam.models import iam_backends
+
+from .ecs.models import ecs_backends
+
+REGION = "ap-northeast-1"
+ACCOUNT_ID = "123456789012"
+VPC_ID, VPC_CIDR = "vpc-12345678", "10.0.0.0/16"
+SUBNETS = {"subnet-12345678": ("10.0.1.0/24", "a"), "subnet-87654321": ("10.0.2.0/24", "c")}
+SECURITY_GROUP_ID = "sg-12345678"
+CLUSTER = "my-cluster"
+EXECUTION_ROLE = "ecsTaskExecutionRole"
+
+_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+def _once(create: Callable[[], Any], target: str, value: str) -> Any:
+    """Run ``create`` with moto's id generator ``target`` returning ``value``."""
+    with mock.patch(target, return_value=value):
+        return create()
+
+
+def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
+    """Create the demo network, cluster and execution role (skipping what exists); return ids."""
+    ec2 = ec2_backends[account_id][region]
+    if VPC_ID not in ec2.vpcs:
+        _once(lambda: ec2.create_vpc(VPC_CIDR), "moto.ec2.models.vpcs.random_vpc_id", VPC_ID)
+        ec2.modify_vpc_attribute(VPC_ID, "enable_dns_hostnames", True)  # type: ignore[arg-type]
+        for subnet_id, (cidr, zone) in SUBNETS.items():
+            create = partial(ec2.create_subnet, VPC_ID, cidr, availability_zone=f"{region}{zone}")
+            _once(create, "moto.ec2.models.subnets.random_subnet_id", subnet_id)
+        _once(
+            lambda: ec2.create_security_group("lattice-demo", "demo service", vpc_id=VPC_ID),
+            "moto.ec2.models.security_groups.random_security_group_id",
+            SECURITY_GROUP_ID,
+        )
+    ecs = ecs_backends[account_id][region]
+    if CLUSTER not in ecs.clusters:
+        ecs.create_cluster(CLUSTER)
+    iam = iam_backends[account_id]["global"]
+    if EXECUTION_ROLE not in {r.name for r in iam.roles.values()}:
+        iam.create_role(
+            EXECUTION_ROLE, json.dumps(_TRUST), "/", None, "demo task execution role", [], None
+        )
+    return {
+        "vpc": VPC_ID,
+        "subnets": list(SUBNETS),
+        "securityGroup": SECURITY_GROUP_ID,
+        "cluster": CLUSTER,
+    }

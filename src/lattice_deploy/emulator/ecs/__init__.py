@@ -1,0 +1,1 @@
+"""ECS in the embedded AWS (moto's, extended): models / rollout / responses / urls."""

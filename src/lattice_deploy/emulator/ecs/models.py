@@ -1,0 +1,360 @@
+"""ECS state registered in moto's place: FARGATE services that run tasks, wired to VPC Lattice.
+
+moto 5.2 never starts a service's tasks, ignores ``vpcLatticeConfigurations`` and leaves every
+rollout IN_PROGRESS. Here a FARGATE/awsvpc service starts ``desiredCount`` tasks, each with an ENI
+and a private IPv4 address from the service's subnets; a task of a service with
+``vpcLatticeConfigurations`` is registered by IP, at the container port named by ``portName``, in
+each target group, and deregistered when it stops. Rollouts move on in virtual time
+(:mod:`.rollout`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime
+from typing import Any
+
+from moto.core.base_backend import BackendDict
+from moto.ec2.models import ec2_backends
+from moto.ecs.exceptions import InvalidParameterException, ServiceNotFoundException
+from moto.ecs.models import EC2ContainerServiceBackend, Service, Task, TaskDefinition
+from moto.moto_api._internal import mock_random
+
+from ..clock import CLOCK
+from ..faults import FAULTS
+from ..vpclattice.models import lattice_backends
+from .rollout import reconcile
+
+
+class FargateTask(Task):
+    """A task of a service: its deployment, its address and a lifecycle in virtual time."""
+
+    def __init__(self, service: LatticeAwareService, deployment_id: str, ip: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.service_name, self.deployment_id, self.ip = service.name, deployment_id, ip
+        self._status: str = "RUNNING"
+        self.started_at_v = CLOCK.now()
+        self.started_at = CLOCK.datetime()
+        self.health_status = "UNKNOWN"
+        self.stop_code: str | None = None
+        self.stopped_at: datetime | None = None
+        revision = self.task_definition_arn.rsplit(":", 1)[-1]
+        self.fault_names = [service.name, f"{service.name}:{revision}"]
+        self.fails_to_start = FAULTS.matches(
+            service._account_id, "tasks-fail-to-start", self.fault_names
+        )
+        if self.fails_to_start:
+            self._status = "PENDING"
+
+    @property
+    def last_status(self) -> str:
+        return self._status
+
+    @last_status.setter
+    def last_status(self, value: str) -> None:
+        self._status = value
+
+
+class LatticeAwareService(Service):
+    """moto's Service plus the fields ECS returns for Lattice-wired, circuit-broken rollouts."""
+
+    def __init__(self, *, params: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vpc_lattice_configurations: list[dict[str, Any]] = (
+            params.get("vpcLatticeConfigurations") or []
+        )
+        self.deployment_configuration = {
+            "maximumPercent": 200,
+            "minimumHealthyPercent": 100,
+            "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+            **(params.get("deploymentConfiguration") or {}),
+        }
+        self.created_at = CLOCK.datetime()
+        self.deployments: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+
+
+class EmulatedEcsBackend(EC2ContainerServiceBackend):
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self._next_ip: dict[str, int] = {}
+
+    @property
+    def lattice(self) -> Any:
+        return lattice_backends[self.account_id][self.region_name]
+
+    # ---- services ----------------------------------------------------------------------------
+    def create_fargate_service(self, params: dict[str, Any]) -> LatticeAwareService:
+        cluster = self._get_cluster(params.get("cluster") or "default")
+        name = params["serviceName"]
+        existing = self.services.get(f"{cluster.name}:{name}")
+        if existing is not None and existing.status != "INACTIVE":
+            raise InvalidParameterException("Creation of service was not idempotent.")
+        task_def = self.describe_task_definition(params["taskDefinition"])
+        self._check_lattice(task_def, params.get("vpcLatticeConfigurations") or [])
+        service = LatticeAwareService(  # type: ignore[abstract]
+            params=params,
+            cluster=cluster,
+            service_name=name,
+            desired_count=int(params.get("desiredCount") or 0),
+            backend=self,
+            task_definition=task_def,
+            tags=params.get("tags"),
+            launch_type="FARGATE",
+            platform_version=params.get("platformVersion") or "LATEST",
+            network_configuration=params.get("networkConfiguration"),
+            propagate_tags=params.get("propagateTags") or "NONE",
+        )
+        self.services[f"{cluster.name}:{name}"] = service
+        self.new_deployment(service)
+        reconcile(self, service)
+        return service
+
+    def update_service(self, service_properties: dict[str, Any]) -> Service:
+        props = dict(service_properties)
+        service = self._get_service(props.get("cluster") or "default", props["service"])
+        if not isinstance(service, LatticeAwareService):
+            return super().update_service(service_properties)
+        if service.status != "ACTIVE":
+            raise ServiceNotFoundException()
+        reconcile(self, service)
+        redeploy = bool(props.get("force_new_deployment"))
+        if props.get("task_definition"):
+            arn = self.describe_task_definition(props["task_definition"]).arn
+            redeploy |= arn != service.task_definition
+            service.task_definition = arn
+        for key, attr in (
+            ("network_configuration", "network_configuration"),
+            ("vpc_lattice_configurations", "vpc_lattice_configurations"),
+        ):
+            if props.get(key) is not None and props[key] != getattr(service, attr):
+                setattr(service, attr, props[key])
+                redeploy = True
+        self._check_lattice(
+            self.describe_task_definition(service.task_definition or ""),
+            service.vpc_lattice_configurations,
+        )
+        if props.get("deployment_configuration"):
+            service.deployment_configuration.update(props["deployment_configuration"])
+        if props.get("desired_count") is not None:
+            service.desired_count = int(props["desired_count"])
+            service.deployments[0]["desiredCount"] = service.desired_count
+        if redeploy:
+            self.new_deployment(service)
+        reconcile(self, service)
+        return service
+
+    def delete_service(self, cluster_name: str, service_name: str, force: bool) -> Service:
+        service = self._get_service(cluster_name, service_name)
+        if not isinstance(service, LatticeAwareService):
+            return super().delete_service(cluster_name, service_name, force)
+        if service.status != "ACTIVE":
+            raise ServiceNotFoundException()
+        if service.desired_count > 0 and not force:
+            raise InvalidParameterException(
+                "The service cannot be stopped while it is scaled above 0."
+            )
+        reconcile(self, service)
+        for task in self.service_tasks(service):
+            self.stop_service_task(task, "Service deleted", CLOCK.now())
+        service.desired_count, service.running_count, service.pending_count = 0, 0, 0
+        service.status = "INACTIVE"
+        service.deployments = []
+        return service
+
+    def describe_services(
+        self, cluster_str: str, service_names_or_arns: list[str]
+    ) -> tuple[list[Service], list[dict[str, str]]]:
+        found, failures = super().describe_services(cluster_str, service_names_or_arns)
+        for service in found:
+            if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":
+                reconcile(self, service)
+        return found, failures
+
+    def reconcile_all(self) -> None:
+        for service in list(self.services.values()):
+            if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":
+                reconcile(self, service)
+
+    # ---- tasks ---------------------------------------------------------------------------------
+    def list_tasks(
+        self,
+        cluster_str: str | None = None,
+        container_instance: str | None = None,
+        family: str | None = None,
+        started_by: str | None = None,
+        service_name: str | None = None,
+        desiredStatus: str | None = None,
+    ) -> list[Task]:
+        self.reconcile_all()
+        tasks = super().list_tasks(
+            cluster_str, container_instance, family, started_by, None, desiredStatus or "RUNNING"
+        )
+        if service_name:
+            name = service_name.rsplit("/", 1)[-1]
+            tasks = [t for t in tasks if t.group == f"service:{name}"]
+        return tasks
+
+    def describe_tasks(self, cluster_str: str, tasks: list[str]) -> list[Task]:
+        self.reconcile_all()
+        return super().describe_tasks(cluster_str, tasks)
+
+    def service_tasks(self, service: Service) -> list[FargateTask]:
+        return [
+            t
+            for t in self.tasks.get(service.cluster_name, {}).values()
+            if isinstance(t, FargateTask)
+            and t.service_name == service.name
+            and t.last_status != "STOPPED"
+        ]
+
+    def new_deployment(self, service: LatticeAwareService) -> dict[str, Any]:
+        for old in service.deployments:
+            old["status"] = "ACTIVE"
+        now = CLOCK.datetime()
+        dep_id = f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+        deployment: dict[str, Any] = {
+            "id": dep_id,
+            "status": "PRIMARY",
+            "taskDefinition": service.task_definition,
+            "desiredCount": service.desired_count,
+            "pendingCount": 0,
+            "runningCount": 0,
+            "failedTasks": 0,
+            "createdAt": now,
+            "updatedAt": now,
+            "launchType": "FARGATE",
+            "platformVersion": "1.4.0",
+            "platformFamily": "Linux",
+            "networkConfiguration": service.network_configuration,
+            "rolloutState": "IN_PROGRESS",
+            "rolloutStateReason": f"ECS deployment {dep_id} in progress.",
+            "vpcLatticeConfigurations": list(service.vpc_lattice_configurations),
+        }
+        service.deployments.insert(0, deployment)
+        return deployment
+
+    def start_service_task(
+        self, service: LatticeAwareService, deployment: dict[str, Any], at: float
+    ) -> FargateTask:
+        task_def = self.describe_task_definition(deployment["taskDefinition"])
+        net = deployment["networkConfiguration"]["awsvpcConfiguration"]
+        count = sum(
+            1
+            for t in self.tasks.get(service.cluster_name, {}).values()
+            if getattr(t, "service_name", None) == service.name
+        )
+        subnet_id = net["subnets"][count % len(net["subnets"])]
+        ip = self._allocate_ip(subnet_id)
+        task = FargateTask(
+            service,
+            deployment["id"],
+            ip,
+            cluster=self._get_cluster(service.cluster_name),
+            task_definition=task_def,
+            container_instance_arn=None,
+            resource_requirements=None,
+            backend=self,
+            group=f"service:{service.name}",
+            launch_type="FARGATE",
+            started_by=deployment["id"],
+            networking_configuration={"awsvpcConfiguration": {**net, "subnets": [subnet_id]}},
+            platform_version="1.4.0",
+        )
+        task.started_at_v, task.started_at = at, CLOCK.datetime()
+        self._set_address(task, ip)
+        self.tasks.setdefault(service.cluster_name, {})[task.task_arn] = task
+        if not task.fails_to_start:
+            failing = FAULTS.matches(self.account_id, "unhealthy-targets", task.fault_names)
+            for config, port in self._lattice_ports(
+                task_def, deployment["vpcLatticeConfigurations"]
+            ):
+                tg = self.lattice.find("target_group", config["targetGroupArn"])
+                failing_here = failing or FAULTS.matches(
+                    self.account_id, "unhealthy-targets", [tg.name, tg.id]
+                )
+                self.lattice.register_targets(
+                    tg.arn, [{"id": ip, "port": port}], failing=failing_here
+                )
+                self.lattice.targets[tg.id][(ip, port)].registered_at = at
+        return task
+
+    def stop_service_task(
+        self, task: FargateTask, reason: str, at: float, code: str = "ServiceSchedulerInitiated"
+    ) -> None:
+        task_def = self.describe_task_definition(task.task_definition_arn)
+        deployment = next(
+            (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), None
+        )
+        for config, port in self._lattice_ports(
+            task_def, (deployment or {}).get("vpcLatticeConfigurations", [])
+        ):
+            self.lattice.deregister_targets(
+                config["targetGroupArn"], [{"id": task.ip, "port": port}]
+            )
+        task.last_status, task.desired_status = "STOPPED", "STOPPED"
+        task.stopped_reason, task.stop_code, task.stopped_at = reason, code, CLOCK.datetime()
+
+    def _service_of(self, task: FargateTask) -> LatticeAwareService:
+        return self.services[f"{task.cluster_name}:{task.service_name}"]  # type: ignore[return-value]
+
+    # ---- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _lattice_ports(
+        task_def: TaskDefinition, configs: list[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], int]]:
+        ports = {m.get("name"): m["containerPort"] for m in _port_mappings(task_def)}
+        return [(c, ports[c["portName"]]) for c in configs if c.get("portName") in ports]
+
+    def _check_lattice(self, task_def: TaskDefinition, configs: list[dict[str, Any]]) -> None:
+        names = {m.get("name") for m in _port_mappings(task_def)}
+        for config in configs:
+            if config.get("portName") not in names:
+                raise InvalidParameterException(
+                    f"vpcLatticeConfigurations portName {config.get('portName')!r} matches no "
+                    f"portMappings name in task definition {task_def.family}:{task_def.revision}"
+                )
+            try:
+                self.lattice.find("target_group", config.get("targetGroupArn"))
+            except Exception as exc:
+                raise InvalidParameterException(
+                    f"vpcLatticeConfigurations targetGroupArn {config.get('targetGroupArn')!r}: "
+                    f"{exc}"
+                ) from exc
+
+    def _allocate_ip(self, subnet_id: str) -> str:
+        subnet = ec2_backends[self.account_id][self.region_name].get_subnet(subnet_id)
+        hosts: list[Any] = list(ipaddress.ip_network(subnet.cidr_block).hosts())[
+            3:
+        ]  # AWS reserves .1-.3
+        used = {
+            t.ip
+            for ts in self.tasks.values()
+            for t in ts.values()
+            if isinstance(t, FargateTask) and t.last_status != "STOPPED"
+        }
+        start = self._next_ip.get(subnet_id, 0)
+        for step in range(len(hosts)):
+            candidate = str(hosts[(start + step) % len(hosts)])
+            if candidate not in used:
+                self._next_ip[subnet_id] = (start + step + 1) % len(hosts)
+                return candidate
+        raise InvalidParameterException(f"Subnet {subnet_id} has no free IPv4 address")
+
+    def _set_address(self, task: FargateTask, ip: str) -> None:
+        details: list[dict[str, str]] = task.attachments[0]["details"]  # type: ignore[assignment]
+        eni_id = next(d["value"] for d in details if d["name"] == "networkInterfaceId")
+        eni = ec2_backends[self.account_id][self.region_name].get_network_interface(eni_id)
+        eni.private_ip_address = ip
+        eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
+        for detail in details:
+            if detail["name"] == "privateIPv4Address":
+                detail["value"] = ip
+
+
+def _port_mappings(task_def: TaskDefinition) -> list[dict[str, Any]]:
+    containers: list[dict[str, Any]] = task_def.container_definitions
+    return [m for c in containers for m in c.get("portMappings") or []]
+
+
+ecs_backends: BackendDict[EmulatedEcsBackend] = BackendDict(EmulatedEcsBackend, "ecs")

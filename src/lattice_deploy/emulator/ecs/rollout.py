@@ -1,0 +1,211 @@
+"""ECS rollouts in virtual time, as the ECS scheduler runs them.
+
+Why lazily: nothing runs in the background, so each ECS read first replays, in time order, what the
+scheduler would have done since the last read: a task whose Lattice target turned UNHEALTHY (or
+that failed to start) is stopped and counted in ``failedTasks``, and replaced; the deployment
+circuit breaker fails the rollout at its threshold (and rolls back if asked); a deployment whose
+``desiredCount`` tasks are RUNNING with every Lattice target HEALTHY is COMPLETED, and then the
+older deployments' tasks are deregistered (their targets drain) and stopped.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from moto.moto_api._internal import mock_random
+
+from ..clock import CLOCK
+
+if TYPE_CHECKING:
+    from .models import EmulatedEcsBackend, FargateTask, LatticeAwareService
+
+TASK_START_FAILURE_SECONDS = 30.0
+"""How long a task that cannot start stays PENDING before ECS stops it."""
+MAX_EVENTS_PER_READ = 1000
+
+
+def failure_threshold(desired_count: int) -> int:
+    """The circuit breaker's threshold: half the desired count, at least 3, at most 200."""
+    return min(200, max(3, math.ceil(desired_count * 0.5)))
+
+
+def reconcile(backend: EmulatedEcsBackend, service: LatticeAwareService) -> None:
+    now = CLOCK.now()
+    for _ in range(MAX_EVENTS_PER_READ):
+        if not _next_event(backend, service, now):
+            break
+    _update_counts(backend, service, now)
+
+
+def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> bool:
+    """Apply the earliest event due by ``now``; False when nothing is due."""
+    if not service.deployments:
+        return False
+    due = [
+        (at, task)
+        for task in backend.service_tasks(service)
+        if (at := _fails_at(backend, task)) is not None and at <= now
+    ]
+    if due:
+        at, task = min(due, key=lambda pair: pair[0])
+        _fail_task(backend, service, task, at)
+        return True
+    if _scale(backend, service, now):
+        return True
+    primary = service.deployments[0]
+    if primary["rolloutState"] == "IN_PROGRESS" and _steady(backend, service, primary, now):
+        primary.update(
+            rolloutState="COMPLETED",
+            rolloutStateReason=f"ECS deployment {primary['id']} completed.",
+        )
+        for task in backend.service_tasks(service):
+            if task.deployment_id != primary["id"]:
+                backend.stop_service_task(task, "Scaling activity initiated by deployment", now)
+        service.deployments = [primary]
+        _event(service, f"(service {service.name}) has reached a steady state.")
+        return True
+    return False
+
+
+def _fails_at(backend: EmulatedEcsBackend, task: FargateTask) -> float | None:
+    if task.fails_to_start:
+        return task.started_at_v + TASK_START_FAILURE_SECONDS
+    times = [t.unhealthy_at(health, in_use) for t, health, in_use in _targets(backend, task)]
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
+def _targets(
+    backend: EmulatedEcsBackend, task: FargateTask
+) -> list[tuple[Any, dict[str, Any], float | None]]:
+    deployment = next(
+        (d for d in backend._service_of(task).deployments if d["id"] == task.deployment_id), None
+    )
+    task_def = backend.describe_task_definition(task.task_definition_arn)
+    found = []
+    for config, port in backend._lattice_ports(
+        task_def, (deployment or {}).get("vpcLatticeConfigurations", [])
+    ):
+        target = backend.lattice.target(config["targetGroupArn"], task.ip, port)
+        if target is not None:
+            found.append(target)
+    return found
+
+
+def _fail_task(
+    backend: EmulatedEcsBackend, service: LatticeAwareService, task: FargateTask, at: float
+) -> None:
+    if task.fails_to_start:
+        reason, code = (
+            "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
+            "TaskFailedToStart",
+        )
+    else:
+        reason, code = "Task failed VPC Lattice health checks", "ServiceSchedulerInitiated"
+    backend.stop_service_task(task, reason, at, code)
+    _event(service, f"(service {service.name}) stopped 1 running tasks ({reason}).")
+    deployment = next((d for d in service.deployments if d["id"] == task.deployment_id), None)
+    if deployment is None:
+        return
+    deployment["failedTasks"] += 1
+    breaker = service.deployment_configuration.get("deploymentCircuitBreaker") or {}
+    if (
+        deployment is service.deployments[0]
+        and deployment["rolloutState"] == "IN_PROGRESS"
+        and breaker.get("enable")
+        and deployment["failedTasks"] >= failure_threshold(deployment["desiredCount"])
+    ):
+        _trip_breaker(backend, service, deployment, at, bool(breaker.get("rollback")))
+
+
+def _trip_breaker(
+    backend: EmulatedEcsBackend,
+    service: LatticeAwareService,
+    failed: dict[str, Any],
+    at: float,
+    rollback: bool,
+) -> None:
+    failed.update(
+        rolloutState="FAILED",
+        rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
+    )
+    _event(
+        service,
+        f"(service {service.name}) deployment {failed['id']} deployment failed: "
+        "tasks failed to start.",
+    )
+    previous = next((d for d in service.deployments[1:] if d["rolloutState"] == "COMPLETED"), None)
+    if not rollback or previous is None or failed.get("rollbackOf"):
+        return  # ECS rolls back once; a failed rollback is left for the operator
+    for task in backend.service_tasks(service):
+        if task.deployment_id == failed["id"]:
+            backend.stop_service_task(task, "Deployment rolled back by the circuit breaker", at)
+    service.task_definition = previous["taskDefinition"]
+    service.network_configuration = previous["networkConfiguration"]
+    service.vpc_lattice_configurations = previous["vpcLatticeConfigurations"]
+    rollback_to = backend.new_deployment(service)
+    rollback_to["rollbackOf"] = failed["id"]
+    rollback_to["rolloutStateReason"] = (
+        f"ECS deployment circuit breaker: rolling back to deploymentId {previous['id']}."
+    )
+    failed["status"] = "ACTIVE"
+
+
+def _scale(backend: EmulatedEcsBackend, service: LatticeAwareService, at: float) -> bool:
+    """Start or stop tasks of the primary deployment to match its desired count."""
+    primary = service.deployments[0]
+    if primary["rolloutState"] == "FAILED":
+        return False
+    mine = [t for t in backend.service_tasks(service) if t.deployment_id == primary["id"]]
+    if len(mine) < service.desired_count:
+        for _ in range(service.desired_count - len(mine)):
+            backend.start_service_task(service, primary, at)
+        _event(
+            service,
+            f"(service {service.name}) has started {service.desired_count - len(mine)} tasks.",
+        )
+        return True
+    if len(mine) > service.desired_count:
+        for task in sorted(mine, key=lambda t: t.started_at_v)[service.desired_count :]:
+            backend.stop_service_task(task, "Scaling activity initiated by deployment", at)
+        return True
+    return False
+
+
+def _steady(
+    backend: EmulatedEcsBackend, service: LatticeAwareService, primary: dict[str, Any], now: float
+) -> bool:
+    mine = [t for t in backend.service_tasks(service) if t.deployment_id == primary["id"]]
+    if len(mine) != service.desired_count or any(t.fails_to_start for t in mine):
+        return False
+    return all(
+        target.status(now, health, in_use)[0] == "HEALTHY"
+        for task in mine
+        for target, health, in_use in _targets(backend, task)
+    )
+
+
+def _update_counts(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> None:
+    tasks = backend.service_tasks(service)
+    for deployment in service.deployments:
+        mine = [t for t in tasks if t.deployment_id == deployment["id"]]
+        deployment["runningCount"] = sum(1 for t in mine if t.last_status == "RUNNING")
+        deployment["pendingCount"] = len(mine) - deployment["runningCount"]
+    for task in tasks:
+        states = {target.status(now, h, u)[0] for target, h, u in _targets(backend, task)}
+        task.health_status = (
+            "UNHEALTHY"
+            if "UNHEALTHY" in states
+            else "HEALTHY"
+            if states == {"HEALTHY"}
+            else "UNKNOWN"
+        )
+    service.running_count = sum(1 for t in tasks if t.last_status == "RUNNING")
+    service.pending_count = len(tasks) - service.running_count
+
+
+def _event(service: LatticeAwareService, message: str) -> None:
+    service.events.insert(
+        0, {"id": str(mock_random.uuid4()), "createdAt": CLOCK.datetime(), "message": message}
+    )

@@ -1,0 +1,127 @@
+"""Fault injection for the embedded AWS, per account.
+
+Why: the product's promise is about failures (clear errors, full rollback), so the emulator must be
+able to fail on demand, the way AWS does: an operation denied or throttled, targets that never turn
+healthy, tasks that never start. Rules are set through :data:`FAULTS` (Python) or ``serve``'s
+control endpoint, and written as the CLI's ``--inject`` specs::
+
+    fail:<Operation>[:<ErrorCode>]     every call fails (default AccessDeniedException)
+    throttle:<Operation>:<N>           N calls fail with ThrottlingException, then calls succeed
+    crash-after:<Operation>            the call succeeds; the caller is told to die right after
+    unhealthy-targets[:<glob>]         targets registered from now on never turn healthy
+    tasks-fail-to-start[:<glob>]       ECS tasks started from now on stop before RUNNING
+
+``<glob>`` matches an ECS service name, ``<service>:<task definition revision>`` (one revision
+only), a target group name or id (default ``*``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Kind = Literal["fail", "throttle", "crash-after", "unhealthy-targets", "tasks-fail-to-start"]
+OPERATION_KINDS: tuple[Kind, ...] = ("fail", "throttle", "crash-after")
+MATCH_KINDS: tuple[Kind, ...] = ("unhealthy-targets", "tasks-fail-to-start")
+
+
+class FaultSpecError(ValueError):
+    """An ``--inject`` spec that cannot be parsed; the message says the accepted forms."""
+
+
+@dataclass
+class Fault:
+    kind: Kind
+    operation: str | None = None
+    error_code: str = "AccessDeniedException"
+    remaining: int | None = None
+    match: str = "*"
+
+    @classmethod
+    def parse(cls, spec: str) -> Fault:
+        kind, _, rest = spec.partition(":")
+        parts = rest.split(":") if rest else []
+        if kind in OPERATION_KINDS:
+            if not parts or not parts[0]:
+                raise FaultSpecError(
+                    f"{spec!r}: {kind} needs an operation, e.g. {kind}:CreateService"
+                )
+            if kind == "throttle":
+                if len(parts) != 2 or not parts[1].isdigit():
+                    raise FaultSpecError(f"{spec!r}: write throttle:<Operation>:<N>, N a count")
+                return cls("throttle", parts[0], "ThrottlingException", remaining=int(parts[1]))
+            if kind == "fail":
+                code = parts[1] if len(parts) > 1 else "AccessDeniedException"
+                return cls("fail", parts[0], code)
+            return cls("crash-after", parts[0])
+        if kind in MATCH_KINDS:
+            return cls(kind, match=rest or "*")
+        raise FaultSpecError(
+            f"{spec!r}: unknown fault; use fail:<Op>[:<Code>], throttle:<Op>:<N>, "
+            "crash-after:<Op>, unhealthy-targets[:<glob>] or tasks-fail-to-start[:<glob>]"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+class FaultRegistry:
+    """The rules in force, per account. Thread-safe: ``serve`` answers from several threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: dict[str, list[Fault]] = {}
+
+    def add(self, account_id: str, fault: Fault | str) -> Fault:
+        rule = Fault.parse(fault) if isinstance(fault, str) else fault
+        with self._lock:
+            self._rules.setdefault(account_id, []).append(rule)
+        return rule
+
+    def rules(self, account_id: str) -> list[Fault]:
+        with self._lock:
+            return list(self._rules.get(account_id, []))
+
+    def clear(self, account_id: str | None = None) -> None:
+        with self._lock:
+            if account_id is None:
+                self._rules.clear()
+            else:
+                self._rules.pop(account_id, None)
+
+    def before_call(self, account_id: str, operation: str) -> Fault | None:
+        """The fail/throttle rule that applies to this call, if any (a throttle is used up)."""
+        with self._lock:
+            for rule in self._rules.get(account_id, []):
+                if rule.operation != operation:
+                    continue
+                if rule.kind == "fail":
+                    return rule
+                if rule.kind == "throttle" and rule.remaining:
+                    rule.remaining -= 1
+                    return rule
+        return None
+
+    def crash_after(self, account_id: str, operation: str) -> bool:
+        """Whether a caller that just made ``operation`` must die now (each rule fires once)."""
+        with self._lock:
+            rules = self._rules.get(account_id, [])
+            for rule in rules:
+                if rule.kind == "crash-after" and rule.operation == operation:
+                    rules.remove(rule)
+                    return True
+        return False
+
+    def matches(self, account_id: str, kind: Kind, names: Iterable[str | None]) -> bool:
+        """Whether a match rule of ``kind`` covers any of ``names`` (service, group names, ids)."""
+        named = [n for n in names if n]
+        return any(
+            rule.kind == kind and any(fnmatch.fnmatchcase(n, rule.match) for n in named)
+            for rule in self.rules(account_id)
+        )
+
+
+FAULTS = FaultRegistry()

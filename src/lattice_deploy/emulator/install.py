@@ -1,0 +1,28 @@
+"""Put the extended backends in moto's place, the way moto finds its own.
+
+moto looks a service's backends up as ``moto.<service>.<service>_backends`` and derives its URL
+table from the backend class's module (``…models`` → ``…urls``); pointing both names at our
+BackendDicts is all it takes, in-process (``mock_aws``) and in moto's server alike.
+"""
+
+from __future__ import annotations
+
+import moto.ec2.models.elastic_network_interfaces as enis
+import moto.ecs
+import moto.ecs.models
+import moto.vpclattice
+import moto.vpclattice.models
+
+from .ecs.models import ecs_backends
+from .vpclattice.models import lattice_backends
+
+
+def install() -> None:
+    """Register the extended VPC Lattice and ECS backends (idempotent)."""
+    for module in (moto.vpclattice, moto.vpclattice.models):
+        module.vpclattice_backends = lattice_backends  # type: ignore[attr-defined]
+    for module in (moto.ecs, moto.ecs.models):
+        module.ecs_backends = ecs_backends  # type: ignore[attr-defined]
+    # moto 5.2's awsvpc task start reads eni.private_dns_name, set only in VPCs with DNS hostnames.
+    if not hasattr(enis.NetworkInterface, "private_dns_name"):
+        setattr(enis.NetworkInterface, "private_dns_name", None)  # noqa: B010

@@ -1,0 +1,1 @@
+"""VPC Lattice in the embedded AWS (moto's, extended): models / responses / urls."""

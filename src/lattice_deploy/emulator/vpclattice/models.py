@@ -1,0 +1,328 @@
+"""VPC Lattice state registered in moto's place: deletes, updates and targets on top of
+:mod:`.resources`.
+
+Deletes are refused (ConflictException) while something still depends on the resource, as AWS
+refuses them: a service network with VPC or service associations, a service associated with a
+service network, a target group a listener forwards to or that still has (draining) targets.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from moto.core.base_backend import BackendDict
+from moto.utilities.paginator import paginate
+from moto.vpclattice.models import (
+    VPCLatticeAccessLogSubscription,
+    VPCLatticeListener,
+    VPCLatticeService,
+    VPCLatticeServiceNetwork,
+    VPCLatticeServiceNetworkServiceAssociation,
+    VPCLatticeServiceNetworkVpcAssociation,
+    VPCLatticeTargetGroup,
+)
+
+from ..clock import CLOCK
+from ..faults import FAULTS
+from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .resources import KINDS, LatticeResources, forwards
+from .targets import Target
+
+MAX_TARGETS_PER_CALL = 100
+
+
+class EmulatedLatticeBackend(LatticeResources):
+    # ---- reads moto gets by id only --------------------------------------------------------
+    def get_service(self, service_identifier: str) -> VPCLatticeService:
+        return self.find("service", service_identifier)
+
+    def get_service_network(self, service_network_identifier: str) -> VPCLatticeServiceNetwork:
+        return self.find("service_network", service_network_identifier)
+
+    def get_target_group(self, target_group_identifier: str) -> VPCLatticeTargetGroup:
+        return self.find("target_group", target_group_identifier)
+
+    def get_listener(self, service_identifier: str, listener_identifier: str) -> VPCLatticeListener:
+        service, listener = (
+            self.find("service", service_identifier),
+            self.find("listener", listener_identifier),
+        )
+        if listener.service_identifier != service.id:
+            raise ResourceNotFoundException("listener", listener_identifier)
+        return listener
+
+    def get_access_log_subscription(
+        self, accessLogSubscriptionIdentifier: str
+    ) -> VPCLatticeAccessLogSubscription:
+        return self.find("access_log_subscription", accessLogSubscriptionIdentifier)
+
+    def get_service_network_service_association(
+        self, service_network_service_association_identifier: str
+    ) -> VPCLatticeServiceNetworkServiceAssociation:
+        return self.find(
+            "service_network_service_association", service_network_service_association_identifier
+        )
+
+    def get_service_network_vpc_association(
+        self, identifier: str
+    ) -> VPCLatticeServiceNetworkVpcAssociation:
+        return self.find("service_network_vpc_association", identifier)
+
+    def service_arns_for(self, tg: VPCLatticeTargetGroup) -> list[str]:
+        return sorted(
+            {
+                ln.service_arn
+                for ln in self.listeners.values()
+                if tg.id in forwards(ln.default_action)
+            }
+        )
+
+    @paginate(pagination_model=LatticeResources.PAGINATION_MODEL)
+    def list_access_log_subscriptions(  # type: ignore[override]
+        self, resourceIdentifier: str
+    ) -> list[VPCLatticeAccessLogSubscription]:
+        kind = "service_network" if "sn-" in (resourceIdentifier or "") else "service"
+        resource = self.find(kind, resourceIdentifier)
+        return [s for s in self.access_log_subscriptions.values() if s.resourceId == resource.id]
+
+    @paginate(pagination_model=LatticeResources.PAGINATION_MODEL)
+    def list_service_network_service_associations(
+        self, service_network_identifier: str | None = None, service_identifier: str | None = None
+    ) -> list[VPCLatticeServiceNetworkServiceAssociation]:
+        sn = (
+            self.find("service_network", service_network_identifier)
+            if service_network_identifier
+            else None
+        )
+        svc = self.find("service", service_identifier) if service_identifier else None
+        return [
+            a
+            for a in self.service_network_service_associations.values()
+            if (sn is None or a.service_network_id == sn.id)
+            and (svc is None or a.service_id == svc.id)
+        ]
+
+    # ---- deletes -----------------------------------------------------------------------------
+    def delete_service_network(self, identifier: str) -> None:
+        sn = self.find("service_network", identifier)
+        for store in (
+            self.service_network_vpc_associations,
+            self.service_network_service_associations,
+        ):
+            for assoc in store.values():
+                if assoc.service_network_id == sn.id:
+                    raise ConflictException(
+                        "service_network",
+                        sn.id,
+                        f"Service network {sn.id} still has association {assoc.id};"
+                        " delete it first",
+                    )
+        self._forget("service_network", sn)
+
+    def delete_service_network_vpc_association(self, identifier: str) -> Any:
+        return self._forget(
+            "service_network_vpc_association",
+            self.find("service_network_vpc_association", identifier),
+        )
+
+    def delete_service_network_service_association(self, identifier: str) -> Any:
+        return self._forget(
+            "service_network_service_association",
+            self.find("service_network_service_association", identifier),
+        )
+
+    def delete_service(self, identifier: str) -> VPCLatticeService:
+        """Deletes the service with its listeners and access log subscriptions, as AWS does."""
+        svc = self.find("service", identifier)
+        for assoc in self.service_network_service_associations.values():
+            if assoc.service_id == svc.id:
+                raise ConflictException(
+                    "service",
+                    svc.id,
+                    f"Service {svc.id} is associated with service network"
+                    f" {assoc.service_network_id}"
+                    f" ({assoc.id}); delete that association first",
+                )
+        for listener in [ln for ln in self.listeners.values() if ln.service_identifier == svc.id]:
+            self._forget("listener", listener)
+        for sub in [s for s in self.access_log_subscriptions.values() if s.resourceId == svc.id]:
+            self._forget("access_log_subscription", sub)
+        self._refresh_usage()
+        return self._forget("service", svc)
+
+    def delete_listener(self, service_identifier: str, listener_identifier: str) -> None:
+        self._forget("listener", self.get_listener(service_identifier, listener_identifier))
+        self._refresh_usage()
+
+    def delete_target_group(self, identifier: str) -> VPCLatticeTargetGroup:
+        tg = self.find("target_group", identifier)
+        if services := self.service_arns_for(tg):
+            raise ConflictException(
+                "target_group",
+                tg.id,
+                f"Target group {tg.id} is in use by a listener of {services[0]}; remove it first",
+            )
+        if targets := self._live_targets(tg):
+            raise ConflictException(
+                "target_group",
+                tg.id,
+                f"Target group {tg.id} still has {len(targets)} registered or draining target(s);"
+                " deregister them and wait for draining to finish",
+            )
+        self.targets.pop(tg.id, None)
+        return self._forget("target_group", tg)
+
+    def delete_access_log_subscription(self, accessLogSubscriptionIdentifier: str) -> None:
+        self._forget(
+            "access_log_subscription",
+            self.find("access_log_subscription", accessLogSubscriptionIdentifier),
+        )
+
+    def _forget(self, kind: str, obj: Any) -> Any:
+        del getattr(self, KINDS[kind][1])[obj.id]
+        self.tagger.delete_all_tags_for_resource(obj.arn)
+        obj.status = "DELETE_IN_PROGRESS"
+        return obj
+
+    # ---- updates -----------------------------------------------------------------------------
+    def update_target_group(
+        self, identifier: str, health_check: dict[str, Any]
+    ) -> VPCLatticeTargetGroup:
+        tg = self.find("target_group", identifier)
+        if tg.type == "LAMBDA":
+            raise ValidationException("Lambda target groups have no health check", "healthCheck")
+        tg.config["healthCheck"] = {**tg.config["healthCheck"], **(health_check or {})}
+        tg.last_updated_at = CLOCK.datetime().isoformat()
+        return tg
+
+    def update_listener(
+        self, service_identifier: str, listener_identifier: str, default_action: dict[str, Any]
+    ) -> VPCLatticeListener:
+        listener = self.get_listener(service_identifier, listener_identifier)
+        self._check_action(default_action)
+        listener.default_action = default_action
+        self._refresh_usage()
+        return listener
+
+    def update_service(
+        self, identifier: str, auth_type: str | None, certificate_arn: str | None
+    ) -> VPCLatticeService:
+        svc = self.find("service", identifier)
+        svc.auth_type = auth_type or svc.auth_type
+        svc.certificate_arn = (
+            certificate_arn if certificate_arn is not None else svc.certificate_arn
+        )
+        return svc
+
+    def update_service_network_vpc_association(
+        self, identifier: str, security_group_ids: list[str]
+    ) -> VPCLatticeServiceNetworkVpcAssociation:
+        assoc = self.find("service_network_vpc_association", identifier)
+        self._vpc(assoc.vpc_id, security_group_ids)
+        assoc.security_group_ids = list(security_group_ids)
+        return assoc
+
+    # ---- targets -----------------------------------------------------------------------------
+    def register_targets(
+        self, identifier: str, targets: list[dict[str, Any]], failing: bool | None = None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Register targets; ``failing`` (ECS passes it) overrides the injected-fault lookup."""
+        tg = self.find("target_group", identifier)
+        self._check_count(targets)
+        if failing is None:
+            failing = FAULTS.matches(self.account_id, "unhealthy-targets", [tg.name, tg.id])
+        registered = self.targets.setdefault(tg.id, {})
+        done, refused = [], []
+        for spec in targets:
+            port = int(spec.get("port") or tg.config.get("port") or 80)
+            if problem := self._target_problem(tg, spec["id"]):
+                refused.append({"id": spec["id"], "port": port, **problem})
+                continue
+            current = registered.get((spec["id"], port))
+            if current is None or current.draining_since is not None:
+                registered[(spec["id"], port)] = Target(spec["id"], port, CLOCK.now(), failing)
+            done.append({"id": spec["id"], "port": port})
+        return done, refused
+
+    def deregister_targets(
+        self, identifier: str, targets: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        tg = self.find("target_group", identifier)
+        self._check_count(targets)
+        done, refused = [], []
+        for spec in targets:
+            port = int(spec.get("port") or tg.config.get("port") or 80)
+            target = self.targets.get(tg.id, {}).get((spec["id"], port))
+            if target is None or target.drained(CLOCK.now()):
+                refused.append(
+                    {
+                        "id": spec["id"],
+                        "port": port,
+                        "failureCode": "TargetNotFound",
+                        "failureMessage": "The target is not registered with the target group",
+                    }
+                )
+                continue
+            if target.draining_since is None:
+                target.draining_since = CLOCK.now()
+            done.append({"id": spec["id"], "port": port})
+        return done, refused
+
+    @paginate(pagination_model=LatticeResources.PAGINATION_MODEL)
+    def list_targets(
+        self, identifier: str, targets: list[dict[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        tg = self.find("target_group", identifier)
+        wanted = {(t["id"], t.get("port")) for t in targets or []}
+        items = [
+            target.summary(
+                CLOCK.now(), tg.config.get("healthCheck") or {}, self.in_use_since.get(tg.id)
+            )
+            for target in self._live_targets(tg)
+        ]
+        return [
+            i
+            for i in items
+            if not wanted or (i["id"], i["port"]) in wanted or (i["id"], None) in wanted
+        ]
+
+    def target(
+        self, identifier: str, ip: str, port: int
+    ) -> tuple[Target, dict[str, Any], float | None] | None:
+        """A target with its group's health check and in-use time: what ECS reads for a task."""
+        tg = self.find("target_group", identifier)
+        found = self.targets.get(tg.id, {}).get((ip, port))
+        return (
+            None
+            if found is None
+            else (found, tg.config.get("healthCheck") or {}, self.in_use_since.get(tg.id))
+        )
+
+    def _live_targets(self, tg: VPCLatticeTargetGroup) -> list[Target]:
+        now, registered = CLOCK.now(), self.targets.get(tg.id, {})
+        for key in [k for k, t in registered.items() if t.drained(now)]:
+            del registered[key]
+        return list(registered.values())
+
+    def _target_problem(self, tg: VPCLatticeTargetGroup, target_id: str) -> dict[str, str] | None:
+        if tg.type != "IP":
+            return None
+        try:
+            ipaddress.ip_address(target_id)
+        except ValueError:
+            return {
+                "failureCode": "InvalidTarget",
+                "failureMessage": f"{target_id!r} is not an IP address; IP target groups take IPs",
+            }
+        return None
+
+    @staticmethod
+    def _check_count(targets: list[dict[str, Any]]) -> None:
+        if not targets or len(targets) > MAX_TARGETS_PER_CALL:
+            raise ValidationException(f"Give 1 to {MAX_TARGETS_PER_CALL} targets", "targets")
+
+
+lattice_backends: BackendDict[EmulatedLatticeBackend] = BackendDict(
+    EmulatedLatticeBackend, "vpc-lattice"
+)

@@ -1,0 +1,249 @@
+"""VPC Lattice wire format for the operations :mod:`.models` adds or corrects.
+
+Each method is one operation; its HTTP status is the one the botocore model gives it (201 for
+creates, 204 for some deletes), and its body carries only members of the model's output shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.common_types import TYPE_RESPONSE
+from moto.vpclattice.responses import VPCLatticeResponse
+
+from ..instrumented import InstrumentedResponse
+from .models import EmulatedLatticeBackend, lattice_backends
+
+CREATING = "CREATE_IN_PROGRESS"
+
+
+class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
+    @property
+    def backend(self) -> EmulatedLatticeBackend:
+        return lattice_backends[self.current_account][self.region]
+
+    def _page(self, items: list[Any], token: str | None) -> TYPE_RESPONSE:
+        return self.reply(
+            {
+                "items": [i if isinstance(i, dict) else i.to_dict() for i in items],
+                **({"nextToken": token} if token else {}),
+            }
+        )
+
+    def _paging(self) -> dict[str, Any]:
+        return {
+            "max_results": self._get_int_param("maxResults"),
+            "next_token": self._get_param("nextToken"),
+        }
+
+    # ---- creates: moto's, answered with the in-progress status and status code AWS gives
+    def _created(self, body: str, status: str | None = CREATING) -> TYPE_RESPONSE:
+        import json
+
+        data = json.loads(body)
+        if status:
+            data["status"] = status
+        return self.reply(data)
+
+    def create_service_network(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_service_network(), status=None)
+
+    def create_service(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_service())
+
+    def create_target_group(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_target_group())
+
+    def create_listener(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_listener(), status=None)
+
+    def create_service_network_vpc_association(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_service_network_vpc_association())
+
+    def create_service_network_service_association(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_service_network_service_association())
+
+    def create_access_log_subscription(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._created(super().create_access_log_subscription(), status=None)
+
+    # ---- reads
+    def get_target_group(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        tg = self.backend.get_target_group(self._get_param("targetGroupIdentifier"))
+        return self.reply({**tg.to_dict(), "serviceArns": self.backend.service_arns_for(tg)})
+
+    def get_service_network_vpc_association(self) -> TYPE_RESPONSE:
+        ident = self._get_param("serviceNetworkVpcAssociationIdentifier")
+        return self.reply(self.backend.get_service_network_vpc_association(ident).to_dict())
+
+    def list_services(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._page(*self.backend.list_services(**self._paging()))
+
+    def list_service_networks(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._page(*self.backend.list_service_networks(**self._paging()))
+
+    def list_target_groups(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        groups, token = self.backend.list_target_groups(
+            vpc_identifier=self._get_param("vpcIdentifier"),
+            target_group_type=self._get_param("targetGroupType"),
+            **self._paging(),
+        )
+        items = [
+            {
+                **tg.to_dict(),
+                "port": tg.config.get("port"),
+                "protocol": tg.config.get("protocol"),
+                "serviceArns": self.backend.service_arns_for(tg),
+            }
+            for tg in groups
+        ]
+        return self._page(items, token)
+
+    def list_listeners(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._page(
+            *self.backend.list_listeners(
+                service_identifier=self._get_param("serviceIdentifier"), **self._paging()
+            )
+        )
+
+    def list_access_log_subscriptions(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._page(
+            *self.backend.list_access_log_subscriptions(
+                resourceIdentifier=self._get_param("resourceIdentifier"), **self._paging()
+            )
+        )
+
+    def list_service_network_service_associations(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        return self._page(
+            *self.backend.list_service_network_service_associations(
+                service_network_identifier=self._get_param("serviceNetworkIdentifier"),
+                service_identifier=self._get_param("serviceIdentifier"),
+                **self._paging(),
+            )
+        )
+
+    # ---- deletes
+    def _deleted(self, obj: Any) -> TYPE_RESPONSE:
+        return self.reply({"id": obj.id, "arn": obj.arn, "status": obj.status})
+
+    def delete_service_network(self) -> TYPE_RESPONSE:
+        self.backend.delete_service_network(self._get_param("serviceNetworkIdentifier"))
+        return self.reply(None)
+
+    def delete_service_network_vpc_association(self) -> TYPE_RESPONSE:
+        ident = self._get_param("serviceNetworkVpcAssociationIdentifier")
+        return self._deleted(self.backend.delete_service_network_vpc_association(ident))
+
+    def delete_service_network_service_association(self) -> TYPE_RESPONSE:
+        ident = self._get_param("serviceNetworkServiceAssociationIdentifier")
+        return self._deleted(self.backend.delete_service_network_service_association(ident))
+
+    def delete_service(self) -> TYPE_RESPONSE:
+        svc = self.backend.delete_service(self._get_param("serviceIdentifier"))
+        return self.reply({"id": svc.id, "arn": svc.arn, "name": svc.name, "status": svc.status})
+
+    def delete_listener(self) -> TYPE_RESPONSE:
+        self.backend.delete_listener(
+            self._get_param("serviceIdentifier"), self._get_param("listenerIdentifier")
+        )
+        return self.reply(None)
+
+    def delete_target_group(self) -> TYPE_RESPONSE:
+        return self._deleted(
+            self.backend.delete_target_group(self._get_param("targetGroupIdentifier"))
+        )
+
+    def delete_access_log_subscription(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        self.backend.delete_access_log_subscription(
+            self._get_param("accessLogSubscriptionIdentifier")
+        )
+        return self.reply(None)
+
+    # ---- updates
+    def update_target_group(self) -> TYPE_RESPONSE:
+        tg = self.backend.update_target_group(
+            self._get_param("targetGroupIdentifier"), self._get_param("healthCheck")
+        )
+        return self.reply(
+            {
+                k: v
+                for k, v in tg.to_dict().items()
+                if k in ("id", "arn", "name", "type", "config", "status")
+            }
+        )
+
+    def update_listener(self) -> TYPE_RESPONSE:
+        listener = self.backend.update_listener(
+            self._get_param("serviceIdentifier"),
+            self._get_param("listenerIdentifier"),
+            self._get_param("defaultAction"),
+        )
+        data = listener.to_dict()
+        return self.reply(
+            {
+                k: data[k]
+                for k in (
+                    "arn",
+                    "id",
+                    "name",
+                    "defaultAction",
+                    "port",
+                    "protocol",
+                    "serviceArn",
+                    "serviceId",
+                )
+            }
+        )
+
+    def update_service(self) -> TYPE_RESPONSE:
+        svc = self.backend.update_service(
+            self._get_param("serviceIdentifier"),
+            self._get_param("authType"),
+            self._get_param("certificateArn"),
+        )
+        return self.reply(
+            {
+                "arn": svc.arn,
+                "id": svc.id,
+                "name": svc.name,
+                "authType": svc.auth_type,
+                "certificateArn": svc.certificate_arn,
+                "customDomainName": svc.custom_domain_name,
+            }
+        )
+
+    def update_service_network_vpc_association(self) -> TYPE_RESPONSE:
+        assoc = self.backend.update_service_network_vpc_association(
+            self._get_param("serviceNetworkVpcAssociationIdentifier"),
+            self._get_param("securityGroupIds"),
+        )
+        return self.reply(
+            {
+                "id": assoc.id,
+                "arn": assoc.arn,
+                "status": "ACTIVE",
+                "createdBy": assoc.created_by,
+                "securityGroupIds": assoc.security_group_ids,
+            }
+        )
+
+    # ---- targets
+    def register_targets(self) -> TYPE_RESPONSE:
+        done, refused = self.backend.register_targets(
+            self._get_param("targetGroupIdentifier"), self._get_param("targets")
+        )
+        return self.reply({"successful": done, "unsuccessful": refused})
+
+    def deregister_targets(self) -> TYPE_RESPONSE:
+        done, refused = self.backend.deregister_targets(
+            self._get_param("targetGroupIdentifier"), self._get_param("targets")
+        )
+        return self.reply({"successful": done, "unsuccessful": refused})
+
+    def list_targets(self) -> TYPE_RESPONSE:
+        return self._page(
+            *self.backend.list_targets(
+                identifier=self._get_param("targetGroupIdentifier"),
+                targets=self._get_param("targets"),
+                **self._paging(),
+            )
+        )

@@ -1,0 +1,77 @@
+"""Targets of a VPC Lattice target group and their health, computed from virtual time.
+
+Why computed, not stored: a status read at any virtual instant must agree with every other read, so
+each target keeps only its events (registered, started failing, deregistered) and the status is a
+function of the clock and the group's health check: INITIAL until ``healthyThresholdCount`` checks
+pass (HEALTHY) or ``unhealthyThresholdCount`` fail (UNHEALTHY); DRAINING for a minute after
+deregistration; UNUSED while no listener forwards to the group; UNAVAILABLE with checks disabled.
+Reason codes follow the Elastic Load Balancing family that Lattice's console shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DRAIN_SECONDS = 60.0
+"""Lattice's default draining time (botocore: "The default draining time is 1 minute")."""
+
+DEFAULT_HEALTH_CHECK: dict[str, Any] = {
+    "enabled": True,
+    "protocol": "HTTP",
+    "protocolVersion": "HTTP1",
+    "path": "/",
+    "healthCheckIntervalSeconds": 30,
+    "healthCheckTimeoutSeconds": 5,
+    "healthyThresholdCount": 5,
+    "unhealthyThresholdCount": 2,
+    "matcher": {"httpCode": "200"},
+}
+
+
+@dataclass
+class Target:
+    id: str
+    port: int
+    registered_at: float
+    failing: bool = False
+    draining_since: float | None = None
+
+    def _checks_start(self, in_use_since: float) -> float:
+        return max(self.registered_at, in_use_since)
+
+    def unhealthy_at(self, health: dict[str, Any], in_use_since: float | None) -> float | None:
+        """When this target turns UNHEALTHY, or None if it never will."""
+        if not self.failing or in_use_since is None or not health.get("enabled", True):
+            return None
+        checks = health["healthCheckIntervalSeconds"] * health["unhealthyThresholdCount"]
+        return float(self._checks_start(in_use_since) + checks)
+
+    def status(
+        self, now: float, health: dict[str, Any], in_use_since: float | None
+    ) -> tuple[str, str | None]:
+        if self.draining_since is not None:
+            return "DRAINING", "Target.DeregistrationInProgress"
+        if in_use_since is None:
+            return "UNUSED", "Target.NotInUse"
+        if not health.get("enabled", True):
+            return "UNAVAILABLE", "Target.HealthChecksDisabled"
+        unhealthy_at = self.unhealthy_at(health, in_use_since)
+        if unhealthy_at is not None:
+            if now >= unhealthy_at:
+                return "UNHEALTHY", "Target.FailedHealthChecks"
+        elif now >= self._checks_start(in_use_since) + (
+            health["healthCheckIntervalSeconds"] * health["healthyThresholdCount"]
+        ):
+            return "HEALTHY", None
+        return "INITIAL", "Elb.InitialHealthChecking"
+
+    def drained(self, now: float) -> bool:
+        return self.draining_since is not None and now >= self.draining_since + DRAIN_SECONDS
+
+    def summary(self, now: float, health: dict[str, Any], in_use: float | None) -> dict[str, Any]:
+        status, reason = self.status(now, health, in_use)
+        item: dict[str, Any] = {"id": self.id, "port": self.port, "status": status}
+        if reason:
+            item["reasonCode"] = reason
+        return item

@@ -1,0 +1,29 @@
+"""Shared fixtures: a fresh embedded AWS account per test (process-isolated under xdist)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.config import Config
+
+from lattice_deploy.emulator import EmbeddedAws
+
+NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+@pytest.fixture
+def aws() -> Iterator[EmbeddedAws]:
+    with EmbeddedAws() as account:
+        yield account
+
+
+@pytest.fixture
+def lattice(aws: EmbeddedAws) -> Any:
+    return aws.client("vpc-lattice", config=NO_RETRY)
+
+
+@pytest.fixture
+def ecs(aws: EmbeddedAws) -> Any:
+    return aws.client("ecs", config=NO_RETRY)

@@ -1,0 +1,86 @@
+"""Builders for the Lattice and ECS resources the emulator tests start from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+VPC = "vpc-12345678"
+SUBNETS = ["subnet-12345678", "subnet-87654321"]
+NETWORK = {"awsvpcConfiguration": {"subnets": SUBNETS, "securityGroups": ["sg-12345678"]}}
+ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForVpcLattice"
+
+
+def target_group(lattice: Any, name: str = "myservice-tg", **health: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {"port": 80, "protocol": "HTTP", "vpcIdentifier": VPC}
+    if health:
+        config["healthCheck"] = health
+    return dict(lattice.create_target_group(name=name, type="IP", config=config))
+
+
+def served_target_group(lattice: Any, name: str = "myservice", **health: Any) -> dict[str, Any]:
+    """A target group that a listener of a new Lattice service forwards to (so targets are used)."""
+    tg = target_group(lattice, f"{name}-tg", **health)
+    svc = lattice.create_service(name=name)
+    lattice.create_listener(
+        serviceIdentifier=svc["id"],
+        name=f"{name}-listener",
+        protocol="HTTP",
+        port=80,
+        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": tg["id"]}]}},
+    )
+    return {**tg, "serviceId": svc["id"], "serviceArn": svc["arn"]}
+
+
+def task_definition(ecs: Any, image: str = "nginx:latest", port_name: str = "http") -> str:
+    response = ecs.register_task_definition(
+        family="myservice",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        executionRoleArn="arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": image,
+                "essential": True,
+                "portMappings": [{"name": port_name, "containerPort": 80, "protocol": "tcp"}],
+            }
+        ],
+    )
+    return str(response["taskDefinition"]["taskDefinitionArn"])
+
+
+def lattice_service(ecs: Any, tg_arn: str, task_def: str, desired: int = 3, **kwargs: Any) -> Any:
+    return ecs.create_service(
+        cluster="my-cluster",
+        serviceName="myservice",
+        taskDefinition=task_def,
+        desiredCount=desired,
+        launchType="FARGATE",
+        networkConfiguration=NETWORK,
+        vpcLatticeConfigurations=[{"roleArn": ROLE, "targetGroupArn": tg_arn, "portName": "http"}],
+        **kwargs,
+    )["service"]
+
+
+def describe(ecs: Any, name: str = "myservice") -> dict[str, Any]:
+    return dict(ecs.describe_services(cluster="my-cluster", services=[name])["services"][0])
+
+
+def targets(lattice: Any, tg: str) -> dict[str, str]:
+    items = lattice.get_paginator("list_targets").paginate(targetGroupIdentifier=tg)
+    return {t["id"]: t["status"] for page in items for t in page["items"]}
+
+
+def task_ips(ecs: Any, name: str = "myservice") -> list[str]:
+    arns = ecs.list_tasks(cluster="my-cluster", serviceName=name)["taskArns"]
+    if not arns:
+        return []
+    tasks = ecs.describe_tasks(cluster="my-cluster", tasks=arns)["tasks"]
+    return sorted(
+        d["value"]
+        for t in tasks
+        for d in t["attachments"][0]["details"]
+        if d["name"] == "privateIPv4Address"
+    )
