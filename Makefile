@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The serve tests drive a real aws CLI, kept outside the project's venv; install one if absent.
+	command -v aws >/dev/null || { $(PYTHON) -m venv .tools/awscli && .tools/awscli/bin/pip install --quiet 'awscli>=1.40,<2'; }
 	touch $(STAMP)
 
 test: setup
@@ -30,4 +32,4 @@ serve: setup
 	$(BIN)/lattice-deploy serve
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .aws-sam

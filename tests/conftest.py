@@ -10,7 +10,7 @@ from botocore.config import Config
 
 from lattice_deploy.emulator import EmbeddedAws
 
-NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 @pytest.fixture

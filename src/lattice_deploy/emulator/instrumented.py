@@ -66,8 +66,11 @@ class InstrumentedResponse(BaseResponse):
         return super().call_action()
 
     def reply(self, body: dict[str, Any] | None) -> TYPE_RESPONSE:
-        """A JSON body with the HTTP status the botocore model gives this operation."""
-        model = service_model(self.service_name or "")
-        status = model.operation_model(self._get_action()).http.get("responseCode", 200)
-        text = "" if status == 204 else json.dumps(body or {}, default=str)
+        """A JSON body with the HTTP status and only the output members the botocore model gives
+        this operation (moto's objects carry more than each operation returns)."""
+        operation = service_model(self.service_name or "").operation_model(self._get_action())
+        status = operation.http.get("responseCode", 200)
+        members = operation.output_shape.members if operation.output_shape else {}
+        shaped = {k: v for k, v in (body or {}).items() if k in members}
+        text = "" if status == 204 else json.dumps(shaped, default=str)
         return int(status), {"Content-Type": "application/json", "status": str(status)}, text

@@ -50,6 +50,7 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
     if due:
         at, task = min(due, key=lambda pair: pair[0])
         _fail_task(backend, service, task, at)
+        _scale(backend, service, at)  # the scheduler replaces it at once
         return True
     if _scale(backend, service, now):
         return True

@@ -1,0 +1,124 @@
+"""Fault injection and call counting: the evidence every later safety promise rests on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from lattice_deploy.emulator import Fault, FaultSpecError
+
+from .helpers import task_definition
+
+
+def test_fail_is_permanent_access_denied_naming_the_action(aws: Any, lattice: Any) -> None:
+    aws.inject("fail:CreateService")
+    for _ in range(2):
+        with pytest.raises(ClientError) as exc:
+            lattice.create_service(name="myservice")
+        response: Any = exc.value.response
+        assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (
+            "AccessDeniedException",
+            403,
+        )
+        assert (
+            "not authorized to perform: vpc-lattice:CreateService" in response["Error"]["Message"]
+        )
+    assert lattice.list_services()["items"] == []  # nothing was created
+    lattice.create_service_network(name="net-a")  # other operations still work
+
+
+def test_fail_with_another_code_in_the_ecs_wire_format(aws: Any, ecs: Any) -> None:
+    aws.inject("fail:RegisterTaskDefinition:ClientException")
+    with pytest.raises(ClientError) as exc:
+        task_definition(ecs)
+    assert exc.value.response["Error"]["Code"] == "ClientException"
+    assert ecs.list_task_definitions()["taskDefinitionArns"] == []
+
+
+def test_throttle_n_times_then_succeed(aws: Any, lattice: Any) -> None:
+    aws.inject("throttle:CreateServiceNetwork:2")
+    for _ in range(2):
+        with pytest.raises(ClientError) as exc:
+            lattice.create_service_network(name="net-a")
+        assert exc.value.response["Error"]["Code"] == "ThrottlingException"
+    assert lattice.create_service_network(name="net-a")["name"] == "net-a"
+
+
+def test_throttles_are_absorbed_by_botocore_retries(aws: Any) -> None:
+    aws.inject("throttle:CreateServiceNetwork:2")
+    retrying = aws.client(
+        "vpc-lattice", config=Config(retries={"mode": "standard", "max_attempts": 3})
+    )
+    created = retrying.create_service_network(name="net-a")
+    assert created["ResponseMetadata"]["RetryAttempts"] == 2
+
+
+def test_crash_after_fires_once_after_the_call(aws: Any) -> None:
+    from lattice_deploy.emulator import FAULTS
+
+    aws.inject("crash-after:CreateTargetGroup")
+    assert FAULTS.crash_after(aws.account_id, "CreateListener") is False
+    assert FAULTS.crash_after(aws.account_id, "CreateTargetGroup") is True
+    assert FAULTS.crash_after(aws.account_id, "CreateTargetGroup") is False
+
+
+def test_faults_are_per_account(aws: Any, lattice: Any) -> None:
+    from lattice_deploy.emulator import FAULTS
+
+    FAULTS.add("210987654321", "fail:CreateService")
+    assert lattice.create_service(name="myservice")["name"] == "myservice"
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("fail:CreateService", Fault("fail", "CreateService")),
+        (
+            "fail:UpdateService:ServiceNotActiveException",
+            Fault("fail", "UpdateService", "ServiceNotActiveException"),
+        ),
+        (
+            "throttle:CreateListener:2",
+            Fault("throttle", "CreateListener", "ThrottlingException", remaining=2),
+        ),
+        ("crash-after:RegisterTaskDefinition", Fault("crash-after", "RegisterTaskDefinition")),
+        ("unhealthy-targets", Fault("unhealthy-targets")),
+        ("tasks-fail-to-start:web-*", Fault("tasks-fail-to-start", match="web-*")),
+    ],
+)
+def test_spec_parsing(spec: str, expected: Fault) -> None:
+    assert Fault.parse(spec) == expected
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["explode", "fail", "throttle:CreateListener", "throttle:CreateListener:x", "crash-after:"],
+)
+def test_bad_specs_say_the_accepted_forms(spec: str) -> None:
+    with pytest.raises(FaultSpecError, match=r"throttle|fail|crash-after"):
+        Fault.parse(spec)
+
+
+def test_calls_are_counted_as_mutating_or_read(aws: Any, lattice: Any, ecs: Any) -> None:
+    lattice.list_services()
+    lattice.create_service(name="myservice")
+    ecs.describe_clusters(clusters=["my-cluster"])
+    task_definition(ecs)
+    calls = aws.calls()
+    assert (calls["mutating"], calls["read"]) == (2, 2)
+    assert calls["mutatingCalls"] == {
+        "ecs:RegisterTaskDefinition": 1,
+        "vpc-lattice:CreateService": 1,
+    }
+    aws.reset_calls()
+    assert aws.calls()["mutating"] == 0
+
+
+def test_refused_calls_still_count(aws: Any, lattice: Any) -> None:
+    aws.inject("fail:CreateService")
+    with pytest.raises(ClientError):
+        lattice.create_service(name="myservice")
+    assert aws.calls()["mutatingCalls"] == {"vpc-lattice:CreateService": 1}

@@ -1,0 +1,127 @@
+"""``lattice-deploy serve`` driven by the real aws CLI (not the project's venv), as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def aws_cli() -> str:
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    found = shutil.which("aws", path=path) or str(ROOT / ".tools/awscli/bin/aws")
+    if not Path(found).exists():
+        pytest.fail("no aws CLI: `make setup` installs one into .tools/awscli")
+    return found
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lattice_deploy.cli.main",
+            "serve",
+            "--port",
+            "0",
+            "--time-rate",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert serve.stdout is not None
+    first = serve.stdout.readline()
+    match = re.search(r"listening on (http://[\d.]+:\d+)", first)
+    assert match, first + (serve.stderr.read() if serve.stderr else "")
+    yield match.group(1)
+    serve.send_signal(signal.SIGINT)
+    _, err = serve.communicate(timeout=30)
+    assert serve.returncode == 0 and "stopped" in err
+
+
+def aws(endpoint: str, *args: str, ok: bool = True) -> Any:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "ap-northeast-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    run = subprocess.run(
+        [aws_cli(), "--endpoint-url", endpoint, "--output", "json", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    if ok:
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout or "{}")
+    assert run.returncode != 0, run.stdout
+    return run.stderr
+
+
+@pytest.mark.awscli
+def test_the_aws_cli_manages_lattice_targets_on_serve(endpoint: str) -> None:
+    assert aws(endpoint, "vpc-lattice", "list-services")["items"] == []
+    vpc = aws(endpoint, "ec2", "create-vpc", "--cidr-block", "10.9.0.0/16")["Vpc"]["VpcId"]
+    assert vpc.startswith("vpc-")
+    config = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
+    tg = aws(
+        endpoint,
+        "vpc-lattice",
+        "create-target-group",
+        "--name",
+        "myservice-tg",
+        "--type",
+        "IP",
+        "--config",
+        json.dumps(config),
+    )["id"]
+    registered = aws(
+        endpoint,
+        "vpc-lattice",
+        "register-targets",
+        "--target-group-identifier",
+        tg,
+        "--targets",
+        "id=10.0.1.20,port=80",
+    )
+    assert registered["successful"] == [{"id": "10.0.1.20", "port": 80}]
+    listed = aws(endpoint, "vpc-lattice", "list-targets", "--target-group-identifier", tg)["items"]
+    assert [(t["id"], t["port"]) for t in listed] == [("10.0.1.20", 80)]
+    refused = aws(
+        endpoint, "vpc-lattice", "delete-target-group", "--target-group-identifier", tg, ok=False
+    )
+    assert "ConflictException" in refused
+
+
+@pytest.mark.awscli
+def test_controls_inject_faults_and_move_time(endpoint: str) -> None:
+    from lattice_deploy.emulator.control import ControlClient
+
+    control = ControlClient(endpoint)
+    control.inject("fail:CreateService")
+    denied = aws(endpoint, "vpc-lattice", "create-service", "--name", "denied", ok=False)
+    assert "AccessDeniedException" in denied and "vpc-lattice:CreateService" in denied
+    control.clear_faults()
+    assert aws(endpoint, "vpc-lattice", "create-service", "--name", "allowed")["name"] == "allowed"
+    before = control.state()["clock"]["now"]
+    assert control.advance(90) == before + 90
+    assert control.calls()["mutatingCalls"]["vpc-lattice:CreateService"] >= 2
