@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup test lint demo serve clean
+.PHONY: setup test lint sam demo serve clean
 
 setup: $(STAMP)
 
@@ -21,9 +21,13 @@ test: setup
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: setup
-	$(BIN)/ruff check src tests examples
-	$(BIN)/ruff format --check src tests examples
+	$(BIN)/ruff check src functions tests examples
+	$(BIN)/ruff format --check src functions tests examples
 	$(BIN)/mypy
+
+sam: setup
+	$(BIN)/sam validate --lint
+	$(BIN)/sam build
 
 demo: setup
 	$(BIN)/python examples/embedded_aws_tour.py

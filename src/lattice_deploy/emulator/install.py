@@ -7,18 +7,23 @@ BackendDicts is all it takes, in-process (``mock_aws``) and in moto's server ali
 
 from __future__ import annotations
 
+import moto.awslambda
+import moto.awslambda.models
 import moto.ec2.models.elastic_network_interfaces as enis
 import moto.ecs
 import moto.ecs.models
 import moto.vpclattice
 import moto.vpclattice.models
 
+from .awslambda.models import lambda_backends
 from .ecs.models import ecs_backends
 from .vpclattice.models import lattice_backends
 
 
 def install() -> None:
-    """Register the extended VPC Lattice and ECS backends (idempotent)."""
+    """Register the extended VPC Lattice, ECS and Lambda backends (idempotent)."""
+    for module in (moto.awslambda, moto.awslambda.models):
+        module.lambda_backends = lambda_backends  # type: ignore[attr-defined]
     for module in (moto.vpclattice, moto.vpclattice.models):
         module.vpclattice_backends = lattice_backends  # type: ignore[attr-defined]
     for module in (moto.ecs, moto.ecs.models):

@@ -1,0 +1,45 @@
+"""boto3 clients for the steps: standard retry mode, and a count of the calls each step makes.
+
+Why count here: "a redeploy of the same bundle makes 0 mutating calls" is a promise the workflow
+must be able to report about itself, on AWS as locally, so every client counts its calls by verb.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+READ_PREFIXES = ("Get", "List", "Describe", "Head")
+RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 4})
+
+_counts: Counter[str] = Counter()
+
+
+def _count(model: Any, **_: Any) -> None:
+    _counts["read" if model.name.startswith(READ_PREFIXES) else "mutating"] += 1
+    _counts[f"{model.service_model.service_name}:{model.name}"] += 1
+
+
+@cache
+def client(service: str, region: str | None = None) -> Any:
+    """A cached client for ``service`` whose calls are counted."""
+    made = boto3.client(  # type: ignore[call-overload]
+        service, region_name=region or os.environ.get("AWS_REGION"), config=RETRIES
+    )
+    made.meta.events.register("before-call", _count)
+    return made
+
+
+def reset_counts() -> None:
+    _counts.clear()
+
+
+def counts() -> dict[str, Any]:
+    """``{"mutating": n, "read": m, "operations": {"ecs:CreateService": 1, …}}`` since the reset."""
+    operations = {k: v for k, v in _counts.items() if ":" in k}
+    return {"mutating": _counts["mutating"], "read": _counts["read"], "operations": operations}

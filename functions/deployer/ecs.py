@@ -1,0 +1,62 @@
+"""ECS helpers shared by the task definition, service and health steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import aws
+
+
+def client(plan: dict[str, Any]) -> Any:
+    return aws.client("ecs", plan["region"] or None)
+
+
+def ecs_tags(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"key": k, "value": v} for k, v in tags.items()]
+
+
+def describe_service(plan: dict[str, Any]) -> dict[str, Any] | None:
+    """The ECS service if it exists and is not INACTIVE (a deleted name may be created again)."""
+    found = client(plan).describe_services(cluster=plan["cluster"], services=[plan["serviceName"]])[
+        "services"
+    ]
+    live = [s for s in found if s.get("status") != "INACTIVE"]
+    return dict(live[0]) if live else None
+
+
+def lattice_configurations(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``vpcLatticeConfigurations`` ECS gets (none in ``direct`` registration mode)."""
+    plan = event["plan"]
+    if plan["lattice"]["registration"] == "direct":
+        return []
+    return [
+        {
+            "roleArn": plan["lattice"]["roleArn"],
+            "targetGroupArn": event["resources"]["targetGroup"]["arn"],
+            "portName": plan["lattice"]["portName"],
+        }
+    ]
+
+
+def task_ips(plan: dict[str, Any], deployment_id: str | None = None) -> dict[str, str]:
+    """``{ip: lastStatus}`` of the service's tasks (of one ECS deployment, if given)."""
+    api = client(plan)
+    arns = [
+        arn
+        for page in api.get_paginator("list_tasks").paginate(
+            cluster=plan["cluster"], serviceName=plan["serviceName"]
+        )
+        for arn in page["taskArns"]
+    ]
+    ips: dict[str, str] = {}
+    for start in range(0, len(arns), 100):
+        for task in api.describe_tasks(cluster=plan["cluster"], tasks=arns[start : start + 100])[
+            "tasks"
+        ]:
+            if deployment_id and task.get("startedBy") != deployment_id:
+                continue
+            for attachment in task.get("attachments") or []:
+                for detail in attachment.get("details") or []:
+                    if detail["name"] == "privateIPv4Address":
+                        ips[detail["value"]] = task["lastStatus"]
+    return ips

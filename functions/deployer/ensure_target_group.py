@@ -1,0 +1,67 @@
+"""State ``ensure_target_group``: an IP target group in the service's VPC, with the health check
+the bundle asks for (updated in place when it differs; the previous check is recorded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import lattice
+from .compare import covers
+from .errors import DeployError
+from .step import step
+
+
+def _check(group: dict[str, Any], vpc: str) -> None:
+    if group.get("type") != "IP":
+        raise DeployError(
+            f"Target group {group['arn']} has type {group.get('type')}; ECS tasks in awsvpc mode "
+            "register by IP address, so an INSTANCE group can never hold them. Remedy: create the "
+            "group with --type IP (or remove targetGroupArn to let lattice-deploy create one)"
+        )
+    if group.get("config", {}).get("vpcIdentifier") != vpc:
+        raise DeployError(
+            f"Target group {group['arn']} is in VPC {group['config'].get('vpcIdentifier')}, the "
+            f"service's subnets are in {vpc}. Remedy: use a target group of VPC {vpc}"
+        )
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    plan = event["plan"]
+    ref, vpc, api = plan["lattice"]["targetGroup"], plan["lattice"]["vpcId"], lattice.client(plan)
+    wanted_check = ref["healthCheck"]
+    action = "adopted"
+    if "arn" in ref:
+        group = lattice.adopt(
+            api.get_target_group, "target_group", ref["arn"], targetGroupIdentifier=ref["arn"]
+        )
+    else:
+        found = lattice.find(
+            api, "list_target_groups", lambda i: i["name"] == ref["name"], vpcIdentifier=vpc
+        )
+        if not found:
+            config = {
+                "port": ref["port"],
+                "protocol": ref["protocol"],
+                "protocolVersion": ref["protocolVersion"],
+                "ipAddressType": "IPV4",
+                "vpcIdentifier": vpc,
+                **({"healthCheck": wanted_check} if wanted_check else {}),
+            }
+            created = api.create_target_group(
+                name=ref["name"],
+                type="IP",
+                config=config,
+                clientToken=lattice.token(plan, "tg"),
+                tags=plan["tags"],
+            )
+            return lattice.summary("created", created)
+        group, action = dict(api.get_target_group(targetGroupIdentifier=found["id"])), "unchanged"
+    _check(group, vpc)
+    current = group["config"].get("healthCheck") or {}
+    if covers(current, wanted_check):
+        return lattice.summary(action, group)
+    api.update_target_group(targetGroupIdentifier=group["id"], healthCheck=wanted_check)
+    return lattice.summary(
+        "updated", group, previous={"healthCheck": current}, adopted=action == "adopted" or None
+    )

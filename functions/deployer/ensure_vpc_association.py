@@ -1,0 +1,39 @@
+"""State ``ensure_vpc_association``: associate the service's VPC with the service network.
+
+A VPC can be associated with one service network only; if it already is with another one, the
+step fails with the remedy (name that network in the bundle) instead of a bare ConflictException.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import lattice
+from .errors import DeployError
+from .step import step
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    plan, network = event["plan"], event["resources"]["serviceNetwork"]
+    vpc, api = plan["lattice"]["vpcId"], lattice.client(plan)
+    existing = lattice.find(
+        api, "list_service_network_vpc_associations", lambda _: True, vpcIdentifier=vpc
+    )
+    if existing and existing["serviceNetworkId"] != network["id"]:
+        raise DeployError(
+            f"VPC {vpc} is already associated with service network "
+            f"{existing['serviceNetworkName']} "
+            f"({existing['serviceNetworkArn']}); a VPC joins one service network only. Remedy: set "
+            f'vpcLatticeConfiguration.serviceNetwork to "{existing["serviceNetworkArn"]}"'
+        )
+    if existing:
+        return lattice.summary("unchanged", existing, vpcId=vpc)
+    created = api.create_service_network_vpc_association(
+        serviceNetworkIdentifier=network["id"],
+        vpcIdentifier=vpc,
+        securityGroupIds=plan["lattice"]["securityGroupIds"],
+        clientToken=lattice.token(plan, "snva"),
+        tags=plan["tags"],
+    )
+    return lattice.summary("created", created, vpcId=vpc)

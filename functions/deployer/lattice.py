@@ -1,0 +1,61 @@
+"""Find-or-create for VPC Lattice resources: the one pattern every ``ensure_*`` step follows.
+
+Adopt what the bundle names by ARN (and fail with the origin document's remedy if it is gone);
+otherwise find by name; create only when nothing is found, with a client token derived from the
+deployment id, so a retried step never makes a second resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from . import aws
+from .errors import NotFound
+from .step import record
+
+LABELS = {
+    "service_network": "service network",
+    "service": "service",
+    "target_group": "target group",
+}
+
+
+def client(plan: dict[str, Any]) -> Any:
+    return aws.client("vpc-lattice", plan["region"] or None)
+
+
+def token(plan: dict[str, Any], kind: str) -> str:
+    """A client token unique to this deployment and resource kind (Lattice allows 64 chars)."""
+    return f"{plan['deploymentId']}-{kind}"[-64:]
+
+
+def adopt(get: Callable[..., Any], kind: str, arn: str, **ident: Any) -> dict[str, Any]:
+    """Read a resource the bundle names by ARN; missing → the origin document's error + remedy."""
+    try:
+        return dict(get(**ident))
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        label = LABELS.get(kind, kind.replace("_", " "))
+        raise NotFound(
+            f"ResourceNotFoundException: The specified VPC Lattice {label} was not found: {arn}. "
+            f"Remedy: check that the {label} was created, that the ARN is right, and that the "
+            "region is right (or remove the ARN from the bundle to let lattice-deploy create it)."
+        ) from exc
+
+
+def find(
+    lattice: Any, list_operation: str, match: Callable[[dict[str, Any]], bool], **kwargs: Any
+) -> dict[str, Any] | None:
+    for page in lattice.get_paginator(list_operation).paginate(**kwargs):
+        for item in page["items"]:
+            if match(item):
+                return dict(item)
+    return None
+
+
+def summary(action: str, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return record(action, arn=item.get("arn"), id=item.get("id"), name=item.get("name"), **extra)

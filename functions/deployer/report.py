@@ -1,0 +1,89 @@
+"""State ``report``: the run's summary, written to ``s3://<bucket>/reports/<service>/<id>.json``.
+
+It is the same document for a success and a failure: the status, what each step did to which
+resource (created, adopted, updated, unchanged), the targets with their health, the AWS calls
+made (mutating and read), and for a failure the failing step's error and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+from . import aws
+from .step import step
+
+metrics = Metrics(namespace="LatticeDeploy", service="lattice-deploy")
+ORDER = (
+    "serviceNetwork",
+    "vpcAssociation",
+    "latticeService",
+    "targetGroup",
+    "listener",
+    "serviceAssociation",
+    "accessLogs",
+    "taskDefinition",
+    "ecsService",
+)
+
+
+def _error(event: dict[str, Any]) -> dict[str, Any] | None:
+    error = event.get("error")
+    if not error:
+        return None
+    try:
+        cause = json.loads(error.get("Cause") or "{}")
+        message = cause.get("errorMessage") or error.get("Cause")
+    except json.JSONDecodeError:
+        message = error.get("Cause")
+    return {"error": error.get("Error"), "message": message}
+
+
+def summarize(event: dict[str, Any]) -> dict[str, Any]:
+    plan, resources = event.get("plan") or {}, event.get("resources") or {}
+    health, failure = event.get("health") or {}, _error(event)
+    if failure is None and health.get("status") == "FAILED":
+        failure = {"error": "HealthCheckFailed", "message": health.get("reason")}
+    calls = {"mutating": 0, "read": 0}
+    for counted in [
+        *(r.get("calls") or {} for r in resources.values()),
+        health.get("pollCalls") or {},
+    ]:
+        for key in calls:  # each step's calls, and every health poll's (not only the last one's)
+            calls[key] += int(counted.get(key, 0))
+    return {
+        "deploymentId": event.get("deploymentId"),
+        "service": plan.get("serviceName"),
+        "cluster": plan.get("cluster"),
+        "status": "FAILED" if failure else "SUCCEEDED",
+        "resources": [
+            {"type": name, **{k: v for k, v in resources[name].items() if k != "calls"}}
+            for name in ORDER
+            if name in resources
+        ],
+        "targets": health.get("targets", []),
+        "health": health.get("reason"),
+        "calls": calls,
+        **({"failure": failure} if failure else {}),
+    }
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    report = summarize(event)
+    metrics.add_metric(
+        name="Deployments" + report["status"].title(), unit=MetricUnit.Count, value=1
+    )
+    metrics.flush_metrics()
+    bucket = os.environ.get("REPORT_BUCKET")
+    if bucket and report["service"]:
+        key = f"reports/{report['service']}/{report['deploymentId']}.json"
+        aws.client("s3").put_object(
+            Bucket=bucket, Key=key, Body=json.dumps(report, indent=2).encode()
+        )
+        report["location"] = f"s3://{bucket}/{key}"
+    return report

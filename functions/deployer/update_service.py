@@ -1,0 +1,88 @@
+"""State ``update_service``: create the ECS service wired to VPC Lattice, or update it.
+
+An update is made only when the described service does not already cover what the bundle asks
+for; the previous task definition, desired count and Lattice wiring are recorded for rollback.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from . import ecs
+from .compare import covers
+from .step import record, step
+
+UPDATABLE = (
+    "desiredCount",
+    "capacityProviderStrategy",
+    "deploymentConfiguration",
+    "networkConfiguration",
+    "placementConstraints",
+    "placementStrategy",
+    "platformVersion",
+    "healthCheckGracePeriodSeconds",
+    "enableExecuteCommand",
+    "enableECSManagedTags",
+    "loadBalancers",
+    "propagateTags",
+    "serviceRegistries",
+    "serviceConnectConfiguration",
+)
+COMPARED = (
+    "desiredCount",
+    "networkConfiguration",
+    "platformVersion",
+    "healthCheckGracePeriodSeconds",
+)
+
+
+def _primary(service: dict[str, Any]) -> dict[str, Any]:
+    return next((d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"), {})
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    plan = event["plan"]
+    api, task_def = ecs.client(plan), event["resources"]["taskDefinition"]["arn"]
+    wanted = {**plan["serviceDefinition"], "taskDefinition": task_def}
+    configs = ecs.lattice_configurations(event)
+    current = ecs.describe_service(plan)
+    if current is None:
+        token = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{plan['deploymentId']}/ecs-service"))
+        created = api.create_service(
+            **wanted,
+            cluster=plan["cluster"],
+            vpcLatticeConfigurations=configs,
+            clientToken=token,
+            tags=ecs.ecs_tags(plan["tags"]),
+        )["service"]
+        return record(
+            "created", arn=created["serviceArn"], ecsDeploymentId=_primary(created).get("id")
+        )
+    primary = _primary(current)
+    same = (
+        current["taskDefinition"] == task_def
+        and covers(current, {k: wanted[k] for k in COMPARED if k in wanted})
+        and covers(primary.get("vpcLatticeConfigurations") or [], configs)
+    )
+    previous = {
+        "taskDefinition": current["taskDefinition"],
+        "desiredCount": current["desiredCount"],
+        "vpcLatticeConfigurations": primary.get("vpcLatticeConfigurations") or [],
+    }
+    if same:
+        return record("unchanged", arn=current["serviceArn"], ecsDeploymentId=primary.get("id"))
+    updated = api.update_service(
+        cluster=plan["cluster"],
+        service=plan["serviceName"],
+        taskDefinition=task_def,
+        vpcLatticeConfigurations=configs,
+        **{k: wanted[k] for k in UPDATABLE if k in wanted},
+    )["service"]
+    return record(
+        "updated",
+        arn=updated["serviceArn"],
+        ecsDeploymentId=_primary(updated).get("id"),
+        previous=previous,
+    )

@@ -1,0 +1,1 @@
+"""Lambda in the embedded AWS: moto's, with functions whose code runs in this process."""

@@ -1,0 +1,107 @@
+"""One deployment as one execution: upload the bundle, start the state machine, follow it.
+
+The same steps serve every target: the embedded AWS in process, a running ``serve``, or a real
+stack: the bundle goes to ``s3://<bucket>/definitions/<service>/`` (an identical object is not
+uploaded again), the execution input pins each file's object version, and the history is read
+back event by event for progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deployer import bundle
+from deployer.errors import BundleInvalid
+
+
+@dataclass
+class Started:
+    execution_arn: str
+    deployment_id: str
+    service: str
+
+
+def read_bundle(directory: Path) -> dict[str, str]:
+    """The bundle's files by name: ecspresso.yml (if any) and the two definitions it names."""
+    files: dict[str, str] = {}
+    config_path = directory / bundle.CONFIG_FILE
+    if config_path.is_file():
+        files[bundle.CONFIG_FILE] = config_path.read_text()
+    for name in bundle.file_names(bundle.config_of(files)):
+        path = directory / name
+        if not path.is_file():
+            raise BundleInvalid(
+                f"{name}: not found in {directory}; "
+                f"a bundle holds {bundle.SERVICE_FILE} and {bundle.TASK_FILE}"
+            )
+        files[name] = path.read_text()
+    return files
+
+
+def service_of(files: dict[str, str]) -> str:
+    config = bundle.config_of(files)
+    service_file, _ = bundle.file_names(config)
+    name = config.get("service") or bundle.parse_json(files[service_file], service_file).get(
+        "serviceName"
+    )
+    if not name:
+        raise BundleInvalid(f"{service_file}: serviceName is missing; name the ECS service")
+    return str(name)
+
+
+def upload(s3: Any, bucket: str, service: str, files: dict[str, str]) -> dict[str, str]:
+    """Put each file under ``definitions/<service>/`` unless it is there already; its versions."""
+    versions: dict[str, str] = {}
+    for name, text in files.items():
+        key, body = f"definitions/{service}/{name}", text.encode()
+        try:
+            head = s3.head_object(Bucket=bucket, Key=key)
+            if head["ETag"].strip('"') == hashlib.md5(body, usedforsecurity=False).hexdigest():
+                versions[name] = head.get("VersionId") or "null"
+                continue
+        except s3.exceptions.ClientError:
+            pass
+        versions[name] = s3.put_object(Bucket=bucket, Key=key, Body=body).get("VersionId") or "null"
+    return versions
+
+
+def start(
+    session: Any, bucket: str, state_machine_arn: str, directory: Path, environment: str | None
+) -> Started:
+    files = read_bundle(directory)
+    service = service_of(files)
+    versions = upload(session.client("s3"), bucket, service, files)
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:8]
+    deployment_id = f"{service[:40]}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{digest}"
+    payload = {
+        "deploymentId": deployment_id,
+        "bundle": {"bucket": bucket, "prefix": f"definitions/{service}/", "versions": versions},
+        **({"environment": environment} if environment else {}),
+    }
+    started = session.client("stepfunctions").start_execution(
+        stateMachineArn=state_machine_arn, name=deployment_id, input=json.dumps(payload)
+    )
+    return Started(started["executionArn"], deployment_id, service)
+
+
+def history(
+    sfn: Any, execution_arn: str, poll: float = 0.02, sleep: Callable[[float], None] = time.sleep
+) -> Iterator[dict[str, Any]]:
+    """Yield the execution's history events as they appear, until it has ended."""
+    seen = 0
+    while True:
+        status = sfn.describe_execution(executionArn=execution_arn)["status"]
+        pages = sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
+        events = [e for page in pages for e in page["events"]]
+        yield from events[seen:]
+        seen = len(events)
+        if status != "RUNNING":
+            return
+        sleep(poll)

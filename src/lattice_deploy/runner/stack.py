@@ -1,0 +1,110 @@
+"""Deploy the template's stack into an embedded account: the bucket, the roles, one Lambda function
+per ``AWS::Serverless::Function`` (its handler run in process) and the state machine, its
+definition read from ``DefinitionUri`` with ``DefinitionSubstitutions`` applied as AWS applies them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from ..emulator.awslambda.models import HANDLERS
+from . import template as cfn
+from . import vtime
+
+ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_TEMPLATE = ROOT / "template.yaml"
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "{}"}, "Action": "sts:AssumeRole"}],
+}
+
+
+@dataclass
+class Stack:
+    name: str
+    region: str
+    bucket: str
+    state_machine_arn: str
+    definition: dict[str, Any]
+    functions: dict[str, str]
+
+
+def _role(iam: Any, name: str, service: str) -> str:
+    trust = json.dumps(TRUST).replace("{}", service)
+    return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"])
+
+
+def _handler(dotted: str) -> Any:
+    module, _, attribute = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.txt", "code runs in process from functions/")
+    return buffer.getvalue()
+
+
+def deploy(
+    region: str,
+    template_path: Path = DEFAULT_TEMPLATE,
+    parameters: dict[str, Any] | None = None,
+    name: str = "lattice-deploy",
+) -> Stack:
+    vtime.install()
+    template = cfn.load(template_path, parameters)
+    session = boto3.session.Session(region_name=region)
+    s3: Any = session.client("s3")
+    iam: Any = session.client("iam")
+    awslambda: Any = session.client("lambda")
+    sfn: Any = session.client("stepfunctions")
+    account = session.client("sts").get_caller_identity()["Account"]
+    bucket = f"{name}-bundles-{account}-{region}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    attributes: dict[str, dict[str, str]] = {
+        "BundleBucket": {"Ref": bucket, "Arn": f"arn:aws:s3:::{bucket}"}
+    }
+    for logical_id, resource in template.resources.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            arn = _role(iam, f"{name}-{logical_id}", "ecs.amazonaws.com")
+            attributes[logical_id] = {"Ref": f"{name}-{logical_id}", "Arn": arn}
+    lambda_role = _role(iam, f"{name}-FunctionRole", "lambda.amazonaws.com")
+    functions: dict[str, str] = {}
+    for fn in template.functions:
+        env = {k: str(v) for k, v in cfn.resolve(fn.environment, template, attributes).items()}
+        os.environ.update(env)  # the functions share this process, and these values
+        made = awslambda.create_function(
+            FunctionName=f"{name}-{fn.logical_id}",
+            Runtime=fn.properties["Runtime"],
+            Role=lambda_role,
+            Handler=fn.handler,
+            Code={"ZipFile": _zip()},
+            Environment={"Variables": env},
+            Architectures=fn.properties.get("Architectures", ["arm64"]),
+            Timeout=int(fn.properties.get("Timeout", 60)),
+        )
+        HANDLERS[made["FunctionName"]] = _handler(fn.handler)
+        functions[fn.logical_id] = made["FunctionName"]
+        attributes[fn.logical_id] = {"Ref": made["FunctionName"], "Arn": made["FunctionArn"]}
+    machine = template.state_machines[0]
+    values = {k: cfn.resolve(v, template, attributes) for k, v in machine.substitutions.items()}
+    definition = cfn.substitute(machine.definition_path.read_text(), values)
+    created = sfn.create_state_machine(
+        name=f"{name}-{machine.logical_id}",
+        definition=definition,
+        roleArn=_role(iam, f"{name}-StatesRole", "states.amazonaws.com"),
+    )
+    return Stack(
+        name, region, bucket, created["stateMachineArn"], json.loads(definition), functions
+    )
