@@ -1,6 +1,7 @@
 """State ``load_bundle``: read the bundle from S3 (pinned object versions) and plan the deployment.
 
-Reads only: S3 GetObject, EC2 DescribeSubnets (to learn the VPC of the service's subnets).
+Reads only: S3 GetObject, EC2 DescribeSubnets (to learn the VPC of the service's subnets), and
+the Lattice resources the bundle adopts by ARN, so a missing one fails the run before any change.
 """
 
 from __future__ import annotations
@@ -10,9 +11,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, bundle
+from . import aws, bundle, lattice
 from .errors import BundleInvalid
 from .step import step
+
+ADOPTABLE = (
+    ("serviceNetwork", "service_network", "get_service_network", "serviceNetworkIdentifier"),
+    ("service", "service", "get_service", "serviceIdentifier"),
+    ("targetGroup", "target_group", "get_target_group", "targetGroupIdentifier"),
+)
 
 
 def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
@@ -54,6 +61,14 @@ def _vpc_of(plan: dict[str, Any]) -> str:
     return str(vpcs[0])
 
 
+def _check_adopted(plan: dict[str, Any]) -> None:
+    """Every resource the bundle names by ARN must exist before anything is changed."""
+    api = lattice.client(plan)
+    for key, kind, getter, param in ADOPTABLE:
+        if arn := plan["lattice"][key].get("arn"):
+            lattice.adopt(getattr(api, getter), kind, arn, **{param: arn})
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     source = event["bundle"]
@@ -72,4 +87,5 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         },
     )
     plan["lattice"]["vpcId"] = _vpc_of(plan)
+    _check_adopted(plan)
     return plan

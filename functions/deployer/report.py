@@ -1,8 +1,9 @@
 """State ``report``: the run's summary, written to ``s3://<bucket>/reports/<service>/<id>.json``.
 
 It is the same document for a success and a failure: the status, what each step did to which
-resource (created, adopted, updated, unchanged), the targets with their health, the AWS calls
-made (mutating and read), and for a failure the failing step's error and message.
+resource (created, adopted, updated, unchanged), the targets with their health, the AWS calls the
+steps made to plan and deploy (mutating and read; the report's own write is not among them), and
+for a failure the failing step's error and message.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
         failure = {"error": "HealthCheckFailed", "message": health.get("reason")}
     calls = {"mutating": 0, "read": 0}
     for counted in [
-        *(r.get("calls") or {} for r in resources.values()),
+        *(s.get("calls") or {} for s in [plan, *resources.values()]),
         health.get("pollCalls") or {},
     ]:
         for key in calls:  # each step's calls, and every health poll's (not only the last one's)
@@ -67,7 +68,7 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
         ],
         "targets": health.get("targets", []),
         "health": health.get("reason"),
-        "calls": calls,
+        "awsCalls": calls,
         **({"failure": failure} if failure else {}),
     }
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import serve
+from . import deploy, serve
 
-VERBS = (serve,)
+VERBS = (deploy, serve)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -16,9 +16,10 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ..emulator import CLOCK, install
+from ..emulator import CLOCK, EmbeddedAws
 from ..emulator import demo_account as demo
 from ..emulator.control import PREFIX, with_controls
+from ..runner import stack
 
 DEFAULT_PORT = 5005
 
@@ -43,23 +44,28 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def build_server(host: str, port: int, time_rate: float) -> BaseWSGIServer:
-    """A ready (not yet serving) server holding a freshly seeded demo account."""
+def build_server(host: str, port: int, time_rate: float) -> tuple[BaseWSGIServer, stack.Stack]:
+    """A ready (not yet serving) server: the demo account with the lattice-deploy stack in it.
+
+    The account is an :class:`EmbeddedAws` kept open for the server's life, so executions the
+    server runs call their handlers in this process and those handlers' boto3 calls reach the
+    same account the HTTP clients see.
+    """
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,
     )
 
-    install()
-    CLOCK.reset()
+    EmbeddedAws().__enter__()
+    deployed = stack.deploy(demo.REGION)
     CLOCK.set_rate(time_rate)
-    demo.seed()
     app = with_controls(DomainDispatcherApplication(create_backend_app))
-    return make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    return server, deployed
 
 
-def banner(url: str, time_rate: float) -> str:
+def banner(url: str, time_rate: float, deployed: stack.Stack) -> str:
     return "\n".join(
         [
             f"Embedded AWS listening on {url}  (account {demo.ACCOUNT_ID}, region {demo.REGION})",
@@ -69,6 +75,8 @@ def banner(url: str, time_rate: float) -> str:
             f"  aws --endpoint-url {url} vpc-lattice list-services",
             f"Demo network: {demo.VPC_ID}, subnets {', '.join(demo.SUBNETS)}, security group "
             f"{demo.SECURITY_GROUP_ID}, ECS cluster {demo.CLUSTER}",
+            f"Stack: bucket {deployed.bucket}, state machine {deployed.state_machine_arn}",
+            f"Deploy: lattice-deploy deploy examples/myservice --endpoint-url {url}",
             f"Virtual time runs at {time_rate:g}x; controls: {url}{PREFIX}state",
             "Ctrl-C stops.",
         ]
@@ -76,8 +84,8 @@ def banner(url: str, time_rate: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    server = build_server(args.host, args.port, args.time_rate)
-    print(banner(f"http://{args.host}:{server.server_port}", args.time_rate), flush=True)
+    server, deployed = build_server(args.host, args.port, args.time_rate)
+    print(banner(f"http://{args.host}:{server.server_port}", args.time_rate, deployed), flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # explicit: a background job ignores SIGINT
         signal.signal(signum, lambda *_: stop.set())

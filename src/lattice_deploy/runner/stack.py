@@ -62,6 +62,12 @@ def deploy(
     name: str = "lattice-deploy",
 ) -> Stack:
     vtime.install()
+    for quiet, value in (
+        ("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        ("POWERTOOLS_METRICS_DISABLED", "true"),
+    ):
+        os.environ.setdefault(quiet, value)  # the CLI prints progress; the handlers' logs are noise
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     template = cfn.load(template_path, parameters)
     session = boto3.session.Session(region_name=region)
     s3: Any = session.client("s3")

@@ -1,0 +1,87 @@
+"""``lattice-deploy deploy DIR``: deploy an ecspresso bundle as one Step Functions execution.
+
+``--local`` runs it on an embedded AWS in this process (stack deployed from ``template.yaml``),
+``--endpoint-url`` on a running ``serve``, and neither on the real stack named in
+``samconfig.toml``. Progress is printed state by state; ``--json`` prints the summary document.
+Exit codes: 0 succeeded, 1 failed, 2 invalid bundle or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from deployer import bundle
+from deployer.errors import BundleInvalid
+
+from ..emulator import EmbeddedAws
+from ..emulator import demo_account as demo
+from ..runner import execution, run, stack, targets
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "deploy", help="deploy a bundle directory (one Step Functions execution)"
+    )
+    parser.add_argument(
+        "directory",
+        type=Path,
+        help="the bundle: ecspresso.yml, ecs-service-def.json, ecs-task-def.json",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--local", action="store_true", help="run on an embedded AWS in this process"
+    )
+    where.add_argument("--endpoint-url", help="run on a `lattice-deploy serve` at this URL")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    parser.add_argument(
+        "--env",
+        dest="environment",
+        help="environment prefix of created names (default: the stack's)",
+    )
+    parser.add_argument(
+        "--region", help="AWS region (default: ecspresso.yml's, else samconfig.toml's)"
+    )
+    parser.set_defaults(run=run_deploy)
+
+
+def _region(args: argparse.Namespace, files: dict[str, str]) -> str:
+    return str(args.region or bundle.config_of(files).get("region") or demo.REGION)
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    def out(line: str) -> None:
+        print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+    try:
+        files = execution.read_bundle(args.directory)
+    except (BundleInvalid, OSError) as exc:
+        out(f"invalid bundle: {exc}")
+        return 2
+    region = _region(args, files)
+    if args.local:
+        with EmbeddedAws(region=region):
+            made = stack.deploy(region)
+            target = targets.Target(
+                boto3.session.Session(region_name=region),
+                made.bucket,
+                made.state_machine_arn,
+                made.definition,
+            )
+            summary = run.deploy_bundle(target, args.directory, args.environment, out)
+    else:
+        target = (
+            targets.served(args.endpoint_url, region)
+            if args.endpoint_url
+            else targets.real_aws(args.region)
+        )
+        summary = run.deploy_bundle(target, args.directory, args.environment, out)
+    out(run.headline(summary))
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    return run.exit_code(summary)

@@ -1,0 +1,73 @@
+"""Turn an execution's history into console-like progress lines and the final summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+MARKS = {"created": "+", "updated": "~", "adopted": "=", "unchanged": "=", "skipped": "-"}
+
+
+def result_at(state: dict[str, Any], path: str | None) -> Any:
+    """The value at a ResultPath like ``$.resources.targetGroup`` in a state document."""
+    value: Any = state
+    for part in (path or "$").lstrip("$").strip(".").split("."):
+        if part:
+            value = (value or {}).get(part)
+    return value
+
+
+def describe(name: str, result: Any) -> str:
+    if not isinstance(result, dict):
+        return ""
+    if name == "load_bundle":
+        return (
+            f"service {result.get('serviceName')} on cluster {result.get('cluster')}, "
+            f"registration {result['lattice']['registration']}, "
+            f"timeout {result.get('timeoutSeconds')}s"
+        )
+    if name == "check_health":
+        return f"{result.get('status')}: {result.get('reason')}"
+    if name == "report":
+        return f"{result.get('status')} ({result.get('location', 'no report written')})"
+    ident = result.get("name") or result.get("id") or result.get("arn") or ""
+    extra = f" rev {result['revision']}" if "revision" in result else ""
+    return (
+        f"{MARKS.get(result.get('action', ''), ' ')} {result.get('action')} {ident}{extra}".rstrip()
+    )
+
+
+class Printer:
+    """Feed it history events; it prints one line per state, as the console lists them."""
+
+    def __init__(self, definition: dict[str, Any], out: Callable[[str], None]) -> None:
+        self.states, self.out = definition["States"], out
+        self.outputs: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        kind = event["type"]
+        if kind.endswith("StateExited"):
+            details = event["stateExitedEventDetails"]
+            name, output = details["name"], json.loads(details.get("output") or "{}")
+            self.outputs[name] = output
+            state = self.states.get(name, {})
+            if state.get("Type") == "Task":
+                self.out(
+                    f"  ✓ {name:<28} {describe(name, result_at(output, state.get('ResultPath')))}"
+                )
+            elif state.get("Type") == "Wait":
+                self.out(f"  … {name:<28} {state.get('Seconds', state.get('SecondsPath', ''))}s")
+        elif kind == "LambdaFunctionFailed":
+            details = event.get("lambdaFunctionFailedEventDetails") or {}
+            self.out(f"  ✗ {details.get('error')}: {_message(details.get('cause'))}")
+        elif kind == "ExecutionFailed":
+            details = event.get("executionFailedEventDetails") or {}
+            self.out(f"  ✗ execution failed: {details.get('error')}: {details.get('cause')}")
+
+
+def _message(cause: str | None) -> str:
+    try:
+        return str(json.loads(cause or "{}").get("errorMessage") or cause)
+    except json.JSONDecodeError:
+        return str(cause)

@@ -1,0 +1,59 @@
+"""Run one deployment against a target and return its summary (what ``deploy`` prints)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import execution
+from .progress import Printer
+from .targets import Target
+
+
+def deploy_bundle(
+    target: Target, directory: Path, environment: str | None, out: Callable[[str], None]
+) -> dict[str, Any]:
+    started = execution.start(
+        target.session, target.bucket, target.state_machine_arn, directory, environment
+    )
+    out(f"lattice-deploy: deploying {started.service} as execution {started.deployment_id}")
+    printer = Printer(target.definition, out)
+    sfn = target.session.client("stepfunctions")
+    for event in execution.history(sfn, started.execution_arn):
+        printer(event)
+    status = sfn.describe_execution(executionArn=started.execution_arn)["status"]
+    report = printer.outputs.get("report", {}).get("report") or {}
+    return {
+        "status": status,
+        "executionArn": started.execution_arn,
+        "deploymentId": started.deployment_id,
+        "service": started.service,
+        "resources": report.get("resources", []),
+        "targets": report.get("targets", []),
+        "calls": report.get("awsCalls", {}),
+        **({"failure": report["failure"]} if "failure" in report else {}),
+        **({"report": report["location"]} if "location" in report else {}),
+    }
+
+
+def headline(summary: dict[str, Any]) -> str:
+    calls = summary.get("calls") or {}
+    if summary["status"] == "SUCCEEDED":
+        healthy = sum(t.get("status") == "HEALTHY" for t in summary["targets"])
+        change = (
+            "0 mutating AWS calls: already deployed, nothing changed"
+            if calls.get("mutating") == 0
+            else f"{calls.get('mutating')} mutating and {calls.get('read')} read AWS calls"
+        )
+        service = summary["service"]
+        return f"SUCCEEDED: {service} is behind VPC Lattice, {healthy} target(s) HEALTHY; {change}"
+    failure = summary.get("failure") or {}
+    error, message = failure.get("error", "unknown error"), failure.get("message", "")
+    return f"{summary['status']}: {error}: {message}"
+
+
+def exit_code(summary: dict[str, Any]) -> int:
+    if summary["status"] == "SUCCEEDED":
+        return 0
+    return 2 if (summary.get("failure") or {}).get("error") == "BundleInvalid" else 1

@@ -1,0 +1,78 @@
+"""Where a deployment runs: the embedded AWS in process, a running ``serve``, or a real stack."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from .stack import ROOT
+
+STACK = "lattice-deploy"
+
+
+@dataclass
+class Target:
+    session: Any
+    bucket: str
+    state_machine_arn: str
+    definition: dict[str, Any]
+    endpoint_url: str | None = None
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.endpoint_url)
+
+
+class EndpointSession:
+    """A boto3 session whose clients all go to one endpoint (a running ``serve``)."""
+
+    def __init__(self, endpoint_url: str, region: str) -> None:
+        self._session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+        )
+        self.endpoint_url = endpoint_url
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        return self._session.client(service, endpoint_url=self.endpoint_url, **kwargs)  # type: ignore[call-overload]
+
+
+def served(endpoint_url: str, region: str, stack: str = STACK) -> Target:
+    """The stack ``serve`` deployed into its account at start."""
+    session = EndpointSession(endpoint_url, region)
+    sfn = session.client("stepfunctions")
+    machines = [
+        m for m in sfn.list_state_machines()["stateMachines"] if m["name"].startswith(f"{stack}-")
+    ]
+    if not machines:
+        raise LookupError(
+            f"no {stack} state machine at {endpoint_url}; is `lattice-deploy serve` running there?"
+        )
+    arn = machines[0]["stateMachineArn"]
+    definition = json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"])
+    account = session.client("sts").get_caller_identity()["Account"]
+    return Target(session, f"{stack}-bundles-{account}-{region}", arn, definition)
+
+
+def samconfig(path: Path = ROOT / "samconfig.toml") -> dict[str, Any]:
+    params = (
+        tomllib.loads(path.read_text()).get("default", {}).get("global", {}).get("parameters", {})
+    )
+    return {"stack_name": params.get("stack_name", STACK), "region": params.get("region")}
+
+
+def real_aws(region: str | None = None) -> Target:
+    """The stack ``sam deploy`` created, named in ``samconfig.toml``: its outputs give the rest."""
+    config = samconfig()
+    session = boto3.session.Session(region_name=region or config["region"])
+    stack = session.client("cloudformation").describe_stacks(StackName=config["stack_name"])[
+        "Stacks"
+    ][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    sfn = session.client("stepfunctions")
+    arn = outputs["DeployStateMachineArn"]
+    definition = json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"])
+    return Target(session, outputs["BundleBucketName"], arn, definition)
