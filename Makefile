@@ -21,8 +21,8 @@ test: setup
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: setup
-	$(BIN)/ruff check src functions tests examples
-	$(BIN)/ruff format --check src functions tests examples
+	$(BIN)/ruff check src functions tests
+	$(BIN)/ruff format --check src functions tests
 	$(BIN)/mypy
 
 sam: setup
@@ -30,7 +30,7 @@ sam: setup
 	$(BIN)/sam build
 
 demo: setup
-	$(BIN)/python examples/embedded_aws_tour.py
+	$(BIN)/lattice-deploy deploy examples/myservice --local
 
 serve: setup
 	$(BIN)/lattice-deploy serve

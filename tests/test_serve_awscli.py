@@ -125,3 +125,43 @@ def test_controls_inject_faults_and_move_time(endpoint: str) -> None:
     before = control.state()["clock"]["now"]
     assert control.advance(90) == before + 90
     assert control.calls()["mutatingCalls"]["vpc-lattice:CreateService"] >= 2
+
+
+@pytest.mark.awscli
+def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: str) -> None:
+    machines = aws(endpoint, "stepfunctions", "list-state-machines")["stateMachines"]
+    assert [m["name"] for m in machines] == ["lattice-deploy-DeployStateMachine"]
+    example = ROOT / "examples" / "myservice"
+    deploy = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lattice_deploy.cli.main",
+            "deploy",
+            str(example),
+            "--endpoint-url",
+            endpoint,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert deploy.returncode == 0, deploy.stderr
+    summary = json.loads(deploy.stdout)
+    group = next(r["id"] for r in summary["resources"] if r["type"] == "targetGroup")
+    listed = aws(endpoint, "vpc-lattice", "list-targets", "--target-group-identifier", group)[
+        "items"
+    ]
+    task_ips = {t["id"] for t in summary["targets"]}
+    assert len(task_ips) == 3 and {(t["id"], t["status"]) for t in listed} == {
+        (ip, "HEALTHY") for ip in task_ips
+    }
+    executions = aws(
+        endpoint,
+        "stepfunctions",
+        "list-executions",
+        "--state-machine-arn",
+        machines[0]["stateMachineArn"],
+    )
+    assert [e["status"] for e in executions["executions"]] == ["SUCCEEDED"]

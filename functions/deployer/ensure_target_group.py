@@ -7,22 +7,7 @@ from typing import Any
 
 from . import lattice
 from .compare import covers
-from .errors import DeployError
 from .step import step
-
-
-def _check(group: dict[str, Any], vpc: str) -> None:
-    if group.get("type") != "IP":
-        raise DeployError(
-            f"Target group {group['arn']} has type {group.get('type')}; ECS tasks in awsvpc mode "
-            "register by IP address, so an INSTANCE group can never hold them. Remedy: create the "
-            "group with --type IP (or remove targetGroupArn to let lattice-deploy create one)"
-        )
-    if group.get("config", {}).get("vpcIdentifier") != vpc:
-        raise DeployError(
-            f"Target group {group['arn']} is in VPC {group['config'].get('vpcIdentifier')}, the "
-            f"service's subnets are in {vpc}. Remedy: use a target group of VPC {vpc}"
-        )
 
 
 @step
@@ -57,7 +42,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             )
             return lattice.summary("created", created)
         group, action = dict(api.get_target_group(targetGroupIdentifier=found["id"])), "unchanged"
-    _check(group, vpc)
+    lattice.check_target_group(group, vpc)
     current = group["config"].get("healthCheck") or {}
     if covers(current, wanted_check):
         return lattice.summary(action, group)

@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import aws
-from .errors import NotFound
+from .errors import DeployError, NotFound
 from .step import record
 
 LABELS = {
@@ -59,3 +59,18 @@ def find(
 
 def summary(action: str, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return record(action, arn=item.get("arn"), id=item.get("id"), name=item.get("name"), **extra)
+
+
+def check_target_group(group: dict[str, Any], vpc: str) -> None:
+    """An adopted or found group must be able to hold the service's tasks."""
+    if group.get("type") != "IP":
+        raise DeployError(
+            f"Target group {group['arn']} has type {group.get('type')}; ECS tasks in awsvpc mode "
+            "register by IP address, so an INSTANCE group can never hold them. Remedy: create the "
+            "group with --type IP (or remove targetGroupArn to let lattice-deploy create one)"
+        )
+    if group.get("config", {}).get("vpcIdentifier") != vpc:
+        raise DeployError(
+            f"Target group {group['arn']} is in VPC {group['config'].get('vpcIdentifier')}, the "
+            f"service's subnets are in {vpc}. Remedy: use a target group of VPC {vpc}"
+        )

@@ -66,7 +66,9 @@ def _check_adopted(plan: dict[str, Any]) -> None:
     api = lattice.client(plan)
     for key, kind, getter, param in ADOPTABLE:
         if arn := plan["lattice"][key].get("arn"):
-            lattice.adopt(getattr(api, getter), kind, arn, **{param: arn})
+            found = lattice.adopt(getattr(api, getter), kind, arn, **{param: arn})
+            if kind == "target_group":
+                lattice.check_target_group(found, plan["lattice"]["vpcId"])
 
 
 @step

@@ -1,0 +1,141 @@
+"""Adopting existing Lattice resources by ARN, and the origin document's troubleshooting errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import Local
+
+PLACEHOLDER_SERVICE = (
+    "arn:aws:vpc-lattice:ap-northeast-1:123456789012:service/svc-12345678901234567"
+)
+PLACEHOLDER_TG = "arn:aws:vpc-lattice:ap-northeast-1:123456789012:targetgroup/tg-12345678901234567"
+
+
+def lattice_config(**fields: Any) -> Any:
+    def edit(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"] = {"enabled": True, **fields}
+
+    return edit
+
+
+def existing(local: Local, group_type: str = "IP") -> tuple[dict[str, Any], dict[str, Any]]:
+    lattice = local.aws.client("vpc-lattice")
+    svc = lattice.create_service(name="hand-made")
+    config = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
+    if group_type == "INSTANCE":
+        group = lattice.create_target_group(name="hand-made-tg", type="INSTANCE", config=config)
+    else:
+        group = lattice.create_target_group(name="hand-made-tg", type="IP", config=config)
+    return svc, group
+
+
+def test_resources_named_by_arn_are_adopted_and_nothing_is_made_in_their_place(
+    local: Local, bundle: Any
+) -> None:
+    svc, group = existing(local)
+    summary = local.deploy(
+        bundle(service=lattice_config(serviceArn=svc["arn"], targetGroupArn=group["arn"]))
+    )
+    assert summary["status"] == "SUCCEEDED"
+    by_type = {r["type"]: r for r in summary["resources"]}
+    assert (by_type["latticeService"]["action"], by_type["latticeService"]["arn"]) == (
+        "adopted",
+        svc["arn"],
+    )
+    assert (by_type["targetGroup"]["action"], by_type["targetGroup"]["arn"]) == (
+        "adopted",
+        group["arn"],
+    )
+    lattice = local.aws.client("vpc-lattice")
+    assert [s["name"] for s in lattice.list_services()["items"]] == ["hand-made"]
+    assert [g["name"] for g in lattice.list_target_groups()["items"]] == ["hand-made-tg"]
+    assert len(summary["targets"]) == 3
+
+
+def test_the_native_ecs_shape_is_taken_as_is(local: Local, bundle: Any) -> None:
+    _, group = existing(local)
+    role = "arn:aws:iam::123456789012:role/my-own-lattice-role"
+
+    def native(service: dict[str, Any]) -> None:
+        del service["vpcLatticeConfiguration"]
+        service["vpcLatticeConfigurations"] = [
+            {"roleArn": role, "targetGroupArn": group["arn"], "portName": "http"}
+        ]
+
+    summary = local.deploy(bundle(service=native))
+    assert summary["status"] == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    wiring = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0][
+        "deployments"
+    ][0]
+    assert wiring["vpcLatticeConfigurations"] == [
+        {"roleArn": role, "targetGroupArn": group["arn"], "portName": "http"}
+    ]
+
+
+def test_the_origin_documents_placeholder_arns_fail_with_its_remedy_before_any_change(
+    local: Local, bundle: Any
+) -> None:
+    local.aws.reset_calls()
+    summary = local.deploy(
+        bundle(
+            service=lattice_config(serviceArn=PLACEHOLDER_SERVICE, targetGroupArn=PLACEHOLDER_TG)
+        )
+    )
+    assert summary["status"] == "FAILED"
+    failure = summary["failure"]
+    assert failure["error"] == "NotFound"
+    assert "The specified VPC Lattice service was not found" in failure["message"]
+    assert (
+        "check that the service was created, that the ARN is right, and that the region is right"
+        in failure["message"]
+    )
+    assert summary["calls"]["mutating"] == 0
+    assert not [
+        k for k in local.aws.calls()["mutatingCalls"] if not k.startswith(("s3:", "states:"))
+    ]
+
+
+def test_an_instance_target_group_is_refused_with_the_reason(local: Local, bundle: Any) -> None:
+    _, group = existing(local, "INSTANCE")
+    summary = local.deploy(bundle(service=lattice_config(targetGroupArn=group["arn"])))
+    assert summary["status"] == "FAILED"
+    assert summary["calls"]["mutating"] == 0  # refused before anything changed
+    assert (
+        "register by IP address" in summary["failure"]["message"]
+        and "--type IP" in summary["failure"]["message"]
+    )
+
+
+def test_access_denied_names_the_action_and_the_remedy(local: Local) -> None:
+    local.aws.inject("fail:CreateService")
+    from .conftest import EXAMPLE
+
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "FAILED"
+    assert summary["failure"]["error"] == "AccessDenied"
+    assert "vpc-lattice:CreateService" in summary["failure"]["message"]
+    assert "grant the missing action" in summary["failure"]["message"]
+
+
+def test_throttling_is_absorbed_by_retries(local: Local) -> None:
+    from .conftest import EXAMPLE
+
+    local.aws.inject("throttle:CreateListener:5")  # more than botocore's own 3 retries
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    assert any("Throttled" in line for line in local.lines)
+
+
+def test_direct_registration_registers_task_ips_without_ecs_wiring(
+    local: Local, bundle: Any
+) -> None:
+    summary = local.deploy(bundle(service=lattice_config(registration="direct")))
+    assert summary["status"] == "SUCCEEDED"
+    assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
+    ecs = local.aws.client("ecs")
+    deployment = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0][
+        "deployments"
+    ][0]
+    assert not deployment.get("vpcLatticeConfigurations")

@@ -1,0 +1,140 @@
+"""The deploy workflow end to end: a first deploy, a no-op redeploy, an update, a second service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import EXAMPLE, Local
+
+STEPS = [
+    "start",
+    "load_bundle",
+    "ensure_service_network",
+    "ensure_vpc_association",
+    "ensure_lattice_service",
+    "ensure_target_group",
+    "ensure_listener",
+    "ensure_service_association",
+    "ensure_access_logs",
+    "register_task_definition",
+    "update_service",
+    "wait_for_rollout",
+    "registration_mode",
+    "check_health",
+]
+
+
+def actions(summary: dict[str, Any]) -> dict[str, str]:
+    return {r["type"]: r["action"] for r in summary["resources"]}
+
+
+def entered(local: Local, summary: dict[str, Any]) -> list[str]:
+    return [
+        e["stateEnteredEventDetails"]["name"]
+        for e in local.history(summary)
+        if "stateEnteredEventDetails" in e
+    ]
+
+
+def test_first_deploy_puts_the_service_behind_lattice_with_healthy_targets(local: Local) -> None:
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
+    assert set(actions(summary).values()) == {"created", "skipped"}
+    assert actions(summary)["accessLogs"] == "skipped"
+    names = [r.get("name") for r in summary["resources"]]
+    assert {
+        "dev-servicenetwork",
+        "dev-myservice-service",
+        "dev-myservice-targetgroup",
+        "dev-myservice-listener",
+    } <= set(names)
+    states = entered(local, summary)
+    assert states[: len(STEPS)] == STEPS
+    assert states[-3:] == ["report", "outcome", "deployed"]
+    ecs = local.aws.client("ecs")
+    service = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
+    wiring = service["deployments"][0]["vpcLatticeConfigurations"][0]
+    assert wiring["portName"] == "http" and wiring["roleArn"].endswith(
+        "lattice-deploy-EcsInfrastructureRole"
+    )
+    assert wiring["targetGroupArn"] == next(
+        r["arn"] for r in summary["resources"] if r["type"] == "targetGroup"
+    )
+    lattice = local.aws.client("vpc-lattice")
+    tags = lattice.list_tags_for_resource(resourceArn=wiring["targetGroupArn"])["tags"]
+    assert tags["lattice-deploy:service"] == "myservice"
+    assert tags["lattice-deploy:deployment-id"] == summary["deploymentId"]
+    assert local.lines[-1].startswith("  ✓ report")
+
+
+def test_the_workflow_counts_the_calls_the_emulator_served(local: Local) -> None:
+    local.aws.reset_calls()
+    summary = local.deploy(EXAMPLE)
+    served = local.aws.calls()["mutatingCalls"]
+    deploy_side = {k: v for k, v in served.items() if k.split(":")[0] in ("ecs", "vpc-lattice")}
+    assert summary["calls"]["mutating"] == sum(deploy_side.values()) == 8
+
+
+def test_redeploying_the_same_bundle_changes_nothing(local: Local) -> None:
+    first = local.deploy(EXAMPLE)
+    local.aws.reset_calls()
+    again = local.deploy(EXAMPLE)
+    assert again["status"] == "SUCCEEDED"
+    assert again["calls"]["mutating"] == 0
+    assert set(actions(again).values()) == {"unchanged", "skipped"}
+    served = local.aws.calls()["mutatingCalls"]
+    assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
+    assert [r.get("arn") for r in again["resources"]] == [r.get("arn") for r in first["resources"]]
+
+
+def test_a_new_image_rolls_out_and_records_the_previous_revision(local: Local, bundle: Any) -> None:
+    local.deploy(EXAMPLE)
+    first_ips = {t["id"] for t in local.deploy(EXAMPLE)["targets"]}
+
+    def new_image(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:1.27"
+
+    summary = local.deploy(bundle(task=new_image))
+    assert summary["status"] == "SUCCEEDED"
+    service = next(r for r in summary["resources"] if r["type"] == "ecsService")
+    assert service["action"] == "updated"
+    assert service["previous"]["taskDefinition"].endswith("myservice:1")
+    assert next(r for r in summary["resources"] if r["type"] == "taskDefinition")["revision"] == 2
+    healthy = {t["id"] for t in summary["targets"] if t["status"] == "HEALTHY"}
+    assert len(healthy) == 3 and not healthy & first_ips
+
+
+def test_a_second_service_reuses_the_service_network_and_vpc_association(
+    local: Local, bundle: Any
+) -> None:
+    first = local.deploy(EXAMPLE)
+
+    def rename(service: dict[str, Any]) -> None:
+        service["serviceName"] = "orders"
+        service["serviceConnectConfiguration"]["services"][0]["clientAliases"][0]["dnsName"] = (
+            "orders"
+        )
+
+    def family(task: dict[str, Any]) -> None:
+        task["family"] = "orders"
+
+    config = (
+        (EXAMPLE / "ecspresso.yml").read_text().replace("service: myservice", "service: orders")
+    )
+    second = local.deploy(bundle("orders", service=rename, task=family, config=config))
+    assert second["status"] == "SUCCEEDED"
+    assert actions(second)["serviceNetwork"] == actions(second)["vpcAssociation"] == "unchanged"
+    for shared in ("serviceNetwork", "vpcAssociation"):
+        ids = [
+            next(r["id"] for r in s["resources"] if r["type"] == shared) for s in (first, second)
+        ]
+        assert ids[0] == ids[1]
+    assert actions(second)["latticeService"] == actions(second)["targetGroup"] == "created"
+    lattice = local.aws.client("vpc-lattice")
+    assert len(lattice.list_service_networks()["items"]) == 1
+    assert (
+        len(lattice.list_service_network_vpc_associations(vpcIdentifier="vpc-12345678")["items"])
+        == 1
+    )
+    assert len(lattice.list_services()["items"]) == 2
