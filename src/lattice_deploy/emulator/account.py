@@ -7,6 +7,7 @@ is gone afterwards. Nothing here fakes boto3: every call goes boto3 → botocore
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +35,7 @@ class EmbeddedAws:
         self.demo: dict[str, Any] = {}
 
     def __enter__(self) -> EmbeddedAws:
+        os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # ~1 s per region, unused
         install()
         self._mock.start()
         CLOCK.reset()

@@ -92,16 +92,28 @@ def start(
 
 
 def history(
-    sfn: Any, execution_arn: str, poll: float = 0.02, sleep: Callable[[float], None] = time.sleep
+    sfn: Any, execution_arn: str, poll: float = 0.05, sleep: Callable[[float], None] = time.sleep
 ) -> Iterator[dict[str, Any]]:
-    """Yield the execution's history events as they appear, until it has ended."""
-    seen = 0
+    """Yield the execution's history events as they appear, until it has ended.
+
+    Each poll reads newest-first and stops at the last event already yielded, so a long
+    execution costs one page per poll, not its whole history again.
+    """
+    last = 0
     while True:
         status = sfn.describe_execution(executionArn=execution_arn)["status"]
-        pages = sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
-        events = [e for page in pages for e in page["events"]]
-        yield from events[seen:]
-        seen = len(events)
+        fresh: list[dict[str, Any]] = []
+        pages = sfn.get_paginator("get_execution_history").paginate(
+            executionArn=execution_arn, reverseOrder=True, PaginationConfig={"PageSize": 50}
+        )
+        for page in pages:
+            batch = [e for e in page["events"] if e["id"] > last]
+            fresh += batch
+            if len(batch) < len(page["events"]):
+                break
+        fresh.sort(key=lambda e: e["id"])
+        yield from fresh
+        last = fresh[-1]["id"] if fresh else last
         if status != "RUNNING":
             return
         sleep(poll)
