@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup test lint sam demo serve clean
+.PHONY: setup test lint sam demo bench serve clean
 
 setup: $(STAMP)
 
@@ -21,8 +21,8 @@ test: setup
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: setup
-	$(BIN)/ruff check src functions tests
-	$(BIN)/ruff format --check src functions tests
+	$(BIN)/ruff check src functions tests bench
+	$(BIN)/ruff format --check src functions tests bench
 	$(BIN)/mypy
 
 sam: setup
@@ -31,6 +31,9 @@ sam: setup
 
 demo: setup
 	$(BIN)/lattice-deploy deploy examples/myservice --local
+
+bench: setup
+	$(BIN)/python bench/deploy_bench.py
 
 serve: setup
 	$(BIN)/lattice-deploy serve

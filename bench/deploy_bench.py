@@ -1,0 +1,81 @@
+"""Benchmark: what one deployment of examples/myservice costs, on the embedded AWS.
+
+Counts, not timed tests: mutating and read AWS calls (first deploy, redeploy of the same bundle,
+image update), Step Functions state transitions and Lambda invocations per run, virtual seconds
+until healthy, and the wall time of each run in this process. Run: ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from lattice_deploy.emulator import CLOCK, EmbeddedAws
+from lattice_deploy.runner import run, stack, targets
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "myservice"
+
+
+def measure(aws: EmbeddedAws, target: targets.Target, directory: Path) -> dict[str, Any]:
+    aws.reset_calls()
+    started_clock, started = CLOCK.now(), time.perf_counter()
+    summary = run.deploy_bundle(target, directory, None, lambda _: None)
+    wall = time.perf_counter() - started
+    sfn = aws.client("stepfunctions")
+    pages = sfn.get_paginator("get_execution_history").paginate(
+        executionArn=summary["executionArn"]
+    )
+    events = [e for page in pages for e in page["events"]]
+    served = aws.calls()
+    return {
+        "status": summary["status"],
+        "mutating (workflow)": summary["calls"]["mutating"],
+        "read (workflow)": summary["calls"]["read"],
+        "mutating ECS+Lattice (emulator)": sum(
+            n
+            for k, n in served["mutatingCalls"].items()
+            if k.split(":")[0] in ("ecs", "vpc-lattice")
+        ),
+        "state transitions": sum(e["type"].endswith("StateEntered") for e in events),
+        "lambda invocations": sum(e["type"] == "LambdaFunctionScheduled" for e in events),
+        "virtual seconds": round(CLOCK.now() - started_clock),
+        "wall seconds": round(wall, 2),
+    }
+
+
+def main() -> int:
+    with EmbeddedAws() as aws, tempfile.TemporaryDirectory() as tmp:
+        made = stack.deploy(aws.region)
+        target = targets.Target(
+            boto3.session.Session(region_name=aws.region),
+            made.bucket,
+            made.state_machine_arn,
+            made.definition,
+        )
+        updated = Path(tmp) / "myservice"
+        shutil.copytree(EXAMPLE, updated)
+        task = json.loads((updated / "ecs-task-def.json").read_text())
+        task["containerDefinitions"][0]["image"] = "nginx:1.27"
+        (updated / "ecs-task-def.json").write_text(json.dumps(task))
+        rows = {
+            "first deploy": measure(aws, target, EXAMPLE),
+            "redeploy, same bundle": measure(aws, target, EXAMPLE),
+            "new image": measure(aws, target, updated),
+        }
+    keys = list(next(iter(rows.values())))
+    width = max(len(k) for k in keys)
+    print(f"{'':<{width}}  " + "  ".join(f"{name:>22}" for name in rows))
+    for key in keys:
+        print(f"{key:<{width}}  " + "  ".join(f"{row[key]!s:>22}" for row in rows.values()))
+    return 0 if all(r["status"] == "SUCCEEDED" for r in rows.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
