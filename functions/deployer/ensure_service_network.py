@@ -15,19 +15,13 @@ from .step import step
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
-    ref, api = plan["lattice"]["serviceNetwork"], lattice.client(plan)
-    if "arn" in ref:
-        found = lattice.adopt(
-            api.get_service_network,
-            "service_network",
-            ref["arn"],
-            serviceNetworkIdentifier=ref["arn"],
-        )
-        return lattice.summary("adopted", found)
-    named = lattice.find(api, "list_service_networks", lambda item: item["name"] == ref["name"])
-    if named:
-        return lattice.summary("unchanged", named)
-    created = api.create_service_network(
-        name=ref["name"], authType="NONE", clientToken=lattice.token(plan, "sn"), tags=plan["tags"]
+    api = lattice.client(plan)
+    return lattice.ensure_named(
+        plan,
+        "service_network",
+        plan["lattice"]["serviceNetwork"],
+        api.get_service_network,
+        "list_service_networks",
+        api.create_service_network,
+        "sn",
     )
-    return lattice.summary("created", created)

@@ -74,3 +74,28 @@ def check_target_group(group: dict[str, Any], vpc: str) -> None:
             f"Target group {group['arn']} is in VPC {group['config'].get('vpcIdentifier')}, the "
             f"service's subnets are in {vpc}. Remedy: use a target group of VPC {vpc}"
         )
+
+
+IDENTIFIERS = {"service_network": "serviceNetworkIdentifier", "service": "serviceIdentifier"}
+
+
+def ensure_named(
+    plan: dict[str, Any],
+    kind: str,
+    ref: dict[str, Any],
+    get: Callable[..., Any],
+    list_operation: str,
+    create: Callable[..., Any],
+    short: str,
+) -> dict[str, Any]:
+    """Adopt ``ref["arn"]``, else reuse the resource named ``ref["name"]``, else create it."""
+    if "arn" in ref:
+        return summary("adopted", adopt(get, kind, ref["arn"], **{IDENTIFIERS[kind]: ref["arn"]}))
+    api = client(plan)
+    named = find(api, list_operation, lambda item: item["name"] == ref["name"])
+    if named:
+        return summary("unchanged", named)
+    made = create(
+        name=ref["name"], authType="NONE", clientToken=token(plan, short), tags=plan["tags"]
+    )
+    return summary("created", made)
