@@ -23,7 +23,7 @@ def test_each_task_state_has_its_module_function_and_substitution() -> None:
     )
     handlers = {fn.handler: fn.logical_id for fn in template.functions}
     tasks = {name: s for name, s in definition["States"].items() if s["Type"] == "Task"}
-    assert len(tasks) == 13
+    assert len(tasks) == 15
     for name, state in tasks.items():
         assert (ROOT / "functions" / "deployer" / f"{name}.py").is_file(), name
         logical_id = handlers[f"deployer.{name}.handler"]
@@ -85,4 +85,8 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
         if state == "register_targets":
             continue  # the example uses ECS-managed registration (see events/README.md)
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
-        assert sample["deploymentId"] == execution["deploymentId"], state
+        assert "bundle" in sample and "resources" in sample, state
+        if state == "rollback":
+            assert sample["health"]["status"] == "FAILED"  # from a run whose health gate failed
+        else:
+            assert sample["deploymentId"] == execution["deploymentId"], state

@@ -1,9 +1,11 @@
 """State ``check_health``: one poll of the rollout and of the Lattice targets' health.
 
 Answers ``HEALTHY`` (the ECS rollout is COMPLETED and every task of the new deployment is a
-HEALTHY target), ``FAILED`` (the rollout FAILED, a new task's target is UNHEALTHY, or the bundle's
-timeout passed) or ``WAITING``; the state machine's Wait/Choice loop does the waiting, so no
-Lambda ever sleeps. Elapsed time is counted as polls x poll interval, the Wait's own clock.
+HEALTHY target), ``FAILED`` (the rollout FAILED, a task of the new deployment failed (ECS counts
+it in ``failedTasks`` and replaces it at once, so its UNHEALTHY target may never be seen), a new
+task's target is UNHEALTHY, or the bundle's timeout passed) or ``WAITING``; the state machine's
+Wait/Choice loop does the waiting, so no Lambda ever sleeps. Elapsed time is counted as
+polls x poll interval, the Wait's own clock.
 """
 
 from __future__ import annotations
@@ -15,17 +17,28 @@ from . import aws, ecs, targets
 from .step import record, step
 
 
+def _latest_failure(service: dict[str, Any]) -> str:
+    """ECS's newest event about stopped tasks: the reason a user would read in the console."""
+    for event in service.get("events") or []:
+        if "stopped" in event.get("message", ""):
+            return str(event["message"])
+    return "no stop reason in the service events"
+
+
 def _verdict(
     plan: dict[str, Any], service: dict[str, Any] | None, mine: dict[str, str], elapsed: int
 ) -> tuple[str, str]:
     if service is None:
         return "FAILED", f"ECS service {plan['serviceName']} is gone from cluster {plan['cluster']}"
-    primary: dict[str, Any] = next(
-        (d for d in service["deployments"] if d["status"] == "PRIMARY"), {}
-    )
+    primary = ecs.primary(service)
     rollout = primary.get("rolloutState", "")
     if rollout == "FAILED":
         return "FAILED", f"ECS rollout FAILED: {primary.get('rolloutStateReason', '')}"
+    if failed := int(primary.get("failedTasks") or 0):
+        return "FAILED", (
+            f"{failed} task(s) of the new deployment failed and were stopped by ECS "
+            f"(latest: {_latest_failure(service)})"
+        )
     if bad := sorted(ip for ip, status in mine.items() if status == "UNHEALTHY"):
         return "FAILED", f"targets of the new tasks turned UNHEALTHY: {', '.join(bad)}"
     if (
@@ -55,8 +68,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     polls = int(before.get("polls", 0)) + 1
     elapsed = (polls - 1) * int(os.environ.get("POLL_SECONDS", "15"))
     service = ecs.describe_service(plan)
-    deployments = (service or {}).get("deployments", [])
-    primary: dict[str, Any] = next((d for d in deployments if d["status"] == "PRIMARY"), {})
+    primary = ecs.primary(service)
     running = [ip for ip, s in ecs.task_ips(plan, primary.get("id")).items() if s == "RUNNING"]
     health = targets.statuses(plan, resources["targetGroup"]["arn"])
     mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}

@@ -24,6 +24,12 @@ def describe_service(plan: dict[str, Any]) -> dict[str, Any] | None:
     return dict(live[0]) if live else None
 
 
+def primary(service: dict[str, Any] | None) -> dict[str, Any]:
+    """The service's PRIMARY deployment (the one ECS is rolling out), or {}."""
+    deployments = (service or {}).get("deployments") or []
+    return dict(next((d for d in deployments if d.get("status") == "PRIMARY"), {}))
+
+
 def lattice_configurations(event: dict[str, Any]) -> list[dict[str, Any]]:
     """The ``vpcLatticeConfigurations`` ECS gets (none in ``direct`` registration mode)."""
     plan = event["plan"]

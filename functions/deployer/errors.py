@@ -50,12 +50,11 @@ class AwsCallFailed(DeployError):
     """Any other AWS error."""
 
 
-def from_client_error(exc: ClientError, what: str) -> Exception:
+def from_client_error(exc: ClientError) -> Exception:
     """The typed error for a failed AWS call, with a message naming the call and the remedy."""
     error: Any = exc.response.get("Error", {})
     code, message = str(error.get("Code", "")), str(error.get("Message", ""))
-    operation = exc.operation_name
-    text = f"{what}: {operation} failed with {code}: {message}"
+    text = f"{exc.operation_name} failed with {code}: {message}"
     if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
         return Throttled(text)
     if code == "ConflictException":

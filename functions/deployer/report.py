@@ -32,6 +32,53 @@ ORDER = (
 )
 
 
+STEPS = (
+    ("load_bundle", "plan"),
+    ("record_baseline", "baseline"),
+    ("ensure_service_network", "serviceNetwork"),
+    ("ensure_vpc_association", "vpcAssociation"),
+    ("ensure_lattice_service", "latticeService"),
+    ("ensure_target_group", "targetGroup"),
+    ("ensure_listener", "listener"),
+    ("ensure_service_association", "serviceAssociation"),
+    ("ensure_access_logs", "accessLogs"),
+    ("register_task_definition", "taskDefinition"),
+    ("update_service", "ecsService"),
+)
+
+
+def failed_step(event: dict[str, Any]) -> str:
+    """The steps run in order, so the failed one is the first without a result."""
+    resources = event.get("resources") or {}
+    for name, key in STEPS:
+        if key not in event and key not in resources:
+            return name
+    return "check_health"
+
+
+def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
+    """The rollback's outcome, and the failure message completed with it."""
+    rollback = event.get("rollback") or {}
+    done = rollback.get("status") == "DONE"
+    left = [p for p in rollback.get("pending") or []]
+    if done:
+        tail = (
+            f"Rolled back: removed {len(rollback.get('removed') or [])} resource(s) and restored "
+            f"{len(rollback.get('restored') or [])}; ECS and VPC Lattice are as the run found them."
+        )
+    else:
+        why = (event.get("rollbackError") or {}).get("Cause") or "it did not finish in time"
+        todo = "; ".join(p["remove"] for p in left) or "see the execution history"
+        tail = f"ROLLBACK INCOMPLETE ({why}). Left behind: {todo}"
+    failure["message"] = f"{failure['step']} failed: {failure['message']} {tail}"
+    return {
+        "rolledBack": done,
+        "removed": rollback.get("removed") or [],
+        "restored": rollback.get("restored") or [],
+        "left": left,
+    }
+
+
 def _error(event: dict[str, Any]) -> dict[str, Any] | None:
     error = event.get("error")
     if not error:
@@ -49,6 +96,10 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
     health, failure = event.get("health") or {}, _error(event)
     if failure is None and health.get("status") == "FAILED":
         failure = {"error": "HealthCheckFailed", "message": health.get("reason")}
+    rollback: dict[str, Any] = {"rolledBack": False}
+    if failure:
+        failure["step"] = failed_step(event)
+        rollback = _rollback(event, failure)
     calls = {"mutating": 0, "read": 0}
     for counted in [
         *(s.get("calls") or {} for s in [plan, *resources.values()]),
@@ -69,6 +120,7 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
         "targets": health.get("targets", []),
         "health": health.get("reason"),
         "awsCalls": calls,
+        **rollback,
         **({"failure": failure} if failure else {}),
     }
 

@@ -38,7 +38,7 @@ def step(func: Step) -> Handler:
         try:
             result = func(event)
         except ClientError as exc:
-            raise from_client_error(exc, name) from exc
+            raise from_client_error(exc) from exc
         result["calls"] = aws.counts()
         logger.info("step done", extra={"action": result.get("action"), "calls": result["calls"]})
         return result

@@ -37,10 +37,6 @@ COMPARED = (
 )
 
 
-def _primary(service: dict[str, Any]) -> dict[str, Any]:
-    return next((d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"), {})
-
-
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
@@ -58,9 +54,9 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             tags=ecs.ecs_tags(plan["tags"]),
         )["service"]
         return record(
-            "created", arn=created["serviceArn"], ecsDeploymentId=_primary(created).get("id")
+            "created", arn=created["serviceArn"], ecsDeploymentId=ecs.primary(created).get("id")
         )
-    primary = _primary(current)
+    primary = ecs.primary(current)
     same = (
         current["taskDefinition"] == task_def
         and covers(current, {k: wanted[k] for k in COMPARED if k in wanted})
@@ -83,6 +79,6 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     return record(
         "updated",
         arn=updated["serviceArn"],
-        ecsDeploymentId=_primary(updated).get("id"),
+        ecsDeploymentId=ecs.primary(updated).get("id"),
         previous=previous,
     )

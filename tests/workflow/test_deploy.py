@@ -9,6 +9,7 @@ from .conftest import EXAMPLE, Local
 STEPS = [
     "start",
     "load_bundle",
+    "record_baseline",
     "ensure_service_network",
     "ensure_vpc_association",
     "ensure_lattice_service",

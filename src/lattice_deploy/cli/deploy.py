@@ -19,8 +19,9 @@ import boto3
 from deployer import bundle
 from deployer.errors import BundleInvalid
 
-from ..emulator import EmbeddedAws
+from ..emulator import EmbeddedAws, Fault, FaultSpecError
 from ..emulator import demo_account as demo
+from ..emulator.control import ControlClient
 from ..runner import execution, run, stack, targets
 
 
@@ -47,6 +48,14 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--region", help="AWS region (default: ecspresso.yml's, else samconfig.toml's)"
     )
+    parser.add_argument(
+        "--inject",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="embedded AWS only: a fault, e.g. unhealthy-targets, fail:CreateTargetGroup, "
+        "throttle:CreateListener:2, crash-after:RegisterTaskDefinition (repeatable)",
+    )
     parser.set_defaults(run=run_deploy)
 
 
@@ -60,13 +69,22 @@ def run_deploy(args: argparse.Namespace) -> int:
 
     try:
         files = execution.read_bundle(args.directory)
+        faults = [Fault.parse(spec) for spec in args.inject]
     except (BundleInvalid, OSError) as exc:
         out(f"invalid bundle: {exc}")
         return 2
+    except FaultSpecError as exc:
+        out(f"invalid --inject: {exc}")
+        return 2
+    if faults and not (args.local or args.endpoint_url):
+        out("--inject drives the embedded AWS: use it with --local or --endpoint-url")
+        return 2
     region = _region(args, files)
     if args.local:
-        with EmbeddedAws(region=region):
+        with EmbeddedAws(region=region) as aws:
             made = stack.deploy(region)
+            for fault in faults:
+                aws.inject(fault)
             target = targets.Target(
                 boto3.session.Session(region_name=region),
                 made.bucket,
@@ -80,6 +98,8 @@ def run_deploy(args: argparse.Namespace) -> int:
             if args.endpoint_url
             else targets.real_aws(args.region)
         )
+        for fault in faults:
+            ControlClient(args.endpoint_url).inject(fault)
         summary = run.deploy_bundle(target, args.directory, args.environment, out)
     out(run.headline(summary))
     if args.json:

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs
 from .calls import CALLS
 from .clock import CLOCK
 from .demo_account import ACCOUNT_ID
-from .faults import FAULTS, FaultSpecError
+from .faults import FAULTS, Fault, FaultSpecError
 
 PREFIX = "/_lattice-deploy/"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -106,8 +106,10 @@ class ControlClient:
     def advance(self, seconds: float) -> float:
         return float(self._call("POST", "clock", {"advance": seconds})["clock"]["now"])
 
-    def inject(self, spec: str) -> dict[str, Any]:
-        return self._call("POST", "faults", {"spec": spec})
+    def inject(self, spec: str | Fault) -> dict[str, Any]:
+        return self._call(
+            "POST", "faults", {"spec": spec if isinstance(spec, str) else spec.spec()}
+        )
 
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")

@@ -64,6 +64,16 @@ class Fault:
             "crash-after:<Op>, unhealthy-targets[:<glob>] or tasks-fail-to-start[:<glob>]"
         )
 
+    def spec(self) -> str:
+        """The ``--inject`` text that parses back to this fault."""
+        if self.kind == "fail":
+            return f"fail:{self.operation}:{self.error_code}"
+        if self.kind == "throttle":
+            return f"throttle:{self.operation}:{self.remaining}"
+        if self.kind == "crash-after":
+            return f"crash-after:{self.operation}"
+        return f"{self.kind}:{self.match}"
+
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
 

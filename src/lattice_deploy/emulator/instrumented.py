@@ -15,6 +15,7 @@ from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 
+from .awslambda.models import INVOCATION, LambdaCrash
 from .calls import CALLS
 from .faults import FAULTS, Fault
 
@@ -63,7 +64,11 @@ class InstrumentedResponse(BaseResponse):
         rule = FAULTS.before_call(account_id, operation)
         if rule is not None:
             return fault_response(self.service_name or "", account_id, operation, rule)
-        return super().call_action()
+        status, headers, body = super().call_action()
+        caller = getattr(INVOCATION, "function", None)
+        if caller and status < 300 and FAULTS.crash_after(account_id, operation):
+            raise LambdaCrash(f"{caller} died right after {operation} succeeded (injected)")
+        return status, headers, body
 
     def reply(self, body: dict[str, Any] | None) -> TYPE_RESPONSE:
         """A JSON body with the HTTP status and only the output members the botocore model gives

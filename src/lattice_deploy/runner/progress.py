@@ -29,6 +29,11 @@ def describe(name: str, result: Any) -> str:
         )
     if name == "check_health":
         return f"{result.get('status')}: {result.get('reason')}"
+    if name == "rollback":
+        pending = ", ".join(f"{p['type']} {p['id']}" for p in result.get("pending") or [])
+        done = f"removed {len(result.get('removed') or [])}"
+        done += f", restored {len(result.get('restored') or [])}"
+        return f"{result.get('status')}: {done}" + (f"; waiting for {pending}" if pending else "")
     if name == "report":
         return f"{result.get('status')} ({result.get('location', 'no report written')})"
     ident = result.get("name") or result.get("id") or result.get("arn") or ""

@@ -32,6 +32,12 @@ def deploy_bundle(
         "resources": report.get("resources", []),
         "targets": report.get("targets", []),
         "calls": report.get("awsCalls", {}),
+        "rolledBack": bool(report.get("rolledBack")),
+        **(
+            {"rollback": {k: report[k] for k in ("removed", "restored", "left")}}
+            if "removed" in report
+            else {}
+        ),
         **({"failure": report["failure"]} if "failure" in report else {}),
         **({"report": report["location"]} if "location" in report else {}),
     }

@@ -10,6 +10,7 @@ boto3 → emulator) with nothing faked in between. An unhandled exception become
 from __future__ import annotations
 
 import json
+import threading
 import traceback
 import uuid
 from collections.abc import Callable
@@ -45,6 +46,9 @@ class LambdaContext:
 HANDLERS: dict[str, Handler] = {}
 """Function name → handler; filled by whoever deploys functions (the local runner)."""
 
+INVOCATION = threading.local()
+"""``INVOCATION.function``: the function whose handler this thread is running, if any."""
+
 
 def error_payload(exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, LambdaCrash):
@@ -74,11 +78,14 @@ class InProcessLambdaBackend(LambdaBackend):
             return super().invoke(function_name, qualifier, body, headers, response_headers)
         event = json.loads(body or b"{}")
         context = LambdaContext(fn.function_name, fn.function_arn, aws_request_id=str(uuid.uuid4()))
+        INVOCATION.function = fn.function_name
         try:
             payload = json.dumps(handler(event, context), default=str)
         except (Exception, LambdaCrash) as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
             payload = json.dumps(error_payload(exc))
+        finally:
+            INVOCATION.function = None
         response_headers["Content-Length"] = str(len(payload))
         return payload
 

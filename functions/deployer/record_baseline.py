@@ -1,0 +1,58 @@
+"""State ``record_baseline``: what exists before this run changes anything.
+
+Why a state of its own: a step can die right after its AWS call succeeded, before it could
+record what it changed. So the values a rollback restores are read here, before the first
+mutating call: the ECS service's task definition, desired count and Lattice wiring, the target
+group's health check, the listeners' default actions. (What a run *creates* carries its
+deployment-id tag from the create call itself, so the rollback finds it without any record.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ecs, lattice
+from .step import record, step
+
+
+def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+    if "arn" in ref:
+        return {"arn": ref["arn"], "id": ref["arn"].rsplit("/", 1)[-1]}
+    return lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    plan = event["plan"]
+    api, want = lattice.client(plan), plan["lattice"]
+    service = ecs.describe_service(plan)
+    primary = ecs.primary(service)
+    group = _named(api, "list_target_groups", want["targetGroup"], vpcIdentifier=want["vpcId"])
+    lattice_service = _named(api, "list_services", want["service"])
+    listeners: dict[str, Any] = {}
+    if lattice_service:
+        for page in api.get_paginator("list_listeners").paginate(
+            serviceIdentifier=lattice_service["id"]
+        ):
+            for item in page["items"]:
+                got = api.get_listener(
+                    serviceIdentifier=lattice_service["id"], listenerIdentifier=item["id"]
+                )
+                listeners[item["id"]] = got["defaultAction"]
+    return record(
+        "recorded",
+        ecsService=service
+        and {
+            "taskDefinition": service["taskDefinition"],
+            "desiredCount": service["desiredCount"],
+            "vpcLatticeConfigurations": primary.get("vpcLatticeConfigurations") or [],
+        },
+        targetGroup=group
+        and {
+            "arn": group["arn"],
+            "healthCheck": api.get_target_group(targetGroupIdentifier=group["arn"])["config"].get(
+                "healthCheck"
+            ),
+        },
+        latticeService=lattice_service and {"arn": lattice_service["arn"], "listeners": listeners},
+    )

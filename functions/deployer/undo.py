@@ -1,0 +1,55 @@
+"""What a rollback did and what it could not do yet: the ledger its invocations share.
+
+Why a ledger: a rollback runs as a loop (targets drain, deletes conflict until dependants are
+gone), so each invocation starts from the previous one's ledger and adds to it; what is still
+``pending`` when the loop gives up is reported with the command that removes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+TAG = "lattice-deploy:deployment-id"
+
+
+class Ledger:
+    def __init__(self, previous: dict[str, Any] | None) -> None:
+        previous = previous or {}
+        self.removed: list[dict[str, Any]] = list(previous.get("removed") or [])
+        self.restored: list[dict[str, Any]] = list(previous.get("restored") or [])
+        self.pending: list[dict[str, Any]] = []
+
+    def remove(self, kind: str, ident: str, call: Callable[[], Any], command: str) -> None:
+        """Delete a resource; a ConflictException (still in use, draining) leaves it pending."""
+        try:
+            call()
+        except ClientError as exc:
+            code = exc.response["Error"]["Code"]
+            if code in ("ResourceNotFoundException", "ServiceNotFoundException"):
+                return
+            if code != "ConflictException":
+                raise
+            self.pending.append(
+                {
+                    "type": kind,
+                    "id": ident,
+                    "reason": exc.response["Error"]["Message"],
+                    "remove": command,
+                }
+            )
+            return
+        self.removed.append({"type": kind, "id": ident})
+
+    def restore(self, kind: str, ident: str, **values: Any) -> None:
+        self.restored.append({"type": kind, "id": ident, **values})
+
+    def wait_for(self, kind: str, ident: str, reason: str, command: str) -> None:
+        self.pending.append({"type": kind, "id": ident, "reason": reason, "remove": command})
+
+
+def made_by(tags: dict[str, str], deployment_id: str) -> bool:
+    """Whether a resource was created by this deployment (its create call carried the tag)."""
+    return tags.get(TAG) == deployment_id

@@ -1,0 +1,59 @@
+"""Rollback, ECS side: delete the service this run created, or put back the task definition,
+desired count and Lattice wiring it had; deregister and delete the revisions this run registered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ecs
+from .undo import Ledger, made_by
+
+
+def undo_service(plan: dict[str, Any], baseline: dict[str, Any], ledger: Ledger) -> None:
+    api, current = ecs.client(plan), ecs.describe_service(plan)
+    if current is None:
+        return
+    before = baseline.get("ecsService")
+    where = {"cluster": plan["cluster"], "service": plan["serviceName"]}
+    if before is None:
+        ledger.remove(
+            "ecsService",
+            current["serviceArn"],
+            lambda: api.delete_service(**where, force=True),
+            f"aws ecs delete-service --cluster {plan['cluster']} "
+            f"--service {plan['serviceName']} --force",
+        )
+        return
+    primary = ecs.primary(current)
+    wiring = primary.get("vpcLatticeConfigurations") or []
+    if (current["taskDefinition"], current["desiredCount"], wiring) != (
+        before["taskDefinition"],
+        before["desiredCount"],
+        before["vpcLatticeConfigurations"],
+    ):
+        api.update_service(
+            **where,
+            taskDefinition=before["taskDefinition"],
+            desiredCount=before["desiredCount"],
+            vpcLatticeConfigurations=before["vpcLatticeConfigurations"],
+        )
+        ledger.restore("ecsService", current["serviceArn"], taskDefinition=before["taskDefinition"])
+
+
+def undo_task_definitions(plan: dict[str, Any], ledger: Ledger) -> None:
+    """Revisions tagged with this deployment: deregister, then delete (the newest few suffice:
+    a run registers at most one, as the family's newest)."""
+    api, family = ecs.client(plan), plan["taskDefinition"]["family"]
+    for status in ("ACTIVE", "INACTIVE"):
+        listed = api.list_task_definitions(
+            familyPrefix=family, status=status, sort="DESC", maxResults=10
+        )
+        for arn in listed["taskDefinitionArns"]:
+            found = api.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+            tags = {t["key"]: t["value"] for t in found.get("tags") or []}
+            if not made_by(tags, plan["deploymentId"]):
+                continue
+            if status == "ACTIVE":
+                api.deregister_task_definition(taskDefinition=arn)
+            api.delete_task_definitions(taskDefinitions=[arn])
+            ledger.removed.append({"type": "taskDefinition", "id": arn})

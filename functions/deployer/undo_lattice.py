@@ -1,0 +1,128 @@
+"""Rollback, VPC Lattice side, in reverse order of creation: what carries this deployment's tag
+is deleted (a target group once its targets have drained); a listener or health check this run
+changed gets its recorded value back; nothing else is touched."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import lattice
+from .undo import Ledger, made_by
+
+DELETES = {  # kind → (operation, identifier parameter)
+    "accessLogs": ("delete_access_log_subscription", "accessLogSubscriptionIdentifier"),
+    "serviceAssociation": (
+        "delete_service_network_service_association",
+        "serviceNetworkServiceAssociationIdentifier",
+    ),
+    "listener": ("delete_listener", "listenerIdentifier"),
+    "targetGroup": ("delete_target_group", "targetGroupIdentifier"),
+    "latticeService": ("delete_service", "serviceIdentifier"),
+    "vpcAssociation": (
+        "delete_service_network_vpc_association",
+        "serviceNetworkVpcAssociationIdentifier",
+    ),
+    "serviceNetwork": ("delete_service_network", "serviceNetworkIdentifier"),
+}
+
+
+def _flag(name: str) -> str:
+    return "--" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower()
+
+
+class LatticeUndo:
+    def __init__(
+        self,
+        plan: dict[str, Any],
+        baseline: dict[str, Any],
+        resources: dict[str, Any],
+        ledger: Ledger,
+    ) -> None:
+        self.plan, self.baseline, self.resources, self.ledger = plan, baseline, resources, ledger
+        self.api = lattice.client(plan)
+
+    def mine(self, arn: str) -> bool:
+        tags = self.api.list_tags_for_resource(resourceArn=arn)["tags"]
+        return made_by(tags, self.plan["deploymentId"])
+
+    def delete(self, kind: str, ident: str, **scope: str) -> None:
+        """Delete one resource; the aws CLI command doing the same is kept for the report."""
+        operation, param = DELETES[kind]
+        args = {**scope, param: ident}
+        command = " ".join(
+            [
+                "aws vpc-lattice",
+                operation.replace("_", "-"),
+                *(f"{_flag(k)} {v}" for k, v in args.items()),
+            ]
+        )
+        self.ledger.remove(kind, ident, lambda: getattr(self.api, operation)(**args), command)
+
+    def locate(self, key: str, operation: str, **kwargs: Any) -> dict[str, Any] | None:
+        """The resource as it is now: the one a step recorded, else the one the plan names (a
+        crash may hide it), if it still exists (an earlier pass may have removed it)."""
+        ref = self.plan["lattice"][{"latticeService": "service"}.get(key, key)]
+        recorded = self.resources.get(key) or {}
+        wanted = recorded.get("id") or ref.get("arn", "").rsplit("/", 1)[-1] or None
+        return lattice.find(
+            self.api,
+            operation,
+            lambda i: i["id"] == wanted if wanted else i["name"] == ref["name"],
+            **kwargs,
+        )
+
+    def items(self, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """The listed items this deployment created."""
+        pages = self.api.get_paginator(operation).paginate(**kwargs)
+        return [i for page in pages for i in page["items"] if self.mine(i["arn"])]
+
+    def run(self) -> None:
+        vpc = self.plan["lattice"]["vpcId"]
+        service = self.locate("latticeService", "list_services")
+        network = self.locate("serviceNetwork", "list_service_networks")
+        group = self.locate("targetGroup", "list_target_groups", vpcIdentifier=vpc)
+        if service:
+            self.service_side(service["id"])
+        if group:
+            self.target_group(group)
+        if service and self.mine(service["arn"]):
+            self.delete("latticeService", service["id"])
+        for assoc in self.items("list_service_network_vpc_associations", vpcIdentifier=vpc):
+            self.delete("vpcAssociation", assoc["id"])
+        if network and self.mine(network["arn"]):
+            self.delete("serviceNetwork", network["id"])
+
+    def service_side(self, svc: str) -> None:
+        for sub in self.items("list_access_log_subscriptions", resourceIdentifier=svc):
+            self.delete("accessLogs", sub["id"])
+        for assoc in self.items("list_service_network_service_associations", serviceIdentifier=svc):
+            self.delete("serviceAssociation", assoc["id"])
+        before = (self.baseline.get("latticeService") or {}).get("listeners") or {}
+        for page in self.api.get_paginator("list_listeners").paginate(serviceIdentifier=svc):
+            for item in page["items"]:
+                if self.mine(item["arn"]):
+                    self.delete("listener", item["id"], serviceIdentifier=svc)
+                elif item["id"] in before:
+                    self.restore_listener(svc, item["id"], before[item["id"]])
+
+    def restore_listener(self, svc: str, listener: str, action: dict[str, Any]) -> None:
+        current = self.api.get_listener(serviceIdentifier=svc, listenerIdentifier=listener)
+        if current["defaultAction"] != action:
+            self.api.update_listener(
+                serviceIdentifier=svc, listenerIdentifier=listener, defaultAction=action
+            )
+            self.ledger.restore("listener", listener, defaultAction=action)
+
+    def target_group(self, group: dict[str, Any]) -> None:
+        if self.mine(group["arn"]):
+            self.delete("targetGroup", group["id"])
+            return
+        before = self.baseline.get("targetGroup")
+        if before and before["arn"] == group["arn"] and before.get("healthCheck"):
+            current = self.api.get_target_group(targetGroupIdentifier=group["arn"])["config"]
+            if current.get("healthCheck") != before["healthCheck"]:
+                self.api.update_target_group(
+                    targetGroupIdentifier=group["arn"], healthCheck=before["healthCheck"]
+                )
+                self.ledger.restore("targetGroup", group["id"], healthCheck=before["healthCheck"])
