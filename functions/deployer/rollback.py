@@ -31,7 +31,10 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     limit = max(
         10, int(plan["timeoutSeconds"]) // max(1, int(os.environ.get("POLL_SECONDS", "15")))
     )
-    status = "DONE" if not ledger.pending else "STUCK" if attempts >= limit else "WAITING"
+    if not ledger.pending:
+        status = "DONE"
+    else:
+        status = "STUCK" if ledger.stuck or attempts >= limit else "WAITING"
     return record(
         status,
         status=status,

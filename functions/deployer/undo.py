@@ -23,31 +23,30 @@ class Ledger:
         self.pending: list[dict[str, Any]] = []
 
     def remove(self, kind: str, ident: str, call: Callable[[], Any], command: str) -> None:
-        """Delete a resource; a ConflictException (still in use, draining) leaves it pending."""
+        """Delete a resource. A ConflictException (still in use, draining) leaves it pending for
+        the next pass; any other refusal (e.g. AccessDenied) leaves it for the operator, with the
+        command that removes it, while the rest of the rollback goes on."""
         try:
             call()
         except ClientError as exc:
-            code = exc.response["Error"]["Code"]
-            if code in ("ResourceNotFoundException", "ServiceNotFoundException"):
+            error = exc.response["Error"]
+            if error["Code"] in ("ResourceNotFoundException", "ServiceNotFoundException"):
                 return
-            if code != "ConflictException":
-                raise
+            reason = f"{error['Code']}: {error['Message']}"
+            retry = error["Code"] == "ConflictException"
             self.pending.append(
-                {
-                    "type": kind,
-                    "id": ident,
-                    "reason": exc.response["Error"]["Message"],
-                    "remove": command,
-                }
+                {"type": kind, "id": ident, "reason": reason, "remove": command, "retry": retry}
             )
             return
         self.removed.append({"type": kind, "id": ident})
 
+    @property
+    def stuck(self) -> bool:
+        """Something is left that waiting will not remove."""
+        return any(not p.get("retry", True) for p in self.pending)
+
     def restore(self, kind: str, ident: str, **values: Any) -> None:
         self.restored.append({"type": kind, "id": ident, **values})
-
-    def wait_for(self, kind: str, ident: str, reason: str, command: str) -> None:
-        self.pending.append({"type": kind, "id": ident, "reason": reason, "remove": command})
 
 
 def made_by(tags: dict[str, str], deployment_id: str) -> bool:

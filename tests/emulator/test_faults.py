@@ -122,3 +122,11 @@ def test_refused_calls_still_count(aws: Any, lattice: Any) -> None:
     with pytest.raises(ClientError):
         lattice.create_service(name="myservice")
     assert aws.calls()["mutatingCalls"] == {"vpc-lattice:CreateService": 1}
+
+
+def test_operations_can_be_qualified_by_service(aws: Any, lattice: Any, ecs: Any) -> None:
+    aws.inject("fail:ecs.CreateService")
+    assert lattice.create_service(name="myservice")["name"] == "myservice"  # Lattice's is untouched
+    with pytest.raises(ClientError) as exc:
+        ecs.create_service(cluster="my-cluster", serviceName="x", desiredCount=0)
+    assert exc.value.response["Error"]["Code"] == "AccessDeniedException"

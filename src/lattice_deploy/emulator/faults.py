@@ -11,6 +11,8 @@ control endpoint, and written as the CLI's ``--inject`` specs::
     unhealthy-targets[:<glob>]         targets registered from now on never turn healthy
     tasks-fail-to-start[:<glob>]       ECS tasks started from now on stop before RUNNING
 
+``<Operation>`` may name its service too, where two services share an operation name:
+``fail:ecs.CreateService`` vs ``fail:vpc-lattice.CreateService``.
 ``<glob>`` matches an ECS service name, ``<service>:<task definition revision>`` (one revision
 only), a target group name or id (default ``*``).
 """
@@ -102,11 +104,15 @@ class FaultRegistry:
             else:
                 self._rules.pop(account_id, None)
 
-    def before_call(self, account_id: str, operation: str) -> Fault | None:
+    @staticmethod
+    def _names(service: str, operation: str) -> tuple[str, str]:
+        return operation, f"{service}.{operation}"
+
+    def before_call(self, account_id: str, operation: str, service: str = "") -> Fault | None:
         """The fail/throttle rule that applies to this call, if any (a throttle is used up)."""
         with self._lock:
             for rule in self._rules.get(account_id, []):
-                if rule.operation != operation:
+                if rule.operation not in self._names(service, operation):
                     continue
                 if rule.kind == "fail":
                     return rule
@@ -115,12 +121,12 @@ class FaultRegistry:
                     return rule
         return None
 
-    def crash_after(self, account_id: str, operation: str) -> bool:
+    def crash_after(self, account_id: str, operation: str, service: str = "") -> bool:
         """Whether a caller that just made ``operation`` must die now (each rule fires once)."""
         with self._lock:
             rules = self._rules.get(account_id, [])
             for rule in rules:
-                if rule.kind == "crash-after" and rule.operation == operation:
+                if rule.kind == "crash-after" and rule.operation in self._names(service, operation):
                     rules.remove(rule)
                     return True
         return False

@@ -61,12 +61,13 @@ class InstrumentedResponse(BaseResponse):
         operation = self._get_action()
         account_id = self.current_account
         CALLS.record(account_id, self.service_name or "", operation)
-        rule = FAULTS.before_call(account_id, operation)
+        service = self.service_name or ""
+        rule = FAULTS.before_call(account_id, operation, service)
         if rule is not None:
             return fault_response(self.service_name or "", account_id, operation, rule)
         status, headers, body = super().call_action()
         caller = getattr(INVOCATION, "function", None)
-        if caller and status < 300 and FAULTS.crash_after(account_id, operation):
+        if caller and status < 300 and FAULTS.crash_after(account_id, operation, service):
             raise LambdaCrash(f"{caller} died right after {operation} succeeded (injected)")
         return status, headers, body
 

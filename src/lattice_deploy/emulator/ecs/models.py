@@ -31,6 +31,8 @@ class FargateTask(Task):
 
     def __init__(self, service: LatticeAwareService, deployment_id: str, ip: str, **kwargs: Any):
         super().__init__(**kwargs)
+        # Its own definition: tasks keep running on a revision deleted after they started (AWS).
+        self.definition: TaskDefinition = kwargs["task_definition"]
         self.service_name, self.deployment_id, self.ip = service.name, deployment_id, ip
         self._status: str = "RUNNING"
         self.started_at_v = CLOCK.now()
@@ -282,7 +284,7 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
     def stop_service_task(
         self, task: FargateTask, reason: str, at: float, code: str = "ServiceSchedulerInitiated"
     ) -> None:
-        task_def = self.describe_task_definition(task.task_definition_arn)
+        task_def = task.definition
         deployment = next(
             (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), None
         )

@@ -83,7 +83,7 @@ def _targets(
     deployment = next(
         (d for d in backend._service_of(task).deployments if d["id"] == task.deployment_id), None
     )
-    task_def = backend.describe_task_definition(task.task_definition_arn)
+    task_def = task.definition
     found = []
     for config, port in backend._lattice_ports(
         task_def, (deployment or {}).get("vpcLatticeConfigurations", [])

@@ -1,0 +1,152 @@
+"""Rollback: a failed deployment leaves ECS and VPC Lattice as it found them, and says so."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lattice_deploy.cli.main import main
+
+from .conftest import EXAMPLE, Local
+from .snapshot import snapshot
+
+
+def health_polls(local: Local, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        json.loads(e["stateExitedEventDetails"]["output"])["health"]
+        for e in local.history(summary)
+        if e["type"] == "TaskStateExited" and e["stateExitedEventDetails"]["name"] == "check_health"
+    ]
+
+
+def test_unhealthy_targets_on_a_first_deploy_roll_everything_back(local: Local) -> None:
+    before = snapshot(local.aws)
+    local.aws.inject("unhealthy-targets")
+    summary = local.deploy(EXAMPLE)
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    assert snapshot(local.aws) == before
+    removed = {r["type"] for r in summary["rollback"]["removed"]}
+    assert removed == {
+        "ecsService",
+        "taskDefinition",
+        "serviceAssociation",
+        "listener",
+        "targetGroup",
+        "latticeService",
+        "vpcAssociation",
+        "serviceNetwork",
+    }
+    message = summary["failure"]["message"]
+    assert (
+        message.startswith("check_health failed:")
+        and "Task failed VPC Lattice health checks" in message
+    )
+    assert "Rolled back" in message
+
+
+def test_the_health_gate_decides_within_one_poll_of_the_failure(local: Local) -> None:
+    local.aws.inject("unhealthy-targets")
+    summary = local.deploy(EXAMPLE)
+    polls = health_polls(local, summary)
+    # targets fail 2 checks x 30 s = 60 s after registration; a poll runs after each 15 s Wait,
+    # so the 4th poll (at 60 s) is the first that can see it, and it does
+    assert [p["status"] for p in polls] == ["WAITING"] * 3 + ["FAILED"]
+
+
+def test_a_new_revision_that_never_turns_healthy_is_rolled_back_to_the_previous_one(
+    local: Local, bundle: Any
+) -> None:
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    before = snapshot(local.aws)
+    local.aws.inject("unhealthy-targets:myservice:2")
+
+    def new_image(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:broken"
+
+    summary = local.deploy(bundle(task=new_image))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    assert snapshot(local.aws) == before
+    assert [r["taskDefinition"] for r in summary["rollback"]["restored"]] == [
+        before["ecsServices"][0][1]
+    ]
+
+
+def test_a_timeout_fails_and_rolls_back(local: Local, bundle: Any) -> None:
+    config = (EXAMPLE / "ecspresso.yml").read_text().replace("timeout: 10m", "timeout: 1m")
+    before = snapshot(local.aws)
+    summary = local.deploy(bundle(config=config))  # health takes 5 checks x 30 s > 1 min
+    assert (
+        summary["status"] == "FAILED"
+        and "within the timeout of 60s" in summary["failure"]["message"]
+    )
+    assert summary["rolledBack"] and snapshot(local.aws) == before
+
+
+def test_an_updated_health_check_is_put_back(local: Local, bundle: Any) -> None:
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    before = snapshot(local.aws)
+
+    def stricter(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["healthCheck"] = {
+            "path": "/health",
+            "healthyThresholdCount": 2,
+        }
+
+    local.aws.inject("fail:RegisterTaskDefinition")
+
+    def new_image(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:1.27"
+
+    summary = local.deploy(bundle(service=stricter, task=new_image))
+    assert summary["rolledBack"] and [r["type"] for r in summary["rollback"]["restored"]] == [
+        "targetGroup"
+    ]
+    assert snapshot(local.aws) == before
+
+
+def test_a_rollback_that_cannot_finish_says_what_is_left_and_how_to_remove_it(local: Local) -> None:
+    local.aws.inject("fail:CreateService")  # Lattice's and ECS's: the run fails early
+    local.aws.inject("fail:DeleteServiceNetwork")
+    summary = local.deploy(EXAMPLE)
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", False)
+    left = summary["rollback"]["left"]
+    assert [item["type"] for item in left] == ["serviceNetwork"]
+    assert (
+        left[0]["remove"]
+        == f"aws vpc-lattice delete-service-network --service-network-identifier {left[0]['id']}"
+    )
+    assert (
+        "ROLLBACK INCOMPLETE" in summary["failure"]["message"]
+        and left[0]["remove"] in summary["failure"]["message"]
+    )
+    removed = {r["type"] for r in summary["rollback"]["removed"]}
+    assert removed == {"vpcAssociation"}  # the rest of the rollback went on
+
+
+@pytest.mark.parametrize(
+    ("spec", "code", "rolled_back"),
+    [
+        ("unhealthy-targets", 1, True),
+        ("fail:CreateTargetGroup", 1, True),
+        ("crash-after:RegisterTaskDefinition", 1, True),
+        ("throttle:CreateListener:2", 0, False),
+    ],
+)
+def test_cli_inject(
+    spec: str, code: int, rolled_back: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["deploy", str(EXAMPLE), "--local", "--json", "--inject", spec]) == code
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rolledBack"] is rolled_back
+    if rolled_back:
+        assert summary["rollback"]["removed"] and not summary["rollback"]["left"]
+
+
+def test_cli_refuses_bad_or_misplaced_faults(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deploy", str(EXAMPLE), "--local", "--inject", "explode"]) == 2
+    assert "invalid --inject" in capsys.readouterr().out
+    assert main(["deploy", str(Path(EXAMPLE)), "--inject", "fail:CreateService"]) == 2
+    assert "--local or --endpoint-url" in capsys.readouterr().out
