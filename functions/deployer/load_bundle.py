@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, bundle, lattice
+from . import aws, bundle, lattice, validate
 from .errors import BundleInvalid
 from .step import step
 
@@ -79,11 +79,13 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         files[bundle.CONFIG_FILE] = config
     for name in bundle.file_names(bundle.config_of(files)):
         files[name] = _read(source, name, required=True) or ""
+    environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
+    validate.check(files, environment)
     plan = bundle.normalize(
         files,
         {
             "deploymentId": event["deploymentId"],
-            "environment": event.get("environment") or os.environ.get("ENVIRONMENT_NAME"),
+            "environment": environment,
             "region": os.environ.get("AWS_REGION"),
             "infrastructureRoleArn": os.environ.get("INFRASTRUCTURE_ROLE_ARN"),
         },

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import deploy, serve
+from . import deploy, serve, validate
 
-VERBS = (deploy, serve)
+VERBS = (deploy, serve, validate)
 
 
 def parser() -> argparse.ArgumentParser:

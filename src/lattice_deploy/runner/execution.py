@@ -28,8 +28,9 @@ class Started:
     service: str
 
 
-def read_bundle(directory: Path) -> dict[str, str]:
-    """The bundle's files by name: ecspresso.yml (if any) and the two definitions it names."""
+def read_bundle(directory: Path, strict: bool = True) -> dict[str, str]:
+    """The bundle's files by name: ecspresso.yml (if any) and the two definitions it names
+    (``strict=False``: those that exist, for ``validate`` to report the rest)."""
     files: dict[str, str] = {}
     config_path = directory / bundle.CONFIG_FILE
     if config_path.is_file():
@@ -37,6 +38,8 @@ def read_bundle(directory: Path) -> dict[str, str]:
     for name in bundle.file_names(bundle.config_of(files)):
         path = directory / name
         if not path.is_file():
+            if not strict:
+                continue
             raise BundleInvalid(
                 f"{name}: not found in {directory}; "
                 f"a bundle holds {bundle.SERVICE_FILE} and {bundle.TASK_FILE}"

@@ -1,0 +1,278 @@
+"""Check a bundle before anything changes: every problem, each naming the file, the field, what
+is wrong and how to fix it.
+
+Why botocore: the service and task definitions are ECS API inputs, so the ECS model that botocore
+ships (in the Lambda runtime too) is the schema: unknown or misspelt keys (the nearest name is
+suggested), types, enums and required fields come from ``CreateService`` and
+``RegisterTaskDefinition``. What the model cannot say is checked here: Fargate's rules, ARNs and
+their region, the names VPC Lattice accepts, the port name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from typing import Any
+
+from botocore.model import Shape, StructureShape
+from botocore.session import get_session
+
+from . import bundle, ecspresso_yaml
+from .errors import BundleInvalid
+
+CONFIG_KEYS = {
+    "region",
+    "cluster",
+    "service",
+    "service_definition",
+    "task_definition",
+    "timeout",
+    "plugins",
+    "required_version",
+    "appspec",
+    "filter_command",
+    "ignore",
+    "codedeploy",
+}
+FRIENDLY_KEYS = {
+    "enabled": bool,
+    "serviceArn": str,
+    "targetGroupArn": str,
+    "serviceNetwork": str,
+    "serviceNetworkArn": str,
+    "portName": str,
+    "listener": dict,
+    "healthCheck": dict,
+    "accessLogs": str,
+    "registration": str,
+    "roleArn": str,
+}
+FARGATE_MEMORY = {  # cpu units → allowed memory (MiB)
+    256: [512, 1024, 2048],
+    512: list(range(1024, 4097, 1024)),
+    1024: list(range(2048, 8193, 1024)),
+    2048: list(range(4096, 16385, 1024)),
+    4096: list(range(8192, 30721, 1024)),
+    8192: list(range(16384, 61441, 4096)),
+    16384: list(range(32768, 122881, 8192)),
+}
+_LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
+ARN = {
+    "serviceArn": _LATTICE_ARN + r"service/svc-[0-9a-z]{17}",
+    "targetGroupArn": _LATTICE_ARN + r"targetgroup/tg-[0-9a-z]{17}",
+    "serviceNetworkArn": _LATTICE_ARN + r"servicenetwork/sn-[0-9a-z]{17}",
+    "roleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
+    "executionRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
+    "taskRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
+}
+LATTICE_NAME = re.compile(r"(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+")
+
+
+@cache
+def _input(operation: str) -> StructureShape:
+    shape = get_session().get_service_model("ecs").operation_model(operation).input_shape
+    assert isinstance(shape, StructureShape)
+    return shape
+
+
+def _nearest(key: str, known: Any) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return (
+        f"did you mean {close[0]!r}?"
+        if close
+        else f"known fields: {', '.join(sorted(known)[:12])}…"
+    )
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path} {key}" if path.endswith(":") else f"{path}.{key}"
+
+
+def _shape(
+    value: Any, shape: Shape, path: str, problems: list[str], skip: frozenset[str] = frozenset()
+) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            problems.append(f"{path}: expected an object, got {type(value).__name__}; write {{…}}")
+            return
+        members = shape.members  # type: ignore[attr-defined]
+        for key, item in value.items():
+            if key in skip:
+                continue
+            if key not in members:
+                problems.append(f"{_join(path, key)}: unknown field; {_nearest(key, members)}")
+            else:
+                _shape(item, members[key], _join(path, key), problems)
+        for key in shape.required_members:
+            if key not in value and key not in skip and key not in ("cluster", "taskDefinition"):
+                problems.append(f"{_join(path, key)}: required field is missing; add it")
+    elif kind == "list":
+        if not isinstance(value, list):
+            problems.append(f"{path}: expected a list, got {type(value).__name__}; write […]")
+            return
+        for index, item in enumerate(value):
+            _shape(item, shape.member, f"{path}[{index}]", problems)  # type: ignore[attr-defined]
+    elif kind == "string":
+        enum: list[str] = getattr(shape, "enum", [])
+        if not isinstance(value, str):
+            problems.append(f"{path}: expected a string, got {json.dumps(value)}; quote it")
+        elif enum and value not in enum:
+            problems.append(
+                f"{path}: {value!r} is not one of {', '.join(enum)}; {_nearest(value, enum)}"
+            )
+    elif kind in ("integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{path}: expected a whole number, got {json.dumps(value)}")
+    elif kind == "boolean" and not isinstance(value, bool):
+        problems.append(f"{path}: expected true or false, got {json.dumps(value)}")
+
+
+def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> None:
+    where = f"{service_file}: {bundle.FRIENDLY}"
+    if not isinstance(spec, dict):
+        return
+    for key, value in spec.items():
+        if key not in FRIENDLY_KEYS:
+            problems.append(f"{where}.{key}: unknown field; {_nearest(key, FRIENDLY_KEYS)}")
+        elif not isinstance(value, FRIENDLY_KEYS[key]) or (
+            FRIENDLY_KEYS[key] is not bool and isinstance(value, bool)
+        ):
+            problems.append(
+                f"{where}.{key}: expected a {FRIENDLY_KEYS[key].__name__}, got {json.dumps(value)}"
+            )
+    if spec.get("registration") not in (None, "ecs", "direct"):
+        problems.append(f"{where}.registration: {spec['registration']!r} is not ecs or direct")
+    network = spec.get("serviceNetwork")
+    if (
+        isinstance(network, str)
+        and not network.startswith("arn:")
+        and not (3 <= len(network) <= 63 and LATTICE_NAME.fullmatch(network))
+    ):
+        problems.append(
+            f"{where}.serviceNetwork: {network!r} is not a name VPC Lattice accepts "
+            "(3-63 of a-z, 0-9, single hyphens)"
+        )
+    if isinstance(network, str) and network.startswith("arn:"):
+        spec = {**spec, "serviceNetworkArn": network}
+    _arns(spec, where, region, problems)
+
+
+def _arns(spec: dict[str, Any], where: str, region: str, problems: list[str]) -> None:
+    for key, pattern in ARN.items():
+        value = spec.get(key)
+        if not isinstance(value, str):
+            continue
+        match = re.fullmatch(pattern, value)
+        if not match:
+            problems.append(
+                f"{where}.{key}: {value!r} is not a valid ARN of that kind; "
+                "copy it from the console or the CLI"
+            )
+        elif region and match.groupdict().get("region") not in (None, region):
+            problems.append(
+                f"{where}.{key}: the ARN is in region {match['region']}, "
+                f"the bundle deploys to {region}; "
+                "use a resource of the deployment's region"
+            )
+
+
+def _fargate(
+    task: dict[str, Any], service: dict[str, Any], task_file: str, problems: list[str]
+) -> None:
+    fargate = service.get("launchType") == "FARGATE" or "FARGATE" in (
+        task.get("requiresCompatibilities") or []
+    )
+    if not fargate:
+        return
+    if task.get("networkMode") != "awsvpc":
+        problems.append(
+            f"{task_file}: networkMode: FARGATE tasks need "
+            f'"awsvpc", got {task.get("networkMode")!r}'
+        )
+    cpu, memory = str(task.get("cpu", "")), str(task.get("memory", ""))
+    if not (cpu.isdigit() and memory.isdigit()):
+        problems.append(
+            f'{task_file}: cpu/memory: FARGATE needs both as numbers (e.g. "256" and "512")'
+        )
+    elif int(memory) not in FARGATE_MEMORY.get(int(cpu), []):
+        allowed = (
+            ", ".join(map(str, FARGATE_MEMORY.get(int(cpu), [])))
+            or f"cpu is one of {sorted(FARGATE_MEMORY)}"
+        )
+        problems.append(
+            f"{task_file}: memory: {memory} MiB is not a FARGATE size for cpu {cpu} "
+            f"(allowed: {allowed})"
+        )
+
+
+def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
+    """Every problem of the bundle, each as ``file: field: what is wrong; how to fix it``."""
+    problems: list[str] = []
+    try:
+        config = bundle.config_of(files)
+    except BundleInvalid as exc:
+        return [str(exc)]
+    for key in config:
+        if key not in CONFIG_KEYS:
+            problems.append(
+                f"{bundle.CONFIG_FILE}: {key}: unknown key; {_nearest(key, CONFIG_KEYS)}"
+            )
+    if "timeout" in config:
+        try:
+            ecspresso_yaml.duration_seconds(config["timeout"], f"{bundle.CONFIG_FILE}: timeout")
+        except BundleInvalid as exc:
+            problems.append(str(exc))
+    service_file, task_file = bundle.file_names(config)
+    parsed: dict[str, dict[str, Any]] = {}
+    for name in (service_file, task_file):
+        if name not in files:
+            problems.append(f"{name}: missing from the bundle; put it beside {bundle.CONFIG_FILE}")
+            continue
+        try:
+            parsed[name] = bundle.parse_json(files[name], name)
+        except BundleInvalid as exc:
+            problems.append(str(exc))
+    if len(parsed) < 2:
+        return problems
+    service, task = parsed[service_file], parsed[task_file]
+    region = str(config.get("region") or "")
+    _shape(
+        service,
+        _input("CreateService"),
+        f"{service_file}:",
+        problems,
+        skip=frozenset({bundle.FRIENDLY}),
+    )
+    _shape(task, _input("RegisterTaskDefinition"), f"{task_file}:", problems)
+    _lattice(service.get(bundle.FRIENDLY), service_file, region, problems)
+    for index, native in enumerate(service.get(bundle.NATIVE) or []):
+        if isinstance(native, dict):
+            _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
+    _arns(task, task_file, "", problems)
+    _fargate(task, service, task_file, problems)
+    name = str(config.get("service") or service.get("serviceName") or "")
+    for kind, limit in (("service", 40), ("targetgroup", 128)):
+        generated = f"{environment}-{name}-{kind}"
+        if len(generated) > limit or not LATTICE_NAME.fullmatch(generated):
+            problems.append(
+                f"{service_file}: serviceName: the Lattice {kind} name {generated!r} is not valid "
+                f"(at most {limit} of a-z, 0-9, single hyphens); "
+                "shorten or lower-case the service name"
+            )
+    if not problems:
+        try:
+            bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
+        except BundleInvalid as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def check(files: dict[str, str], environment: str = "dev") -> None:
+    """Raise :class:`BundleInvalid` listing every problem (what ``load_bundle`` does first)."""
+    if found := problems_in(files, environment):
+        raise BundleInvalid(
+            f"{len(found)} problem(s) in the bundle:\n" + "\n".join(f"- {p}" for p in found)
+        )

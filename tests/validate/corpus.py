@@ -1,0 +1,312 @@
+"""Bad bundles, one defect each: (name, file, edit, words the message must contain).
+
+Each edit takes the file's text and returns the new text. The defects cover syntax, unknown and
+misspelt keys, types, required fields, the two Lattice shapes, port names, Fargate rules, ARNs
+and regions, timeouts and the names VPC Lattice accepts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+SVC, TASK, CONF = "ecs-service-def.json", "ecs-task-def.json", "ecspresso.yml"
+TG = "arn:aws:vpc-lattice:ap-northeast-1:123456789012:targetgroup/tg-0123456789abcdef0"
+
+
+def j(change: Callable[[dict[str, Any]], None]) -> Callable[[Any], str]:
+    def edit(raw: str) -> str:
+        data = json.loads(raw)
+        change(data)
+        return json.dumps(data, indent=2)
+
+    return edit
+
+
+def setting(path: str, value: Any) -> Callable[[Any], str]:
+    def change(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = data
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+
+    return j(change)
+
+
+def removing(path: str) -> Callable[[Any], str]:
+    def change(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = data
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        del node[last]
+
+    return j(change)
+
+
+def text(change: Callable[[str], str]) -> Callable[[Any], str]:
+    return change
+
+
+LATTICE = "vpcLatticeConfiguration"
+CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
+    ("service-truncated", SVC, text(lambda t: t[: len(t) // 2]), [SVC, "invalid JSON"]),
+    ("task-truncated", TASK, text(lambda t: t[:40]), [TASK, "invalid JSON"]),
+    (
+        "service-trailing-comma",
+        SVC,
+        text(lambda t: t.replace('"desiredCount": 3,', '"desiredCount": 3,,')),
+        [SVC, "invalid JSON"],
+    ),
+    ("service-not-object", SVC, text(lambda t: "[]"), [SVC, "JSON object"]),
+    ("config-bad-yaml", CONF, text(lambda t: t + "oops\n"), [CONF, ":7:", "key: value"]),
+    ("config-tab", CONF, text(lambda t: t + "x:\n\tnested: 1\n"), [CONF, "tabs"]),
+    (
+        "config-duplicate",
+        CONF,
+        text(lambda t: t + "cluster: other\n"),
+        [CONF, "duplicate key 'cluster'"],
+    ),
+    (
+        "config-misspelt",
+        CONF,
+        text(lambda t: t.replace("timeout:", "timeuot:")),
+        [CONF, "timeuot", "did you mean 'timeout'"],
+    ),
+    (
+        "config-timeout-syntax",
+        CONF,
+        text(lambda t: t.replace("10m", "ten minutes")),
+        ["timeout", "10m, 1h30m or 90s"],
+    ),
+    (
+        "config-timeout-unit",
+        CONF,
+        text(lambda t: t.replace("10m", "10d")),
+        ["timeout", "not a duration"],
+    ),
+    (
+        "config-missing-file",
+        CONF,
+        text(lambda t: t.replace("ecs-task-def.json", "task.json")),
+        ["task.json", "missing"],
+    ),
+    (
+        "service-misspelt-key",
+        SVC,
+        setting("desiredCont", 3),
+        ["desiredCont", "did you mean 'desiredCount'"],
+    ),
+    ("service-desired-string", SVC, setting("desiredCount", "3"), ["desiredCount", "whole number"]),
+    (
+        "service-launch-type",
+        SVC,
+        setting("launchType", "FARGATES"),
+        ["launchType", "did you mean 'FARGATE'"],
+    ),
+    (
+        "service-subnets-string",
+        SVC,
+        setting("networkConfiguration.awsvpcConfiguration.subnets", "subnet-12345678"),
+        ["subnets", "expected a list"],
+    ),
+    (
+        "service-assign-ip",
+        SVC,
+        setting("networkConfiguration.awsvpcConfiguration.assignPublicIp", "NO"),
+        ["assignPublicIp", "DISABLED"],
+    ),
+    (
+        "service-network-misspelt",
+        SVC,
+        setting("networkConfiguration.awsvpcConfiguraton", {}),
+        ["awsvpcConfiguraton", "did you mean"],
+    ),
+    (
+        "service-connect-type",
+        SVC,
+        setting("serviceConnectConfiguration.enabled", "yes"),
+        ["serviceConnectConfiguration.enabled", "true or false"],
+    ),
+    ("service-no-name", SVC, removing("serviceName"), ["serviceName"]),
+    (
+        "lattice-both-shapes",
+        SVC,
+        setting(
+            "vpcLatticeConfigurations",
+            [
+                {
+                    "roleArn": "arn:aws:iam::123456789012:role/r",
+                    "targetGroupArn": TG,
+                    "portName": "http",
+                }
+            ],
+        ),
+        ["both", "keep one"],
+    ),
+    ("lattice-missing", SVC, removing(LATTICE), [LATTICE, "enabled"]),
+    ("lattice-disabled", SVC, setting(f"{LATTICE}.enabled", False), [f"{LATTICE}.enabled", "true"]),
+    (
+        "lattice-enabled-string",
+        SVC,
+        setting(f"{LATTICE}.enabled", "true"),
+        [f"{LATTICE}.enabled", "bool"],
+    ),
+    (
+        "lattice-misspelt",
+        SVC,
+        setting(f"{LATTICE}.servceArn", "x"),
+        ["servceArn", "did you mean 'serviceArn'"],
+    ),
+    (
+        "lattice-service-arn-syntax",
+        SVC,
+        setting(f"{LATTICE}.serviceArn", "svc-123"),
+        ["serviceArn", "not a valid ARN"],
+    ),
+    (
+        "lattice-tg-arn-syntax",
+        SVC,
+        setting(
+            f"{LATTICE}.targetGroupArn", "arn:aws:vpc-lattice:ap-northeast-1:123456789012:tg/x"
+        ),
+        ["targetGroupArn", "not a valid ARN"],
+    ),
+    (
+        "lattice-tg-other-region",
+        SVC,
+        setting(f"{LATTICE}.targetGroupArn", TG.replace("ap-northeast-1", "us-east-1")),
+        ["targetGroupArn", "us-east-1", "ap-northeast-1"],
+    ),
+    (
+        "lattice-registration",
+        SVC,
+        setting(f"{LATTICE}.registration", "manual"),
+        ["registration", "ecs or direct"],
+    ),
+    (
+        "lattice-network-name",
+        SVC,
+        setting(f"{LATTICE}.serviceNetwork", "My_Network"),
+        ["serviceNetwork", "not a name VPC Lattice accepts"],
+    ),
+    (
+        "lattice-port-name",
+        SVC,
+        setting(f"{LATTICE}.portName", "https"),
+        ["portName 'https'", "http"],
+    ),
+    (
+        "native-two-configs",
+        SVC,
+        j(
+            lambda d: (
+                d.pop(LATTICE),
+                d.update(
+                    vpcLatticeConfigurations=[
+                        {
+                            "roleArn": "arn:aws:iam::123456789012:role/r",
+                            "targetGroupArn": TG,
+                            "portName": "http",
+                        }
+                    ]
+                    * 2
+                ),
+            )
+        ),
+        ["exactly one"],
+    ),
+    (
+        "native-bad-role",
+        SVC,
+        j(
+            lambda d: (
+                d.pop(LATTICE),
+                d.update(
+                    vpcLatticeConfigurations=[
+                        {"roleArn": "ecsRole", "targetGroupArn": TG, "portName": "http"}
+                    ]
+                ),
+            )
+        ),
+        ["roleArn", "not a valid ARN"],
+    ),
+    (
+        "native-no-port-name",
+        SVC,
+        j(
+            lambda d: (
+                d.pop(LATTICE),
+                d.update(
+                    vpcLatticeConfigurations=[
+                        {"roleArn": "arn:aws:iam::123456789012:role/r", "targetGroupArn": TG}
+                    ]
+                ),
+            )
+        ),
+        ["portName", "required"],
+    ),
+    (
+        "task-port-renamed",
+        TASK,
+        setting("containerDefinitions.0.portMappings.0.name", "web"),
+        ["portName 'http'", "web"],
+    ),
+    (
+        "task-port-string",
+        TASK,
+        setting("containerDefinitions.0.portMappings.0.containerPort", "80"),
+        ["containerPort", "whole number"],
+    ),
+    (
+        "task-misspelt-image",
+        TASK,
+        j(
+            lambda d: d["containerDefinitions"][0].update(
+                imag=d["containerDefinitions"][0].pop("image")
+            )
+        ),
+        ["imag", "did you mean 'image'"],
+    ),
+    ("task-no-family", TASK, removing("family"), ["family", "required"]),
+    (
+        "task-no-containers",
+        TASK,
+        removing("containerDefinitions"),
+        ["containerDefinitions", "required"],
+    ),
+    ("task-network-mode", TASK, setting("networkMode", "bridge"), ["networkMode", "awsvpc"]),
+    (
+        "task-fargate-memory",
+        TASK,
+        setting("memory", "700"),
+        ["memory", "cpu 256", "512, 1024, 2048"],
+    ),
+    ("task-fargate-cpu", TASK, setting("cpu", "300"), ["memory", "cpu 300"]),
+    (
+        "task-protocol",
+        TASK,
+        setting("containerDefinitions.0.portMappings.0.protocol", "http"),
+        ["protocol", "tcp"],
+    ),
+    (
+        "task-execution-role",
+        TASK,
+        setting("executionRoleArn", "ecsTaskExecutionRole"),
+        ["executionRoleArn", "not a valid ARN"],
+    ),
+    (
+        "task-essential-string",
+        TASK,
+        setting("containerDefinitions.0.essential", "yes"),
+        ["essential", "true or false"],
+    ),
+    (
+        "service-name-too-long",
+        CONF,
+        text(lambda t: t.replace("service: myservice", "service: " + "x" * 60)),
+        ["serviceName", "Lattice service name", "at most 40"],
+    ),
+]

@@ -1,0 +1,100 @@
+"""Every bad bundle is refused before anything changes, naming the file, the field and the fix."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deployer.errors import BundleInvalid
+from lattice_deploy.cli.main import main
+from lattice_deploy.emulator import EmbeddedAws
+from workflow.conftest import EXAMPLE, Local
+
+from .corpus import CORPUS
+
+
+def broken(tmp_path: Path, file: str, edit: Any) -> Path:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(EXAMPLE, bundle)
+    raw = (bundle / file).read_text()
+    (bundle / file).write_text(edit(raw))
+    return bundle
+
+
+def test_the_corpus_is_large_and_one_defect_each() -> None:
+    print(f"corpus: {len(CORPUS)} bad bundles")
+    assert len(CORPUS) >= 40
+    assert len({name for name, *_ in CORPUS}) == len(CORPUS)
+
+
+def test_the_example_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EXAMPLE)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("name", "file", "edit", "words"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_validate_refuses(
+    name: str,
+    file: str,
+    edit: Any,
+    words: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bundle = broken(tmp_path, file, edit)
+    assert main(["validate", str(bundle), "--json"]) == 2
+    result = json.loads(capsys.readouterr().out)
+    assert result["valid"] is False
+    text = "\n".join(result["problems"])
+    for word in words:
+        assert word in text, f"{name}: {word!r} not in {text!r}"
+
+
+def test_the_state_machine_refuses_the_whole_corpus_with_zero_mutating_calls(
+    tmp_path: Path,
+) -> None:
+    with EmbeddedAws() as aws:
+        local = Local(aws)
+        for name, file, edit, words in CORPUS:
+            bundle = broken(tmp_path / name, file, edit)
+            aws.reset_calls()
+            try:
+                summary = local.deploy(bundle)
+            except BundleInvalid as exc:  # unreadable ecspresso.yml: refused before any upload
+                assert words[0] in str(exc) and aws.calls()["mutating"] == 0, name
+                continue
+            assert summary["status"] == "FAILED", name
+            assert summary["failure"]["error"] == "BundleInvalid", (name, summary["failure"])
+            assert words[0] in summary["failure"]["message"], name
+            deployed = [
+                k
+                for k in aws.calls()["mutatingCalls"]
+                if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")
+            ]
+            assert deployed == [], (name, deployed)
+
+
+def test_truncated_json_names_the_file_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = broken(tmp_path, "ecs-service-def.json", lambda t: t[: len(t) // 2])
+    assert main(["validate", str(bundle)]) == 2
+    assert re.search(r"ecs-service-def\.json:\d+:\d+: invalid JSON", capsys.readouterr().out)
+
+
+def test_a_renamed_port_mapping_names_the_port_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def rename(text: str) -> str:
+        task = json.loads(text)
+        task["containerDefinitions"][0]["portMappings"][0]["name"] = "web"
+        return json.dumps(task)
+
+    assert main(["validate", str(broken(tmp_path, "ecs-task-def.json", rename))]) == 2
+    out = capsys.readouterr().out
+    assert "portName 'http'" in out and "names there: web" in out
