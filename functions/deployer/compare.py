@@ -37,6 +37,9 @@ def differences(actual: Any, desired: Any, path: str = "") -> list[dict[str, Any
             if value not in (None, [], {}):
                 found += differences(actual.get(key), value, f"{path}.{key}" if path else key)
         return found
-    return (
-        [] if covers(actual, desired) else [{"path": path, "current": actual, "desired": desired}]
-    )
+    if isinstance(desired, list) and isinstance(actual, list) and len(actual) == len(desired):
+        pairs = enumerate(zip(actual, desired, strict=True))
+        return [d for i, (a, v) in pairs for d in differences(a, v, f"{path}[{i}]")]
+    if covers(actual, desired):
+        return []
+    return [{"path": path, "current": actual, "desired": desired}]

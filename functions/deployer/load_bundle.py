@@ -71,6 +71,23 @@ def _check_adopted(plan: dict[str, Any]) -> None:
                 lattice.check_target_group(found, plan["lattice"]["vpcId"])
 
 
+def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict[str, Any]:
+    """The checked, normalized plan of a bundle, with the account facts it needs (reads only)."""
+    validate.check(files, environment)
+    plan = bundle.normalize(
+        files,
+        {
+            "deploymentId": deployment_id,
+            "environment": environment,
+            "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+            "infrastructureRoleArn": os.environ.get("INFRASTRUCTURE_ROLE_ARN"),
+        },
+    )
+    plan["lattice"]["vpcId"] = _vpc_of(plan)
+    _check_adopted(plan)
+    return plan
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     source = event["bundle"]
@@ -80,16 +97,4 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     for name in bundle.file_names(bundle.config_of(files)):
         files[name] = _read(source, name, required=True) or ""
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
-    validate.check(files, environment)
-    plan = bundle.normalize(
-        files,
-        {
-            "deploymentId": event["deploymentId"],
-            "environment": environment,
-            "region": os.environ.get("AWS_REGION"),
-            "infrastructureRoleArn": os.environ.get("INFRASTRUCTURE_ROLE_ARN"),
-        },
-    )
-    plan["lattice"]["vpcId"] = _vpc_of(plan)
-    _check_adopted(plan)
-    return plan
+    return plan_of(files, event["deploymentId"], environment)
