@@ -52,13 +52,51 @@ def _vpc_of(plan: dict[str, Any]) -> str:
             "ecs-service-def.json: networkConfiguration.awsvpcConfiguration.subnets is empty; "
             "VPC Lattice targets are task IPs, so the service needs awsvpc subnets"
         )
-    found = aws.client("ec2", plan["region"] or None).describe_subnets(SubnetIds=subnets)["Subnets"]
+    try:
+        found = aws.client("ec2", plan["region"] or None).describe_subnets(SubnetIds=subnets)[
+            "Subnets"
+        ]
+    except ClientError as exc:
+        raise BundleInvalid(
+            f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.subnets: "
+            f"{exc.response['Error']['Message']}; use subnets that exist in the deployment's region"
+        ) from exc
     vpcs = sorted({s["VpcId"] for s in found})
     if len(vpcs) != 1:
         raise BundleInvalid(
             f"ecs-service-def.json: subnets {subnets} span VPCs {vpcs}; use one VPC"
         )
     return str(vpcs[0])
+
+
+def _check_account(plan: dict[str, Any]) -> None:
+    """The cluster and the security groups the bundle names exist, the groups in the VPC."""
+    region, vpc = plan["region"] or None, plan["lattice"]["vpcId"]
+    groups = plan["lattice"]["securityGroupIds"]
+    try:
+        found = (
+            aws.client("ec2", region).describe_security_groups(GroupIds=groups)["SecurityGroups"]
+            if groups
+            else []
+        )
+    except ClientError as exc:
+        raise BundleInvalid(
+            f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups: "
+            f"{exc.response['Error']['Message']}; use security groups of VPC {vpc}"
+        ) from exc
+    for group in found:
+        if group["VpcId"] != vpc:
+            raise BundleInvalid(
+                f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups: "
+                f"{group['GroupId']} is in VPC {group['VpcId']}, the subnets in {vpc}; "
+                f"use groups of {vpc}"
+            )
+    clusters = aws.client("ecs", region).describe_clusters(clusters=[plan["cluster"]])["clusters"]
+    if not any(c.get("status") == "ACTIVE" for c in clusters):
+        raise BundleInvalid(
+            f"ecspresso.yml: cluster: ECS cluster {plan['cluster']!r} does not exist in "
+            f"{region or 'this region'}; create it or fix the name"
+        )
 
 
 def _check_adopted(plan: dict[str, Any]) -> None:
@@ -84,6 +122,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
         },
     )
     plan["lattice"]["vpcId"] = _vpc_of(plan)
+    _check_account(plan)
     _check_adopted(plan)
     return plan
 

@@ -187,6 +187,11 @@ def _fargate(
     )
     if not fargate:
         return
+    if not task.get("executionRoleArn"):
+        problems.append(
+            f"{task_file}: executionRoleArn: FARGATE tasks need an execution role to pull the "
+            "image and write logs; add the ARN of e.g. ecsTaskExecutionRole"
+        )
     if task.get("networkMode") != "awsvpc":
         problems.append(
             f"{task_file}: networkMode: FARGATE tasks need "

@@ -310,3 +310,34 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         ["serviceName", "Lattice service name", "at most 40"],
     ),
 ]
+
+CORPUS += [
+    (
+        "task-no-execution-role",
+        TASK,
+        removing("executionRoleArn"),
+        ["executionRoleArn", "execution role"],
+    ),
+]
+
+# Defects only the account can show: refused by the state machine's first state.
+ACCOUNT_CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
+    (
+        "missing-subnet",
+        SVC,
+        setting("networkConfiguration.awsvpcConfiguration.subnets", ["subnet-00000000"]),
+        ["subnets", "subnet-00000000"],
+    ),
+    (
+        "missing-security-group",
+        SVC,
+        setting("networkConfiguration.awsvpcConfiguration.securityGroups", ["sg-00000000"]),
+        ["securityGroups", "sg-00000000"],
+    ),
+    (
+        "missing-cluster",
+        CONF,
+        text(lambda t: t.replace("cluster: my-cluster", "cluster: nope")),
+        ["cluster", "'nope' does not exist"],
+    ),
+]

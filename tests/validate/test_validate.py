@@ -15,7 +15,7 @@ from lattice_deploy.cli.main import main
 from lattice_deploy.emulator import EmbeddedAws
 from workflow.conftest import EXAMPLE, Local
 
-from .corpus import CORPUS
+from .corpus import ACCOUNT_CORPUS, CORPUS
 
 
 def broken(tmp_path: Path, file: str, edit: Any) -> Path:
@@ -27,7 +27,9 @@ def broken(tmp_path: Path, file: str, edit: Any) -> Path:
 
 
 def test_the_corpus_is_large_and_one_defect_each() -> None:
-    print(f"corpus: {len(CORPUS)} bad bundles")
+    print(
+        f"corpus: {len(CORPUS)} bad bundles offline, {len(ACCOUNT_CORPUS)} more against the account"
+    )
     assert len(CORPUS) >= 40
     assert len({name for name, *_ in CORPUS}) == len(CORPUS)
 
@@ -60,7 +62,7 @@ def test_the_state_machine_refuses_the_whole_corpus_with_zero_mutating_calls(
 ) -> None:
     with EmbeddedAws() as aws:
         local = Local(aws)
-        for name, file, edit, words in CORPUS:
+        for name, file, edit, words in CORPUS + ACCOUNT_CORPUS:
             bundle = broken(tmp_path / name, file, edit)
             aws.reset_calls()
             try:
