@@ -100,3 +100,16 @@ def test_a_renamed_port_mapping_names_the_port_name(
     assert main(["validate", str(broken(tmp_path, "ecs-task-def.json", rename))]) == 2
     out = capsys.readouterr().out
     assert "portName 'http'" in out and "names there: web" in out
+
+
+def test_validate_against_the_account_finds_what_only_the_account_knows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, file, edit, words = ACCOUNT_CORPUS[2]  # a cluster that does not exist
+    bundle = broken(tmp_path, file, edit)
+    with EmbeddedAws():
+        assert main(["validate", str(bundle)]) == 0  # offline it cannot know
+        capsys.readouterr()
+        assert main(["validate", str(bundle), "--account"]) == 2
+        assert words[1] in capsys.readouterr().out
+        assert main(["validate", str(EXAMPLE), "--account"]) == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from deployer.plan import plan_changes
 
 from ..emulator import demo_account as demo
 from ..runner.execution import read_bundle
+from ..runner.targets import use_endpoint
 
 MARKS = {"create": "+", "adopt": "=", "change": "~", "unchanged": "="}
 
@@ -52,13 +52,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         files = read_bundle(args.directory)
         region = str(args.region or bundle.config_of(files).get("region") or demo.REGION)
-        os.environ.setdefault("AWS_REGION", region)
-        if args.endpoint_url:
-            os.environ.update(
-                AWS_ENDPOINT_URL=args.endpoint_url,
-                AWS_ACCESS_KEY_ID="testing",
-                AWS_SECRET_ACCESS_KEY="testing",
-            )
+        use_endpoint(args.endpoint_url, region)
         items = plan_changes(plan_of(files, "plan", args.environment))
     except (DeployError, OSError, ClientError) as exc:
         print(f"cannot plan: {exc}")

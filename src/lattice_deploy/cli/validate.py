@@ -9,10 +9,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from deployer import validate
-from deployer.errors import BundleInvalid
+from deployer import bundle, validate
+from deployer.errors import DeployError
+from deployer.load_bundle import plan_of
 
+from ..emulator import demo_account as demo
 from ..runner.execution import read_bundle
+from ..runner.targets import use_endpoint
 
 
 def add_parser(commands: Any) -> None:
@@ -24,13 +27,25 @@ def add_parser(commands: Any) -> None:
         "--env", dest="environment", default="dev", help="environment prefix of created names"
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--endpoint-url",
+        help="also check against the account of a `lattice-deploy serve` (read calls only)",
+    )
+    parser.add_argument(
+        "--account", action="store_true", help="also check against the account boto3 finds"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        problems = validate.problems_in(read_bundle(args.directory, strict=False), args.environment)
-    except (BundleInvalid, OSError) as exc:
+        files = read_bundle(args.directory, strict=False)
+        problems = validate.problems_in(files, args.environment)
+        if not problems and (args.endpoint_url or args.account):
+            region = str(bundle.config_of(files).get("region") or demo.REGION)
+            use_endpoint(args.endpoint_url, region)
+            plan_of(files, "validate", args.environment)
+    except (DeployError, OSError) as exc:
         problems = [str(exc)]
     if args.json:
         print(json.dumps({"valid": not problems, "problems": problems}, indent=2))

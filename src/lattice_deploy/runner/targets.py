@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,18 @@ class EndpointSession:
 
     def client(self, service: str, **kwargs: Any) -> Any:
         return self._session.client(service, endpoint_url=self.endpoint_url, **kwargs)  # type: ignore[call-overload]
+
+
+def use_endpoint(endpoint_url: str | None, region: str) -> None:
+    """Send this process's boto3 clients (the steps' own, in ``plan``/``validate``) to a
+    running ``serve``, or to the account boto3 finds when ``endpoint_url`` is None."""
+    os.environ.setdefault("AWS_REGION", region)
+    if endpoint_url:
+        os.environ.update(
+            AWS_ENDPOINT_URL=endpoint_url,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+        )
 
 
 def served(endpoint_url: str, region: str, stack: str = STACK) -> Target:
