@@ -87,9 +87,15 @@ def deploy(
             attributes[logical_id] = {"Ref": f"{name}-{logical_id}", "Arn": arn}
     lambda_role = _role(iam, f"{name}-FunctionRole", "lambda.amazonaws.com")
     functions: dict[str, str] = {}
+    machine = template.state_machines[0]
+    # ARNs are known before creation, as CloudFormation knows them: a function's environment may
+    # name the state machine (the trigger), and the state machine names every function.
+    machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}-{machine.logical_id}"
+    attributes[machine.logical_id] = {"Ref": machine_arn, "Arn": machine_arn}
     for fn in template.functions:
         env = {k: str(v) for k, v in cfn.resolve(fn.environment, template, attributes).items()}
         os.environ.update(env)  # the functions share this process, and these values
+        os.environ.setdefault("AWS_REGION", region)  # as the Lambda runtime sets it
         made = awslambda.create_function(
             FunctionName=f"{name}-{fn.logical_id}",
             Runtime=fn.properties["Runtime"],
@@ -103,7 +109,6 @@ def deploy(
         HANDLERS[made["FunctionName"]] = _handler(fn.handler)
         functions[fn.logical_id] = made["FunctionName"]
         attributes[fn.logical_id] = {"Ref": made["FunctionName"], "Arn": made["FunctionArn"]}
-    machine = template.state_machines[0]
     values = {k: cfn.resolve(v, template, attributes) for k, v in machine.substitutions.items()}
     definition = cfn.substitute(machine.definition_path.read_text(), values)
     created = sfn.create_state_machine(
