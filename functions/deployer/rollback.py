@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import undo_ecs
+from . import targets, undo_ecs
 from .step import record, step
 from .undo import Ledger
 from .undo_lattice import LatticeUndo
@@ -26,6 +26,9 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     attempts = int(previous.get("attempts", 0)) + 1
     ledger = Ledger(previous)
     undo_ecs.undo_service(plan, event["baseline"], ledger)
+    group = (event.get("resources") or {}).get("targetGroup")
+    if plan["lattice"]["registration"] == "direct" and group:
+        targets.sync(plan, group["arn"])  # ECS deregisters only what it registered itself
     undo_ecs.undo_task_definitions(plan, ledger)
     LatticeUndo(plan, event["baseline"], event.get("resources") or {}, ledger).run()
     limit = max(

@@ -150,3 +150,19 @@ def test_cli_refuses_bad_or_misplaced_faults(capsys: pytest.CaptureFixture[str])
     assert "invalid --inject" in capsys.readouterr().out
     assert main(["deploy", str(Path(EXAMPLE)), "--inject", "fail:CreateService"]) == 2
     assert "--local or --endpoint-url" in capsys.readouterr().out
+
+
+def test_direct_registration_is_undone_too(local: Local, bundle: Any) -> None:
+    """In direct mode the workflow registered the task IPs itself, so the rollback deregisters them
+    (ECS will not): the target group it created can then drain and go."""
+
+    def direct(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["registration"] = "direct"
+
+    before = snapshot(local.aws)
+    local.aws.inject("unhealthy-targets")
+    summary = local.deploy(bundle(service=direct))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True), summary["failure"][
+        "message"
+    ]
+    assert snapshot(local.aws) == before
