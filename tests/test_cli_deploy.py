@@ -71,3 +71,15 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["deploy", str(EXAMPLE), "--local", "--endpoint-url", "http://x"])
     assert exc.value.code == 2
+
+
+def test_an_unreachable_endpoint_exits_2_saying_what_to_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["deploy", str(EXAMPLE), "--endpoint-url", f"http://127.0.0.1:{port}"]) == 2
+    assert "Start `lattice-deploy serve`" in capsys.readouterr().out

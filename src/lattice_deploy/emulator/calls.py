@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-READ_PREFIXES = ("Get", "List", "Describe", "Head", "Batch Get", "Lookup", "Search", "Validate")
+READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Validate")
 
 
 def is_mutating(operation: str) -> bool:

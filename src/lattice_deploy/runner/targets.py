@@ -22,10 +22,6 @@ class Target:
     bucket: str
     state_machine_arn: str
     definition: dict[str, Any]
-    endpoint_url: str | None = None
-
-    def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.endpoint_url)
 
 
 class EndpointSession:
