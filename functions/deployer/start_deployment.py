@@ -21,13 +21,16 @@ from botocore.exceptions import ClientError
 from . import aws, bundle
 from .step import logger
 
+STARTED_BY = "lattice-deploy-started-by"
+"""Object metadata of a bundle the CLI uploaded: the CLI starts that deployment itself."""
 SERVICE_KEY = re.compile(
     r"definitions/(?P<service>[A-Za-z0-9_-]{1,255})/" + re.escape(bundle.SERVICE_FILE)
 )
 
 
 def _versions(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """``{file: (version id, content digest)}`` of the bundle's files present now."""
+    """``{file: (version id, content digest)}`` of the bundle's files present now; empty when
+    the CLI uploaded the service definition (it starts its own execution)."""
     s3, found = aws.client("s3"), {}
     for name in (bundle.CONFIG_FILE, bundle.TASK_FILE, bundle.SERVICE_FILE):
         request: dict[str, Any] = {"Bucket": bucket, "Key": prefix + name}
@@ -42,6 +45,8 @@ def _versions(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, tup
             ):
                 continue
             raise
+        if name == bundle.SERVICE_FILE and STARTED_BY in (body.get("Metadata") or {}):
+            return {}
         digest = hashlib.sha256(body["Body"].read()).hexdigest()
         found[name] = (str(body.get("VersionId") or "null"), digest)
     return found
@@ -63,6 +68,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         else {}
     )
     files = _versions(bucket, prefix, pinned)
+    if not files:
+        return {"started": False, "reason": "uploaded by lattice-deploy deploy, which starts it"}
     digest = hashlib.sha256(
         json.dumps(sorted((n, d) for n, (_, d) in files.items())).encode()
     ).hexdigest()

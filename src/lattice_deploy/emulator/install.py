@@ -9,19 +9,36 @@ from __future__ import annotations
 
 import moto.awslambda
 import moto.awslambda.models
+import moto.dynamodb
+import moto.dynamodb.models
+import moto.dynamodb.responses
 import moto.ec2.models.elastic_network_interfaces as enis
+import moto.ecr
+import moto.ecr.models
+import moto.ecr.responses
 import moto.ecs
 import moto.ecs.models
 import moto.vpclattice
 import moto.vpclattice.models
 
 from .awslambda.models import lambda_backends
+from .dynamodb.models import dynamodb_backends
+from .ecr.models import ecr_backends
 from .ecs.models import ecs_backends
+from .events.models import install as install_events
+from .s3.notifications import install as install_s3_notifications
 from .vpclattice.models import lattice_backends
 
 
 def install() -> None:
-    """Register the extended VPC Lattice, ECS and Lambda backends (idempotent)."""
+    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, S3 events, EventBridge and Lambda
+    parts (idempotent)."""
+    install_events()
+    install_s3_notifications()
+    for module in (moto.dynamodb, moto.dynamodb.models, moto.dynamodb.responses):
+        module.dynamodb_backends = dynamodb_backends  # type: ignore[attr-defined]
+    for module in (moto.ecr, moto.ecr.models, moto.ecr.responses):
+        module.ecr_backends = ecr_backends  # type: ignore[attr-defined]
     for module in (moto.awslambda, moto.awslambda.models):
         module.lambda_backends = lambda_backends  # type: ignore[attr-defined]
     for module in (moto.vpclattice, moto.vpclattice.models):

@@ -19,6 +19,7 @@ from typing import Any
 
 from deployer import bundle
 from deployer.errors import BundleInvalid
+from deployer.start_deployment import STARTED_BY
 
 
 @dataclass
@@ -60,7 +61,9 @@ def service_of(files: dict[str, str]) -> str:
 
 
 def upload(s3: Any, bucket: str, service: str, files: dict[str, str]) -> dict[str, str]:
-    """Put each file under ``definitions/<service>/`` unless it is there already; its versions."""
+    """Put each file under ``definitions/<service>/`` unless it is there already; its versions.
+
+    The objects say the CLI starts their deployment itself, so the S3 trigger starts none."""
     versions: dict[str, str] = {}
     for name, text in files.items():
         key, body = f"definitions/{service}/{name}", text.encode()
@@ -71,7 +74,8 @@ def upload(s3: Any, bucket: str, service: str, files: dict[str, str]) -> dict[st
                 continue
         except s3.exceptions.ClientError:
             pass
-        versions[name] = s3.put_object(Bucket=bucket, Key=key, Body=body).get("VersionId") or "null"
+        put = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata={STARTED_BY: "cli"})
+        versions[name] = put.get("VersionId") or "null"
     return versions
 
 

@@ -43,6 +43,46 @@ def _role(iam: Any, name: str, service: str) -> str:
     return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"])
 
 
+def _bucket(s3: Any, bucket: str, region: str, properties: dict[str, Any]) -> None:
+    """The bundle bucket with the template's versioning and EventBridge notifications."""
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    if (properties.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    notifications = properties.get("NotificationConfiguration") or {}
+    if (notifications.get("EventBridgeConfiguration") or {}).get("EventBridgeEnabled"):
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}}
+        )
+
+
+def _table(session: Any, table: str, resource: dict[str, Any]) -> dict[str, str]:
+    properties = resource.get("Properties") or {}
+    made = session.client("dynamodb").create_table(
+        TableName=table,
+        KeySchema=properties["KeySchema"],
+        AttributeDefinitions=properties["AttributeDefinitions"],
+        BillingMode=properties.get("BillingMode", "PAY_PER_REQUEST"),
+    )
+    return {"Ref": table, "Arn": made["TableDescription"]["TableArn"]}
+
+
+def _rules(
+    events: Any, name: str, template: cfn.Template, attributes: dict[str, dict[str, str]]
+) -> None:
+    """Each function's ``EventBridgeRule`` events, as SAM expands them: a rule on the default
+    bus with the function as its target."""
+    for fn in template.functions:
+        for event_id, event in (fn.properties.get("Events") or {}).items():
+            if event["Type"] != "EventBridgeRule":
+                continue
+            rule = f"{name}-{fn.logical_id}-{event_id}"
+            pattern = cfn.resolve(event["Properties"]["Pattern"], template, attributes)
+            events.put_rule(Name=rule, EventPattern=json.dumps(pattern), State="ENABLED")
+            events.put_targets(
+                Rule=rule, Targets=[{"Id": fn.logical_id, "Arn": attributes[fn.logical_id]["Arn"]}]
+            )
+
+
 def _handler(dotted: str) -> Any:
     module, _, attribute = dotted.rpartition(".")
     return getattr(importlib.import_module(module), attribute)
@@ -76,8 +116,7 @@ def deploy(
     sfn: Any = session.client("stepfunctions")
     account = session.client("sts").get_caller_identity()["Account"]
     bucket = f"{name}-bundles-{account}-{region}"
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    _bucket(s3, bucket, region, template.resources["BundleBucket"].get("Properties") or {})
     attributes: dict[str, dict[str, str]] = {
         "BundleBucket": {"Ref": bucket, "Arn": f"arn:aws:s3:::{bucket}"}
     }
@@ -85,6 +124,8 @@ def deploy(
         if resource["Type"] == "AWS::IAM::Role":
             arn = _role(iam, f"{name}-{logical_id}", "ecs.amazonaws.com")
             attributes[logical_id] = {"Ref": f"{name}-{logical_id}", "Arn": arn}
+        elif resource["Type"] == "AWS::DynamoDB::Table":
+            attributes[logical_id] = _table(session, f"{name}-{logical_id}", resource)
     lambda_role = _role(iam, f"{name}-FunctionRole", "lambda.amazonaws.com")
     functions: dict[str, str] = {}
     machine = template.state_machines[0]
@@ -109,6 +150,7 @@ def deploy(
         HANDLERS[made["FunctionName"]] = _handler(fn.handler)
         functions[fn.logical_id] = made["FunctionName"]
         attributes[fn.logical_id] = {"Ref": made["FunctionName"], "Arn": made["FunctionArn"]}
+    _rules(session.client("events"), name, template, attributes)
     values = {k: cfn.resolve(v, template, attributes) for k, v in machine.substitutions.items()}
     definition = cfn.substitute(machine.definition_path.read_text(), values)
     created = sfn.create_state_machine(

@@ -1,0 +1,1 @@
+"""DynamoDB in the embedded AWS: moto's, with atomic conditional writes."""

@@ -1,0 +1,1 @@
+"""ECR in the embedded AWS: moto's, with the EventBridge event a push emits."""

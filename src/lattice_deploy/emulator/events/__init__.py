@@ -1,0 +1,1 @@
+"""EventBridge in the embedded AWS: moto's, with rules that deliver to Lambda functions."""
