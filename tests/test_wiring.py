@@ -23,7 +23,7 @@ def test_each_task_state_has_its_module_function_and_substitution() -> None:
     )
     handlers = {fn.handler: fn.logical_id for fn in template.functions}
     tasks = {name: s for name, s in definition["States"].items() if s["Type"] == "Task"}
-    assert len(tasks) == 15
+    assert len(tasks) == 17
     assert (ROOT / "events" / "s3-upload.json").is_file()
     for name, state in tasks.items():
         assert (ROOT / "functions" / "deployer" / f"{name}.py").is_file(), name
@@ -86,6 +86,12 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
         if state in ("register_targets", "start_deployment"):
             continue  # ECS-managed registration in the example; the trigger has s3-upload.json
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
+        if state == "release_lock":  # its Parameters pass the turn, not the state document
+            assert sample["turn"]["status"] == "ACQUIRED" and sample["execution"]
+            continue
+        if state == "acquire_lock":  # its Parameters wrap the state document
+            assert sample["execution"] and sample["deploymentId"] == execution["deploymentId"]
+            sample = sample["state"]
         assert "bundle" in sample and "resources" in sample, state
         if state == "rollback":
             assert sample["health"]["status"] == "FAILED"  # from a run whose health gate failed

@@ -7,6 +7,7 @@ must be able to report about itself, on AWS as locally, so every client counts i
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from functools import cache
 from typing import Any
@@ -17,12 +18,19 @@ from botocore.config import Config
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
 RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 4})
 
-_counts: Counter[str] = Counter()
+_local = threading.local()  # one invocation per thread (a Lambda sandbox runs one at a time)
+
+
+def _counts() -> Counter[str]:
+    if not hasattr(_local, "counts"):
+        _local.counts = Counter()
+    return _local.counts  # type: ignore[no-any-return]
 
 
 def _count(model: Any, **_: Any) -> None:
-    _counts["read" if model.name.startswith(READ_PREFIXES) else "mutating"] += 1
-    _counts[f"{model.service_model.service_name}:{model.name}"] += 1
+    counts = _counts()
+    counts["read" if model.name.startswith(READ_PREFIXES) else "mutating"] += 1
+    counts[f"{model.service_model.service_name}:{model.name}"] += 1
 
 
 @cache
@@ -36,10 +44,11 @@ def client(service: str, region: str | None = None) -> Any:
 
 
 def reset_counts() -> None:
-    _counts.clear()
+    _counts().clear()
 
 
 def counts() -> dict[str, Any]:
     """``{"mutating": n, "read": m, "operations": {"ecs:CreateService": 1, …}}`` since the reset."""
-    operations = {k: v for k, v in _counts.items() if ":" in k}
-    return {"mutating": _counts["mutating"], "read": _counts["read"], "operations": operations}
+    counts = _counts()
+    operations = {k: v for k, v in counts.items() if ":" in k}
+    return {"mutating": counts["mutating"], "read": counts["read"], "operations": operations}

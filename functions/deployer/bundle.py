@@ -21,6 +21,8 @@ CONFIG_FILE = "ecspresso.yml"
 SERVICE_FILE = "ecs-service-def.json"
 TASK_FILE = "ecs-task-def.json"
 DEFAULT_TIMEOUT = 600
+STARTED_BY = "lattice-deploy-started-by"
+"""Object metadata of a bundle the CLI uploaded: the CLI starts that deployment itself."""
 FRIENDLY = "vpcLatticeConfiguration"
 NATIVE = "vpcLatticeConfigurations"
 APP_PROTOCOLS = {"http": ("HTTP", "HTTP1"), "http2": ("HTTP", "HTTP2"), "grpc": ("HTTP", "GRPC")}

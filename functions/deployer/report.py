@@ -33,6 +33,7 @@ ORDER = (
 
 
 STEPS = (
+    ("acquire_lock", "turn"),
     ("load_bundle", "plan"),
     ("record_baseline", "baseline"),
     ("ensure_service_network", "serviceNetwork"),
@@ -91,7 +92,23 @@ def _error(event: dict[str, Any]) -> dict[str, Any] | None:
     return {"error": error.get("Error"), "message": message}
 
 
+def _superseded(event: dict[str, Any]) -> dict[str, Any]:
+    turn = event["turn"]
+    return {
+        "deploymentId": event.get("deploymentId"),
+        "service": turn["service"],
+        "status": "SUPERSEDED",
+        "reason": turn["reason"],
+        "resources": [],
+        "targets": [],
+        "awsCalls": {"mutating": 0, "read": 0},
+        "rolledBack": False,
+    }
+
+
 def summarize(event: dict[str, Any]) -> dict[str, Any]:
+    if (event.get("turn") or {}).get("status") == "SUPERSEDED":
+        return _superseded(event)
     plan, resources = event.get("plan") or {}, event.get("resources") or {}
     health, failure = event.get("health") or {}, _error(event)
     if failure is None and health.get("status") == "FAILED":

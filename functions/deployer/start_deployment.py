@@ -4,8 +4,10 @@ bundle bucket starts one deployment of that service.
 The event is S3's ``Object Created`` through EventBridge (chosen over S3 notifications: rules
 filter on the key, several targets can listen, and the same bus carries ECR's push events). The
 bundle is pinned by object version, so a later upload cannot change a running deployment's
-input; the execution is named by the bundle's content digest, so a duplicate delivery
-(EventBridge is at-least-once) or an identical re-upload starts nothing new.
+input. Each upload takes a ticket in the service's order (:mod:`deployer.ordering`, by S3's
+sequencer, so events arriving out of order cannot let an older upload win); the execution is
+named by ticket and content, so a duplicate delivery (EventBridge is at-least-once) or an
+identical re-upload starts nothing new.
 """
 
 from __future__ import annotations
@@ -18,11 +20,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, bundle
+from . import aws, bundle, ordering
 from .step import logger
 
-STARTED_BY = "lattice-deploy-started-by"
-"""Object metadata of a bundle the CLI uploaded: the CLI starts that deployment itself."""
 SERVICE_KEY = re.compile(
     r"definitions/(?P<service>[A-Za-z0-9_-]{1,255})/" + re.escape(bundle.SERVICE_FILE)
 )
@@ -45,11 +45,50 @@ def _versions(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, tup
             ):
                 continue
             raise
-        if name == bundle.SERVICE_FILE and STARTED_BY in (body.get("Metadata") or {}):
+        if name == bundle.SERVICE_FILE and bundle.STARTED_BY in (body.get("Metadata") or {}):
             return {}
         digest = hashlib.sha256(body["Body"].read()).hexdigest()
         found[name] = (str(body.get("VersionId") or "null"), digest)
     return found
+
+
+def start(
+    service: str, prefix: str, bucket: str, files: dict[str, tuple[str, str]], **extra: Any
+) -> dict[str, Any]:
+    """Ask for a deployment of ``service`` and start its execution, named by its ticket and
+    content, so a repeated request (duplicate delivery, identical content) starts nothing new.
+
+    ``extra``: ``by`` (who asks, for the report of a superseded run), ``sequencer`` (an S3
+    upload's, to order uploads) and ``overrides`` (what the execution input adds, e.g. images).
+    """
+    overrides = extra.get("overrides") or {}
+    content = sorted((n, d) for n, (_, d) in files.items())
+    digest = hashlib.sha256(json.dumps([content, overrides], sort_keys=True).encode()).hexdigest()
+    ticket, stale = ordering.request(service, digest, extra["by"], extra.get("sequencer"))
+    if not ticket:
+        logger.info("stale request: nothing started", extra={"service": service, "why": stale})
+        return {"started": False, "reason": stale}
+    name = f"{service[:50]}-{ticket}-{digest[:16]}"
+    payload = {
+        "deploymentId": name,
+        "request": {"ticket": ticket, "by": extra["by"]},
+        "bundle": {
+            "bucket": bucket,
+            "prefix": prefix,
+            "versions": {n: v for n, (v, _) in files.items()},
+        },
+        **overrides,
+    }
+    try:
+        started = aws.client("stepfunctions").start_execution(
+            stateMachineArn=os.environ["STATE_MACHINE_ARN"], name=name, input=json.dumps(payload)
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
+            raise
+        logger.info("duplicate request: nothing started", extra={"execution": name})
+        return {"started": False, "reason": f"execution {name} exists: same request, same content"}
+    return {"started": True, "executionArn": started["executionArn"], "deploymentId": name}
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -62,33 +101,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             "reason": f"{key!r} is not definitions/<service>/{bundle.SERVICE_FILE}",
         }
     service, prefix = match["service"], f"definitions/{match['service']}/"
-    pinned = (
-        {bundle.SERVICE_FILE: detail["object"]["version-id"]}
-        if detail["object"].get("version-id")
-        else {}
-    )
-    files = _versions(bucket, prefix, pinned)
+    version = detail["object"].get("version-id")
+    files = _versions(bucket, prefix, {bundle.SERVICE_FILE: version} if version else {})
     if not files:
         return {"started": False, "reason": "uploaded by lattice-deploy deploy, which starts it"}
-    digest = hashlib.sha256(
-        json.dumps(sorted((n, d) for n, (_, d) in files.items())).encode()
-    ).hexdigest()
-    name = f"{service[:60]}-{digest[:16]}"
-    payload = {
-        "deploymentId": name,
-        "bundle": {
-            "bucket": bucket,
-            "prefix": prefix,
-            "versions": {n: v for n, (v, _) in files.items()},
-        },
-    }
-    try:
-        started = aws.client("stepfunctions").start_execution(
-            stateMachineArn=os.environ["STATE_MACHINE_ARN"], name=name, input=json.dumps(payload)
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
-            raise
-        logger.info("duplicate upload or delivery: nothing started", extra={"execution": name})
-        return {"started": False, "reason": f"execution {name} exists: same bundle content"}
-    return {"started": True, "executionArn": started["executionArn"], "deploymentId": name}
+    by = f"upload of s3://{bucket}/{key} version {version or 'null'}"
+    return start(service, prefix, bucket, files, by=by, sequencer=detail["object"].get("sequencer"))

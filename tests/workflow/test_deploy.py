@@ -8,6 +8,8 @@ from .conftest import EXAMPLE, Local
 
 STEPS = [
     "start",
+    "acquire_lock",
+    "turn_verdict",
     "load_bundle",
     "record_baseline",
     "ensure_service_network",
@@ -52,7 +54,7 @@ def test_first_deploy_puts_the_service_behind_lattice_with_healthy_targets(local
     } <= set(names)
     states = entered(local, summary)
     assert states[: len(STEPS)] == STEPS
-    assert states[-3:] == ["report", "outcome", "deployed"]
+    assert states[-4:] == ["report", "release_lock", "outcome", "deployed"]
     ecs = local.aws.client("ecs")
     service = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
     wiring = service["deployments"][0]["vpcLatticeConfigurations"][0]
@@ -66,7 +68,8 @@ def test_first_deploy_puts_the_service_behind_lattice_with_healthy_targets(local
     tags = lattice.list_tags_for_resource(resourceArn=wiring["targetGroupArn"])["tags"]
     assert tags["lattice-deploy:service"] == "myservice"
     assert tags["lattice-deploy:deployment-id"] == summary["deploymentId"]
-    assert local.lines[-1].startswith("  ✓ report")
+    assert local.lines[-2].startswith("  ✓ report")
+    assert local.lines[-1].startswith("  ✓ release_lock                 released")
 
 
 def test_the_workflow_counts_the_calls_the_emulator_served(local: Local) -> None:

@@ -1,5 +1,6 @@
-"""The S3 trigger: an upload of ecs-service-def.json starts one deployment of that service,
-pinned by object version and deduplicated by content (the EventBridge event as AWS delivers it)."""
+"""The S3 trigger through the template's own wiring: a put into the bucket emits S3's EventBridge
+event, the template's rule hands it to ``start_deployment``, and exactly one deployment runs,
+pinned by object version and deduplicated by content."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from deployer import start_deployment
+from lattice_deploy.emulator.events.models import DELIVERIES
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local
@@ -15,23 +17,23 @@ from .conftest import EXAMPLE, Local
 SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "events" / "s3-upload.json").read_text())
 
 
-def upload(local: Local, name: str, text: str) -> dict[str, Any]:
-    """Put one file as `aws s3 cp` would, and the event EventBridge would deliver for it."""
-    key = f"definitions/myservice/{name}"
-    put = local.aws.client("s3").put_object(Bucket=local.stack.bucket, Key=key, Body=text.encode())
-    event = json.loads(json.dumps(SAMPLE))
-    event["detail"]["bucket"]["name"] = local.stack.bucket
-    event["detail"]["object"].update(key=key, **{"version-id": put["VersionId"]})
-    return event
+def upload(local: Local, name: str, text: str, service: str = "myservice") -> dict[str, Any]:
+    """Put one file as `aws s3 cp` would; the event EventBridge delivered for it, if any."""
+    before = len(DELIVERIES)
+    key = f"definitions/{service}/{name}"
+    local.aws.client("s3").put_object(Bucket=local.stack.bucket, Key=key, Body=text.encode())
+    delivered = DELIVERIES[before:]
+    return delivered[-1] if delivered else {}
 
 
-def run(local: Local, event: dict[str, Any]) -> dict[str, Any]:
-    return start_deployment.handler(event, None)
+def started(delivery: dict[str, Any]) -> dict[str, Any]:
+    assert not delivery["failed"], delivery["result"]
+    return dict(json.loads(delivery["result"]))
 
 
 def finish(local: Local, arn: str) -> str:
     sfn = local.aws.client("stepfunctions")
-    for _ in execution.history(sfn, arn):
+    for _ in execution.history(sfn, arn, poll=0.01):
         pass
     return str(sfn.describe_execution(executionArn=arn)["status"])
 
@@ -44,39 +46,51 @@ def executions(local: Local) -> list[dict[str, Any]]:
 def test_uploading_the_bundle_starts_exactly_one_deployment(local: Local) -> None:
     files = execution.read_bundle(EXAMPLE)
     for name in ("ecs-task-def.json", "ecspresso.yml"):
-        assert run(local, upload(local, name, files[name]))["started"] is False  # not the trigger
-    event = upload(local, "ecs-service-def.json", files["ecs-service-def.json"])
-    started = run(local, event)
-    assert started["started"] is True
-    assert finish(local, started["executionArn"]) == "SUCCEEDED"
+        assert upload(local, name, files[name]) == {}  # no rule matches: not the trigger
+    delivery = upload(local, "ecs-service-def.json", files["ecs-service-def.json"])
+    result = started(delivery)
+    assert result["started"] is True
+    assert finish(local, result["executionArn"]) == "SUCCEEDED"
     assert len(executions(local)) == 1
-    payload = json.loads(
-        local.aws.client("stepfunctions").describe_execution(executionArn=started["executionArn"])[
-            "input"
-        ]
-    )
-    assert (
-        payload["bundle"]["versions"]["ecs-service-def.json"]
-        == event["detail"]["object"]["version-id"]
-    )
-    assert set(payload["bundle"]["versions"]) == {
-        "ecs-service-def.json",
-        "ecs-task-def.json",
-        "ecspresso.yml",
+    sfn = local.aws.client("stepfunctions")
+    payload = json.loads(sfn.describe_execution(executionArn=result["executionArn"])["input"])
+    versions = local.aws.client("s3").list_object_versions(
+        Bucket=local.stack.bucket, Prefix="definitions/myservice/"
+    )["Versions"]
+    assert payload["bundle"]["versions"] == {
+        v["Key"].split("/")[-1]: v["VersionId"] for v in versions
     }
+    assert payload["request"]["ticket"] == 1
 
 
-def test_duplicate_delivery_and_identical_reupload_start_nothing_new(local: Local) -> None:
+def test_an_identical_reupload_starts_nothing_new(local: Local) -> None:
     files = execution.read_bundle(EXAMPLE)
     for name in ("ecs-task-def.json", "ecspresso.yml"):
         upload(local, name, files[name])
-    event = upload(local, "ecs-service-def.json", files["ecs-service-def.json"])
-    first = run(local, event)
+    delivery = upload(local, "ecs-service-def.json", files["ecs-service-def.json"])
+    first = started(delivery)
     finish(local, first["executionArn"])
-    assert run(local, event)["started"] is False  # EventBridge delivered it twice
     again = upload(local, "ecs-service-def.json", files["ecs-service-def.json"])  # same content
-    assert run(local, again)["started"] is False
+    assert started(again)["started"] is False
     assert len(executions(local)) == 1
+
+
+def test_an_event_delivered_twice_starts_one_deployment(local: Local) -> None:
+    files = execution.read_bundle(EXAMPLE)
+    for name in ("ecs-task-def.json", "ecspresso.yml"):
+        upload(local, name, files[name])
+    key = "definitions/myservice/ecs-service-def.json"
+    put = local.aws.client("s3").put_object(
+        Bucket=local.stack.bucket, Key=key, Body=files["ecs-service-def.json"].encode()
+    )
+    event = json.loads(json.dumps(SAMPLE))
+    event["detail"]["bucket"]["name"] = local.stack.bucket
+    event["detail"]["object"].update(key=key, **{"version-id": put["VersionId"]})
+    # The rule delivered the put once already; EventBridge may deliver it again, even twice.
+    for _ in range(2):
+        start_deployment.handler(event, None)
+    assert len(executions(local)) == 1
+    assert finish(local, executions(local)[0]["executionArn"]) == "SUCCEEDED"
 
 
 def test_a_malformed_upload_fails_clearly_and_changes_nothing(local: Local) -> None:
@@ -84,11 +98,10 @@ def test_a_malformed_upload_fails_clearly_and_changes_nothing(local: Local) -> N
     for name in ("ecs-task-def.json", "ecspresso.yml"):
         upload(local, name, files[name])
     local.aws.reset_calls()
-    started = run(local, upload(local, "ecs-service-def.json", files["ecs-service-def.json"][:200]))
-    assert finish(local, started["executionArn"]) == "FAILED"
-    cause = local.aws.client("stepfunctions").describe_execution(
-        executionArn=started["executionArn"]
-    )["cause"]
+    delivery = upload(local, "ecs-service-def.json", files["ecs-service-def.json"][:200])
+    arn = started(delivery)["executionArn"]
+    assert finish(local, arn) == "FAILED"
+    cause = local.aws.client("stepfunctions").describe_execution(executionArn=arn)["cause"]
     assert "ecs-service-def.json:" in cause and "invalid JSON" in cause
     deployed = [
         k

@@ -17,6 +17,7 @@ from moto import mock_aws
 from . import demo_account
 from .calls import CALLS
 from .clock import CLOCK
+from .events.models import DELIVERIES
 from .faults import FAULTS, Fault
 from .install import install
 
@@ -41,6 +42,7 @@ class EmbeddedAws:
         CLOCK.reset()
         FAULTS.clear()
         CALLS.reset()
+        DELIVERIES.clear()
         if self._seed:
             self.demo = demo_account.seed(self.account_id, self.region)
         return self

@@ -19,7 +19,6 @@ from typing import Any
 
 from deployer import bundle
 from deployer.errors import BundleInvalid
-from deployer.start_deployment import STARTED_BY
 
 
 @dataclass
@@ -74,7 +73,7 @@ def upload(s3: Any, bucket: str, service: str, files: dict[str, str]) -> dict[st
                 continue
         except s3.exceptions.ClientError:
             pass
-        put = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata={STARTED_BY: "cli"})
+        put = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata={bundle.STARTED_BY: "cli"})
         versions[name] = put.get("VersionId") or "null"
     return versions
 

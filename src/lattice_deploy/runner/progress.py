@@ -27,6 +27,11 @@ def describe(name: str, result: Any) -> str:
             f"registration {result['lattice']['registration']}, "
             f"timeout {result.get('timeoutSeconds')}s"
         )
+    if name == "acquire_lock":
+        reason = f"; {result['reason']}" if result.get("reason") else ""
+        return f"{result.get('status')}: request #{result.get('ticket')}{reason}"
+    if name == "release_lock":
+        return "released" if result.get("released") else "nothing to release"
     if name == "check_health":
         return f"{result.get('status')}: {result.get('reason')}"
     if name == "rollback":

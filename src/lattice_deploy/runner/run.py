@@ -25,7 +25,8 @@ def deploy_bundle(
     status = sfn.describe_execution(executionArn=started.execution_arn)["status"]
     report = printer.outputs.get("report", {}).get("report") or {}
     return {
-        "status": status,
+        "status": "SUPERSEDED" if report.get("status") == "SUPERSEDED" else status,
+        **({"reason": report["reason"]} if "reason" in report else {}),
         "executionArn": started.execution_arn,
         "deploymentId": started.deployment_id,
         "service": started.service,
@@ -54,6 +55,8 @@ def headline(summary: dict[str, Any]) -> str:
         )
         service = summary["service"]
         return f"SUCCEEDED: {service} is behind VPC Lattice, {healthy} target(s) HEALTHY; {change}"
+    if summary["status"] == "SUPERSEDED":
+        return f"SUPERSEDED: {summary['reason']}"
     failure = summary.get("failure") or {}
     error, message = failure.get("error", "unknown error"), failure.get("message", "")
     return f"{summary['status']}: {error}: {message}"

@@ -1,0 +1,20 @@
+"""State ``release_lock``: give the service's turn back once the run has reported.
+
+Idempotent, and never fatal: a turn that is not given back (the execution was stopped, or this
+call failed) is taken over by the next execution once Step Functions says its holder has ended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ordering
+from .step import step
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    turn = event.get("turn") or {}
+    if turn.get("status") != "ACQUIRED":
+        return {"released": False}
+    return {"released": ordering.release(turn["service"], event["execution"])}

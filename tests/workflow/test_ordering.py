@@ -1,0 +1,130 @@
+"""Per-service ordering: never two deployments of a service at once; the newest request wins and
+the older ones end having changed nothing, saying why."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from datetime import datetime
+from typing import Any
+
+from deployer import start_deployment
+from lattice_deploy.runner import execution
+
+from .conftest import EXAMPLE, Local
+from .test_s3_trigger import SAMPLE, executions, finish, started, upload
+
+KEY = "definitions/myservice/ecs-service-def.json"
+
+
+def settle(local: Local, limit: float = 120.0) -> list[dict[str, Any]]:
+    """Every execution once none is running (bounded: a hang fails the test, not CI)."""
+    deadline = time.monotonic() + limit
+    while any(e["status"] == "RUNNING" for e in executions(local)):
+        assert time.monotonic() < deadline, "executions still running"
+        time.sleep(0.02)
+    return executions(local)
+
+
+def history(local: Local, arn: str) -> list[dict[str, Any]]:
+    pages = local.aws.client("stepfunctions").get_paginator("get_execution_history")
+    return [e for page in pages.paginate(executionArn=arn) for e in page["events"]]
+
+
+def window(events: list[dict[str, Any]]) -> tuple[datetime, datetime] | None:
+    """From entering ``load_bundle`` to entering ``release_lock``: when the run may change AWS."""
+    entered = {
+        e["stateEnteredEventDetails"]["name"]: e["timestamp"]
+        for e in events
+        if e["type"].endswith("StateEntered")
+    }
+    if "load_bundle" not in entered:
+        return None
+    return entered["load_bundle"], entered["release_lock"]
+
+
+def output(local: Local, arn: str) -> dict[str, Any]:
+    described = local.aws.client("stepfunctions").describe_execution(executionArn=arn)
+    return dict(json.loads(described.get("output") or "{}"))
+
+
+def running_image(local: Local) -> str:
+    ecs = local.aws.client("ecs")
+    service = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
+    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    return str(task["taskDefinition"]["containerDefinitions"][0]["image"])
+
+
+def test_twenty_uploads_in_a_burst_deploy_the_newest_and_never_overlap(local: Local) -> None:
+    files = execution.read_bundle(EXAMPLE)
+    upload(local, "ecspresso.yml", files["ecspresso.yml"])
+    task = json.loads(files["ecs-task-def.json"])
+    for k in range(1, 21):
+        task["containerDefinitions"][0]["image"] = f"nginx:1.{k}"
+        upload(local, "ecs-task-def.json", json.dumps(task))
+        assert started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))[
+            "started"
+        ]
+    runs = settle(local)
+    assert len(runs) == 20 and {r["status"] for r in runs} == {"SUCCEEDED"}
+    assert running_image(local) == "nginx:1.20"
+    windows, superseded = [], 0
+    for run in runs:
+        report = output(local, run["executionArn"])["report"]
+        span = window(history(local, run["executionArn"]))
+        if report["status"] == "SUPERSEDED":
+            superseded += 1
+            assert span is None and report["awsCalls"]["mutating"] == 0
+            assert "superseded by request #" in report["reason"]
+        else:
+            assert span is not None and report["status"] == "SUCCEEDED"
+            windows.append(span)
+    assert superseded >= 1 and superseded + len(windows) == 20
+    windows.sort()
+    for (_, end), (start, _) in itertools.pairwise(windows):
+        assert end <= start, "two deployments of myservice overlapped"
+    newest = next(r for r in runs if r["name"].startswith("myservice-20-"))
+    assert output(local, newest["executionArn"])["report"]["status"] == "SUCCEEDED"
+
+
+def test_an_older_upload_whose_event_arrives_late_starts_nothing(local: Local) -> None:
+    files = execution.read_bundle(EXAMPLE)
+    s3 = local.aws.client("s3")
+    old = s3.put_object(Bucket=local.stack.bucket, Key=KEY, Body=b'{"serviceName": "myservice"}')
+    upload(local, "ecspresso.yml", files["ecspresso.yml"])
+    upload(local, "ecs-task-def.json", files["ecs-task-def.json"])
+    newest = started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))
+    assert finish(local, newest["executionArn"]) == "SUCCEEDED"
+    count = len(executions(local))
+    late = json.loads(json.dumps(SAMPLE))  # the first put's event, delivered after the newer one
+    late["detail"]["bucket"]["name"] = local.stack.bucket
+    late["detail"]["object"].update(key=KEY, sequencer="1", **{"version-id": old["VersionId"]})
+    result = start_deployment.handler(late, None)
+    assert result["started"] is False and "newer upload" in result["reason"]
+    assert len(executions(local)) == count
+
+
+def test_a_turn_held_by_an_execution_that_ended_is_taken_over(local: Local) -> None:
+    ghost = f"{local.stack.state_machine_arn.replace(':stateMachine:', ':execution:')}:gone"
+    local.aws.client("dynamodb").put_item(
+        TableName="lattice-deploy-DeploymentsTable",
+        Item={"service": {"S": "myservice"}, "latest": {"N": "0"}, "holder": {"S": ghost}},
+    )
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    assert any("✓ acquire_lock                 ACQUIRED" in line for line in local.lines)
+
+
+def test_a_cli_deploy_waits_for_the_running_one_then_deploys(local: Local) -> None:
+    files = execution.read_bundle(EXAMPLE)
+    for name in ("ecspresso.yml", "ecs-task-def.json"):
+        upload(local, name, files[name])
+    first = started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))
+    summary = local.deploy(EXAMPLE)  # started while the upload's run holds the turn
+    assert summary["status"] == "SUCCEEDED"
+    assert finish(local, first["executionArn"]) == "SUCCEEDED"
+    first_span = window(history(local, first["executionArn"]))
+    cli_span = window(history(local, summary["executionArn"]))
+    assert first_span and cli_span and first_span[1] <= cli_span[0]
+    assert any("WAITING" in line for line in local.lines)
