@@ -129,8 +129,12 @@ def test_controls_inject_faults_and_move_time(endpoint: str) -> None:
 
 @pytest.mark.awscli
 def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: str) -> None:
-    machines = aws(endpoint, "stepfunctions", "list-state-machines")["stateMachines"]
-    assert [m["name"] for m in machines] == ["lattice-deploy-DeployStateMachine"]
+    listed = aws(endpoint, "stepfunctions", "list-state-machines")["stateMachines"]
+    assert sorted(m["name"] for m in listed) == [
+        "lattice-deploy-DeployStateMachine",
+        "lattice-deploy-RedeployStateMachine",
+    ]
+    machines = [m for m in listed if m["name"] == "lattice-deploy-DeployStateMachine"]
     example = ROOT / "examples" / "myservice"
     deploy = subprocess.run(
         [

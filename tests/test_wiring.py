@@ -16,7 +16,7 @@ ALLOWED_IMPORTS = {"boto3", "botocore", "aws_lambda_powertools", "deployer", "__
 
 def test_each_task_state_has_its_module_function_and_substitution() -> None:
     template = cfn.load(ROOT / "template.yaml")
-    machine = template.state_machines[0]
+    machine = next(m for m in template.state_machines if m.logical_id == "DeployStateMachine")
     raw = machine.definition_path.read_text()
     definition = json.loads(
         cfn.substitute(raw, {k: "x" for k in machine.substitutions} | {"PollSeconds": 15})
@@ -25,6 +25,7 @@ def test_each_task_state_has_its_module_function_and_substitution() -> None:
     tasks = {name: s for name, s in definition["States"].items() if s["Type"] == "Task"}
     assert len(tasks) == 17
     assert (ROOT / "events" / "s3-upload.json").is_file()
+    assert (ROOT / "events" / "ecr-push.json").is_file()
     for name, state in tasks.items():
         assert (ROOT / "functions" / "deployer" / f"{name}.py").is_file(), name
         logical_id = handlers[f"deployer.{name}.handler"]
@@ -83,8 +84,8 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
     template = cfn.load(ROOT / "template.yaml")
     for fn in template.functions:
         state = fn.handler.split(".")[1]
-        if state in ("register_targets", "start_deployment"):
-            continue  # ECS-managed registration in the example; the trigger has s3-upload.json
+        if state in ("register_targets", "start_deployment", "start_redeployments"):
+            continue  # ECS-managed registration in the example; the triggers' samples follow
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
         if state == "release_lock":  # its Parameters pass the turn, not the state document
             assert sample["turn"]["status"] == "ACQUIRED" and sample["execution"]
@@ -97,3 +98,48 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
             assert sample["health"]["status"] == "FAILED"  # from a run whose health gate failed
         else:
             assert sample["deploymentId"] == execution["deploymentId"], state
+
+
+def test_each_trigger_rule_matches_its_sample_event_and_nothing_else() -> None:
+    from moto.events.models import EventPattern
+
+    template = cfn.load(ROOT / "template.yaml")
+    bucket = "lattice-deploy-bundles-123456789012-ap-northeast-1"
+    attributes = {"BundleBucket": {"Ref": bucket}}
+    samples = {
+        "StartDeploymentFunction": json.loads((ROOT / "events" / "s3-upload.json").read_text()),
+        "StartRedeploymentsFunction": json.loads((ROOT / "events" / "ecr-push.json").read_text()),
+    }
+    rules = {
+        fn.logical_id: cfn.resolve(event["Properties"]["Pattern"], template, attributes)
+        for fn in template.functions
+        for event in (fn.properties.get("Events") or {}).values()
+        if event["Type"] == "EventBridgeRule"
+    }
+    assert set(rules) == set(samples)
+    for logical_id, pattern in rules.items():
+        matcher = EventPattern.load(json.dumps(pattern))
+        for other, sample in samples.items():
+            assert matcher.matches_event(sample) == (other == logical_id), (logical_id, other)
+    task_def_upload = json.loads(json.dumps(samples["StartDeploymentFunction"]))
+    task_def_upload["detail"]["object"]["key"] = "definitions/myservice/ecs-task-def.json"
+    assert not EventPattern.load(json.dumps(rules["StartDeploymentFunction"])).matches_event(
+        task_def_upload
+    )
+
+
+def test_the_fan_out_bounds_concurrency_and_starts_the_deploy_state_machine() -> None:
+    template = cfn.load(ROOT / "template.yaml")
+    machine = next(m for m in template.state_machines if m.logical_id == "RedeployStateMachine")
+    assert machine.substitutions == {
+        "DeployStateMachineArn": {"Ref": "DeployStateMachine"},
+        "RedeployConcurrency": {"Ref": "RedeployConcurrency"},
+    }
+    definition = json.loads(
+        cfn.substitute(machine.definition_path.read_text(), {"RedeployConcurrency": 4})
+    )
+    fan_out = definition["States"]["redeploy_services"]
+    assert fan_out["Type"] == "Map" and fan_out["MaxConcurrency"] == 4
+    task = fan_out["ItemProcessor"]["States"]["deploy_service"]
+    assert task["Resource"] == "arn:aws:states:::states:startExecution.sync:2"
+    assert task["Parameters"]["StateMachineArn"] == "${DeployStateMachineArn}"

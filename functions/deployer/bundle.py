@@ -53,6 +53,24 @@ def file_names(config: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def with_images(files: dict[str, str], images: dict[str, str]) -> dict[str, str]:
+    """``files`` with the task definition's containers running ``images`` (container name →
+    image): how an ECR push pins the image it pushed, by digest, without editing the bundle."""
+    if not images:
+        return files
+    _, task_file = file_names(config_of(files))
+    task = parse_json(files[task_file], task_file)
+    containers = {c.get("name"): c for c in task.get("containerDefinitions") or []}
+    for name, image in images.items():
+        if name not in containers:
+            raise BundleInvalid(
+                f"{task_file}: containerDefinitions: no container named {name!r} to run {image}; "
+                "the bundle changed since the image was pushed: push again or redeploy it"
+            )
+        containers[name]["image"] = image
+    return {**files, task_file: json.dumps(task, indent=2)}
+
+
 def normalize(files: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
     """The plan: what to deploy, where, and which Lattice resources to adopt or create.
 

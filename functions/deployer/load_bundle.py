@@ -136,4 +136,6 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     for name in bundle.file_names(bundle.config_of(files)):
         files[name] = _read(source, name, required=True) or ""
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
-    return plan_of(files, event["deploymentId"], environment)
+    return plan_of(
+        bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment
+    )

@@ -17,6 +17,7 @@ from unittest import mock
 from moto.ec2.models import ec2_backends
 from moto.iam.models import iam_backends
 
+from .ecr.models import ecr_backends
 from .ecs.models import ecs_backends
 
 REGION = "ap-northeast-1"
@@ -26,6 +27,8 @@ SUBNETS = {"subnet-12345678": ("10.0.1.0/24", "a"), "subnet-87654321": ("10.0.2.
 SECURITY_GROUP_ID = "sg-12345678"
 CLUSTER = "my-cluster"
 EXECUTION_ROLE = "ecsTaskExecutionRole"
+REPOSITORY = "myapp"
+"""The ECR repository examples/orders runs its image from (pushing to it redeploys orders)."""
 
 _TRUST = {
     "Version": "2012-10-17",
@@ -67,9 +70,13 @@ def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
         iam.create_role(
             EXECUTION_ROLE, json.dumps(_TRUST), "/", None, "demo task execution role", [], None
         )
+    ecr = ecr_backends[account_id][region]
+    if REPOSITORY not in ecr.repositories:
+        ecr.create_repository(REPOSITORY, None, {}, {}, "MUTABLE", [])
     return {
         "vpc": VPC_ID,
         "subnets": list(SUBNETS),
         "securityGroup": SECURITY_GROUP_ID,
         "cluster": CLUSTER,
+        "repository": REPOSITORY,
     }

@@ -27,14 +27,16 @@ from .ecr.models import ecr_backends
 from .ecs.models import ecs_backends
 from .events.models import install as install_events
 from .s3.notifications import install as install_s3_notifications
+from .stepfunctions.integrations import install as install_sfn_integrations
 from .vpclattice.models import lattice_backends
 
 
 def install() -> None:
-    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, S3 events, EventBridge and Lambda
-    parts (idempotent)."""
+    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, S3 events, EventBridge, Step
+    Functions integration and Lambda parts (idempotent)."""
     install_events()
     install_s3_notifications()
+    install_sfn_integrations()
     for module in (moto.dynamodb, moto.dynamodb.models, moto.dynamodb.responses):
         module.dynamodb_backends = dynamodb_backends  # type: ignore[attr-defined]
     for module in (moto.ecr, moto.ecr.models, moto.ecr.responses):

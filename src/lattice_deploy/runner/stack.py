@@ -21,6 +21,7 @@ from . import template as cfn
 from . import vtime
 
 ROOT = Path(__file__).resolve().parents[3]
+DEPLOY_MACHINE = "DeployStateMachine"
 DEFAULT_TEMPLATE = ROOT / "template.yaml"
 TRUST = {
     "Version": "2012-10-17",
@@ -36,6 +37,8 @@ class Stack:
     state_machine_arn: str
     definition: dict[str, Any]
     functions: dict[str, str]
+    state_machines: dict[str, str]
+    """Every state machine of the template by logical id (the deploy one is the one above)."""
 
 
 def _role(iam: Any, name: str, service: str) -> str:
@@ -128,11 +131,11 @@ def deploy(
             attributes[logical_id] = _table(session, f"{name}-{logical_id}", resource)
     lambda_role = _role(iam, f"{name}-FunctionRole", "lambda.amazonaws.com")
     functions: dict[str, str] = {}
-    machine = template.state_machines[0]
     # ARNs are known before creation, as CloudFormation knows them: a function's environment may
-    # name the state machine (the trigger), and the state machine names every function.
-    machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}-{machine.logical_id}"
-    attributes[machine.logical_id] = {"Ref": machine_arn, "Arn": machine_arn}
+    # name a state machine (the triggers), and the state machines name the functions.
+    for machine in template.state_machines:
+        arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}-{machine.logical_id}"
+        attributes[machine.logical_id] = {"Ref": arn, "Arn": arn, "Name": arn.rsplit(":", 1)[1]}
     for fn in template.functions:
         env = {k: str(v) for k, v in cfn.resolve(fn.environment, template, attributes).items()}
         os.environ.update(env)  # the functions share this process, and these values
@@ -151,13 +154,23 @@ def deploy(
         functions[fn.logical_id] = made["FunctionName"]
         attributes[fn.logical_id] = {"Ref": made["FunctionName"], "Arn": made["FunctionArn"]}
     _rules(session.client("events"), name, template, attributes)
-    values = {k: cfn.resolve(v, template, attributes) for k, v in machine.substitutions.items()}
-    definition = cfn.substitute(machine.definition_path.read_text(), values)
-    created = sfn.create_state_machine(
-        name=f"{name}-{machine.logical_id}",
-        definition=definition,
-        roleArn=_role(iam, f"{name}-StatesRole", "states.amazonaws.com"),
-    )
+    states_role = _role(iam, f"{name}-StatesRole", "states.amazonaws.com")
+    definitions: dict[str, dict[str, Any]] = {}
+    for machine in template.state_machines:
+        values = {k: cfn.resolve(v, template, attributes) for k, v in machine.substitutions.items()}
+        definition = cfn.substitute(machine.definition_path.read_text(), values)
+        sfn.create_state_machine(
+            name=attributes[machine.logical_id]["Name"], definition=definition, roleArn=states_role
+        )
+        definitions[machine.logical_id] = json.loads(definition)
+    machines = {m.logical_id: attributes[m.logical_id]["Arn"] for m in template.state_machines}
+    deploy_id = DEPLOY_MACHINE
     return Stack(
-        name, region, bucket, created["stateMachineArn"], json.loads(definition), functions
+        name,
+        region,
+        bucket,
+        machines[deploy_id],
+        definitions[deploy_id],
+        functions,
+        machines,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from .stack import ROOT
+from .stack import DEPLOY_MACHINE, ROOT
 
 STACK = "lattice-deploy"
 
@@ -54,7 +54,9 @@ def served(endpoint_url: str, region: str, stack: str = STACK) -> Target:
     session = EndpointSession(endpoint_url, region)
     sfn = session.client("stepfunctions")
     machines = [
-        m for m in sfn.list_state_machines()["stateMachines"] if m["name"].startswith(f"{stack}-")
+        m
+        for m in sfn.list_state_machines()["stateMachines"]
+        if m["name"] == f"{stack}-{DEPLOY_MACHINE}"
     ]
     if not machines:
         raise LookupError(

@@ -1,0 +1,116 @@
+"""What both triggers share: a bundle's objects as they are in the bucket, and the request that
+turns them into one deployment execution of the deploy state machine.
+
+A request is numbered in the service's order (:mod:`deployer.ordering`) and its execution named
+by ticket and content, so a repeated request (EventBridge delivers at least once; an identical
+upload) yields the same name, and Step Functions starts nothing new for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from . import aws, bundle, ordering
+from .errors import BundleInvalid
+from .step import logger
+
+
+@dataclass
+class BundleObject:
+    version: str
+    digest: str
+    text: str
+    metadata: dict[str, str]
+
+
+def file_names(files: dict[str, BundleObject]) -> tuple[str, str]:
+    """The service and task definition file names the bundle's ecspresso.yml gives (or the
+    defaults, also when it does not parse: ``load_bundle`` reports that, with its line)."""
+    config = (
+        {bundle.CONFIG_FILE: files[bundle.CONFIG_FILE].text} if bundle.CONFIG_FILE in files else {}
+    )
+    try:
+        return bundle.file_names(bundle.config_of(config))
+    except BundleInvalid:
+        return bundle.SERVICE_FILE, bundle.TASK_FILE
+
+
+def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, BundleObject]:
+    """The bundle's files under ``prefix``: ``pinned`` versions where given, else the newest.
+
+    ``ecspresso.yml`` is read first, since it may name the two definition files; a missing
+    service definition raises (S3's NoSuchKey), a missing task definition is left to
+    ``load_bundle`` to report.
+    """
+    s3, found = aws.client("s3"), {}
+    names = [bundle.CONFIG_FILE]
+    while names:
+        name = names.pop(0)
+        request: dict[str, Any] = {"Bucket": bucket, "Key": prefix + name}
+        if name in pinned:
+            request["VersionId"] = pinned[name]
+        try:
+            body = s3.get_object(**request)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in ("NoSuchKey", "404"):
+                raise
+            if name not in (bundle.CONFIG_FILE, bundle.TASK_FILE):
+                raise
+        else:
+            raw = body["Body"].read()
+            found[name] = BundleObject(
+                str(body.get("VersionId") or "null"),
+                hashlib.sha256(raw).hexdigest(),
+                raw.decode("utf-8", errors="replace"),
+                dict(body.get("Metadata") or {}),
+            )
+        if name == bundle.CONFIG_FILE:
+            names = list(file_names(found))
+    return found
+
+
+def request(
+    service: str, bucket: str, files: dict[str, BundleObject], **extra: Any
+) -> tuple[str, dict[str, Any]] | str:
+    """``(execution name, input)`` of a deployment of ``files``, or why none is due.
+
+    ``extra``: ``by`` (who asks, for the report of a superseded run), ``sequencer`` (an S3
+    upload's, to order uploads) and ``overrides`` (what the execution input adds, e.g. images).
+    """
+    overrides = extra.get("overrides") or {}
+    content = sorted((n, f.digest) for n, f in files.items())
+    digest = hashlib.sha256(json.dumps([content, overrides], sort_keys=True).encode()).hexdigest()
+    ticket, stale = ordering.request(service, digest, extra["by"], extra.get("sequencer"))
+    if not ticket:
+        logger.info("stale request: nothing started", extra={"service": service, "why": stale})
+        return stale
+    name = f"{service[:50]}-{ticket}-{digest[:16]}"
+    return name, {
+        "deploymentId": name,
+        "request": {"ticket": ticket, "by": extra["by"]},
+        "bundle": {
+            "bucket": bucket,
+            "prefix": f"definitions/{service}/",
+            "versions": {n: f.version for n, f in files.items()},
+        },
+        **overrides,
+    }
+
+
+def start(state_machine_arn: str, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Start the execution ``name`` unless it exists (then this request was made before)."""
+    try:
+        started = aws.client("stepfunctions").start_execution(
+            stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload)
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
+            raise
+        logger.info("duplicate request: nothing started", extra={"execution": name})
+        return {"started": False, "reason": f"execution {name} exists: same request, same content"}
+    return {"started": True, "executionArn": started["executionArn"], "name": name}
