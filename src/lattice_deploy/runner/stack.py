@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
@@ -111,6 +112,8 @@ def deploy(
     ):
         os.environ.setdefault(quiet, value)  # the CLI prints progress; the handlers' logs are noise
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    # The steps' Powertools Logger may predate this (imported by a trigger): give it the level too.
+    logging.getLogger("lattice-deploy").setLevel(os.environ["POWERTOOLS_LOG_LEVEL"])
     template = cfn.load(template_path, parameters)
     session = boto3.session.Session(region_name=region)
     s3: Any = session.client("s3")

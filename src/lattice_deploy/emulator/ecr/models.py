@@ -1,13 +1,14 @@
 """ECR registered in moto's place: a pushed image emits ``ECR Image Action`` on EventBridge.
 
 Why: the ECR trigger is an EventBridge rule on ``PUSH``/``SUCCESS``; moto 5.2 stores the image
-but emits nothing, so ``aws ecr put-image`` could not start a deployment. The event carries the
+(with a digest of its layers, where AWS digests the manifest) but emits nothing, so ``aws ecr put-image`` could not start a deployment. The event carries the
 fields AWS documents (repository-name, image-digest, image-tag, action-type, result) on the
 account's default bus, where the template's rule picks it up.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -25,6 +26,8 @@ class PushEventsBackend(ECRBackend):
         image_manifest_mediatype: str | None = None,
         digest: str | None = None,
     ) -> Image:
+        # AWS's digest is the manifest's own sha256 (moto hashes only the layers' digests).
+        digest = digest or "sha256:" + hashlib.sha256(image_manifest.encode()).hexdigest()
         image = super().put_image(
             repository_name, image_manifest, image_tag, image_manifest_mediatype, digest
         )

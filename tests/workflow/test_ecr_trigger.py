@@ -1,0 +1,168 @@
+"""The ECR trigger through the template's wiring: ``put_image`` emits ECR's push event, the rule
+hands it to ``start_redeployments``, and the fan-out state machine redeploys every service whose
+bundle runs that repository and tag, pinned by the pushed digest, and no other."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from deployer import start_redeployments
+from lattice_deploy.emulator import EmbeddedAws
+from lattice_deploy.emulator.events.models import DELIVERIES
+from lattice_deploy.runner import stack, targets
+
+from .conftest import EXAMPLE, Local
+
+ORDERS = EXAMPLE.parent / "orders"
+REGISTRY = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com"
+SAMPLE = json.loads((EXAMPLE.parents[1] / "events" / "ecr-push.json").read_text())
+
+
+def copy_of_orders(tmp_path: Path, service: str) -> Path:
+    target = tmp_path / service
+    shutil.copytree(ORDERS, target)
+    for name, key in (("ecs-service-def.json", "serviceName"), ("ecs-task-def.json", "family")):
+        data = json.loads((target / name).read_text())
+        data[key] = service
+        (target / name).write_text(json.dumps(data))
+    config = (
+        (target / "ecspresso.yml").read_text().replace("service: orders", f"service: {service}")
+    )
+    (target / "ecspresso.yml").write_text(config)
+    return target
+
+
+def push(local: Local, repository: str = "myapp", tag: str = "latest", n: int = 1) -> str:
+    """Push an image (its manifest varied by ``n``); the pushed digest."""
+    manifest = json.loads((ORDERS / "image-manifest.json").read_text())
+    manifest["config"]["size"] = 1000 + n
+    ecr = local.aws.client("ecr")
+    put = ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=json.dumps(manifest))
+    return str(put["image"]["imageId"]["imageDigest"])
+
+
+def fan_outs(local: Local) -> list[dict[str, Any]]:
+    sfn = local.aws.client("stepfunctions")
+    arn = local.stack.state_machines["RedeployStateMachine"]
+    deadline = time.monotonic() + 120
+    while True:
+        runs = sfn.list_executions(stateMachineArn=arn)["executions"]
+        if not any(r["status"] == "RUNNING" for r in runs):
+            return [sfn.describe_execution(executionArn=r["executionArn"]) for r in runs]
+        assert time.monotonic() < deadline, "fan-out still running"
+        time.sleep(0.02)
+
+
+def image_of(local: Local, service: str) -> tuple[str, int]:
+    ecs = local.aws.client("ecs")
+    found = ecs.describe_services(cluster="my-cluster", services=[service])["services"][0]
+    task = ecs.describe_task_definition(taskDefinition=found["taskDefinition"])["taskDefinition"]
+    return str(task["containerDefinitions"][0]["image"]), int(task["revision"])
+
+
+def last_delivery() -> dict[str, Any]:
+    delivered = [d for d in DELIVERIES if d["function"].endswith("StartRedeploymentsFunction")]
+    assert delivered and not delivered[-1]["failed"], delivered[-1:]
+    return dict(json.loads(delivered[-1]["result"]))
+
+
+def test_a_push_redeploys_every_service_running_the_image_and_no_other(
+    local: Local, tmp_path: Path
+) -> None:
+    for bundle in (EXAMPLE, ORDERS, copy_of_orders(tmp_path, "payments")):
+        assert local.deploy(bundle)["status"] == "SUCCEEDED"
+    untouched = image_of(local, "myservice")
+    digest = push(local)
+    assert sorted(last_delivery()["services"]) == ["orders", "payments"]
+    (run,) = fan_outs(local)
+    assert run["status"] == "SUCCEEDED"
+    results = json.loads(run["output"])["results"]
+    assert sorted((r["service"], r["status"]) for r in results) == [
+        ("orders", "SUCCEEDED"),
+        ("payments", "SUCCEEDED"),
+    ]
+    for service in ("orders", "payments"):
+        image, revision = image_of(local, service)
+        assert image == f"{REGISTRY}/myapp@{digest}" and revision == 2
+        ecs = local.aws.client("ecs")
+        found = ecs.describe_services(cluster="my-cluster", services=[service])["services"][0]
+        assert found["deployments"][0]["rolloutState"] == "COMPLETED"
+    assert image_of(local, "myservice") == untouched
+    bundle_text = (
+        local.aws.client("s3")
+        .get_object(Bucket=local.stack.bucket, Key="definitions/orders/ecs-task-def.json")["Body"]
+        .read()
+    )
+    assert b"myapp:latest" in bundle_text  # the bundle keeps its tag; the run pinned the digest
+
+
+def test_a_push_to_a_repository_no_bundle_uses_starts_nothing(local: Local) -> None:
+    assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
+    local.aws.client("ecr").create_repository(repositoryName="unused")
+    push(local, "unused")
+    assert last_delivery()["started"] is False
+    assert "no bundle" in last_delivery()["reason"]
+    push(local, "myapp", tag="v2")  # the same repository, a tag the bundle does not run
+    assert last_delivery()["started"] is False
+    assert fan_outs(local) == []
+
+
+def test_duplicate_and_late_push_events_start_nothing_new(local: Local) -> None:
+    assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
+    first = push(local, n=1)
+    event = json.loads(json.dumps(SAMPLE)) | {"account": "123456789012"}
+    event["detail"]["image-digest"] = first
+    again = start_redeployments.handler(event, None)  # EventBridge delivered it again
+    assert again.get("executionArn") in (None, fan_outs(local)[0]["executionArn"])
+    assert len(fan_outs(local)) == 1
+    second = push(local, n=2)  # the tag moves on; the first push's event arrives late
+    late = start_redeployments.handler(event, None)
+    assert late["started"] is False and second in late["reason"]
+    runs = fan_outs(local)
+    assert len(runs) == 2 and {r["status"] for r in runs} == {"SUCCEEDED"}
+    assert image_of(local, "orders")[0] == f"{REGISTRY}/myapp@{second}"
+
+
+@pytest.fixture
+def one_at_a_time() -> Any:
+    """A stack deployed with ``RedeployConcurrency=1``."""
+    with EmbeddedAws() as aws:
+        made = stack.deploy(aws.region, parameters={"RedeployConcurrency": 1})
+        local = Local.__new__(Local)
+        local.aws, local.stack, local.lines = aws, made, []
+        local.target = targets.Target(
+            boto3.session.Session(region_name=aws.region),
+            made.bucket,
+            made.state_machine_arn,
+            made.definition,
+        )
+        yield local
+
+
+def test_the_fan_out_runs_no_more_deployments_at_once_than_allowed(
+    one_at_a_time: Local, tmp_path: Path
+) -> None:
+    local = one_at_a_time
+    services = ["orders", "payments", "billing"]
+    for service in services:
+        bundle = ORDERS if service == "orders" else copy_of_orders(tmp_path, service)
+        assert local.deploy(bundle)["status"] == "SUCCEEDED"
+    push(local)
+    (run,) = fan_outs(local)
+    sfn = local.aws.client("stepfunctions")
+    spans = []
+    for result in json.loads(run["output"])["results"]:
+        described = sfn.describe_execution(executionArn=result["execution"])
+        spans.append((described["startDate"], described["stopDate"]))
+    assert len(spans) == 3
+    spans.sort()
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end <= start, "two redeployments ran at once with RedeployConcurrency=1"
