@@ -1,7 +1,8 @@
 """ECR registered in moto's place: a pushed image emits ``ECR Image Action`` on EventBridge.
 
 Why: the ECR trigger is an EventBridge rule on ``PUSH``/``SUCCESS``; moto 5.2 stores the image
-(with a digest of its layers, where AWS digests the manifest) but emits nothing, so ``aws ecr put-image`` could not start a deployment. The event carries the
+(with a digest of its layers, where AWS digests the manifest) but emits nothing, so ``aws ecr
+put-image`` could not start a deployment. The event carries the
 fields AWS documents (repository-name, image-digest, image-tag, action-type, result) on the
 account's default bus, where the template's rule picks it up.
 """
