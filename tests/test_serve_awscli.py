@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,8 @@ def aws(endpoint: str, *args: str, ok: bool = True) -> Any:
     )
     if ok:
         assert run.returncode == 0, run.stderr
+        if args[0] == "s3":  # the high-level s3 commands print lines, not JSON
+            return run.stdout
         return json.loads(run.stdout or "{}")
     assert run.returncode != 0, run.stdout
     return run.stderr
@@ -169,3 +172,77 @@ def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: s
         machines[0]["stateMachineArn"],
     )
     assert [e["status"] for e in executions["executions"]] == ["SUCCEEDED"]
+
+
+def executions_of(endpoint: str, machine: str) -> list[dict[str, Any]]:
+    machines = aws(endpoint, "stepfunctions", "list-state-machines")["stateMachines"]
+    arn = next(m["stateMachineArn"] for m in machines if m["name"] == f"lattice-deploy-{machine}")
+    listed = aws(endpoint, "stepfunctions", "list-executions", "--state-machine-arn", arn)
+    return list(listed["executions"])
+
+
+def settled(endpoint: str, machine: str, count: int) -> list[dict[str, Any]]:
+    """The state machine's executions once ``count`` exist and none runs (bounded wait)."""
+    deadline = time.monotonic() + 180
+    while True:
+        runs = executions_of(endpoint, machine)
+        if len(runs) >= count and all(r["status"] != "RUNNING" for r in runs):
+            return runs
+        assert time.monotonic() < deadline, runs
+        time.sleep(0.2)
+
+
+@pytest.mark.awscli
+def test_aws_s3_cp_of_a_bundle_starts_exactly_one_deployment(endpoint: str) -> None:
+    before = len(executions_of(endpoint, "DeployStateMachine"))
+    bucket = "lattice-deploy-bundles-123456789012-ap-northeast-1"
+    example = ROOT / "examples" / "myservice"
+    for name in ("ecs-task-def.json", "ecspresso.yml", "ecs-service-def.json"):
+        target = f"s3://{bucket}/definitions/myservice/{name}"
+        assert "upload:" in aws(endpoint, "s3", "cp", str(example / name), target)
+    runs = settled(endpoint, "DeployStateMachine", before + 1)
+    assert len(runs) == before + 1
+    newest = max(runs, key=lambda r: r["startDate"])
+    assert newest["status"] == "SUCCEEDED"
+    described = aws(
+        endpoint, "stepfunctions", "describe-execution", "--execution-arn", newest["executionArn"]
+    )
+    report = json.loads(described["output"])["report"]
+    assert report["status"] == "SUCCEEDED"
+    assert [t["status"] for t in report["targets"]] == ["HEALTHY"] * 3
+
+
+@pytest.mark.awscli
+def test_aws_ecr_put_image_redeploys_the_services_running_it(endpoint: str) -> None:
+    orders = ROOT / "examples" / "orders"
+    command = ["deploy", str(orders), "--endpoint-url", endpoint, "--json"]
+    deploy = subprocess.run(
+        [sys.executable, "-m", "lattice_deploy.cli.main", *command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert deploy.returncode == 0, deploy.stderr
+    manifest = f"file://{orders / 'image-manifest.json'}"
+    pushed = aws(
+        endpoint,
+        "ecr",
+        "put-image",
+        "--repository-name",
+        "myapp",
+        "--image-tag",
+        "latest",
+        "--image-manifest",
+        manifest,
+    )
+    digest = pushed["image"]["imageId"]["imageDigest"]
+    (fan_out,) = settled(endpoint, "RedeployStateMachine", 1)
+    assert fan_out["status"] == "SUCCEEDED"
+    found = aws(
+        endpoint, "ecs", "describe-services", "--cluster", "my-cluster", "--services", "orders"
+    )["services"][0]
+    task = aws(
+        endpoint, "ecs", "describe-task-definition", "--task-definition", found["taskDefinition"]
+    )["taskDefinition"]
+    image = task["containerDefinitions"][0]["image"]
+    assert image == f"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/myapp@{digest}"

@@ -77,6 +77,11 @@ def banner(url: str, time_rate: float, deployed: stack.Stack) -> str:
             f"{demo.SECURITY_GROUP_ID}, ECS cluster {demo.CLUSTER}",
             f"Stack: bucket {deployed.bucket}, state machine {deployed.state_machine_arn}",
             f"Deploy: lattice-deploy deploy examples/myservice --endpoint-url {url}",
+            f"  or upload: aws --endpoint-url {url} s3 cp examples/myservice/ecs-service-def.json "
+            f"s3://{deployed.bucket}/definitions/myservice/  (after the task def and config)",
+            f"  or push:   aws --endpoint-url {url} ecr put-image --repository-name "
+            f"{demo.REPOSITORY} --image-tag latest "
+            "--image-manifest file://examples/orders/image-manifest.json",
             f"Virtual time runs at {time_rate:g}x; controls: {url}{PREFIX}state",
             "Ctrl-C stops.",
         ]
