@@ -34,6 +34,7 @@ demo: setup
 
 bench: setup
 	$(BIN)/python bench/deploy_bench.py
+	$(BIN)/python bench/trigger_bench.py
 
 serve: setup
 	$(BIN)/lattice-deploy serve
