@@ -87,12 +87,11 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
         if state in ("register_targets", "start_deployment", "start_redeployments"):
             continue  # ECS-managed registration in the example; the triggers' samples follow
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
-        if state == "release_lock":  # its Parameters pass the turn, not the state document
-            assert sample["turn"]["status"] == "ACQUIRED" and sample["execution"]
-            continue
-        if state == "acquire_lock":  # its Parameters wrap the state document
+        if state in ("acquire_lock", "release_lock"):  # Parameters wrap the state document
             assert sample["execution"] and sample["deploymentId"] == execution["deploymentId"]
             sample = sample["state"]
+            if state == "release_lock":
+                assert sample["turn"]["status"] == "ACQUIRED"
         assert "bundle" in sample and "resources" in sample, state
         if state == "rollback":
             assert sample["health"]["status"] == "FAILED"  # from a run whose health gate failed

@@ -14,7 +14,9 @@ from .step import step
 
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    turn = event.get("turn") or {}
-    if turn.get("status") != "ACQUIRED":
+    turn = event["state"].get("turn") or {}
+    if not turn.get("service"):  # acquire_lock failed: this run never held the turn
         return {"released": False}
+    # Whatever the verdict: a retried acquire_lock may have taken the turn and then found its
+    # request superseded.
     return {"released": ordering.release(turn["service"], event["execution"])}

@@ -128,3 +128,18 @@ def test_a_cli_deploy_waits_for_the_running_one_then_deploys(local: Local) -> No
     cli_span = window(history(local, summary["executionArn"]))
     assert first_span and cli_span and first_span[1] <= cli_span[0]
     assert any("WAITING" in line for line in local.lines)
+
+
+def test_a_run_that_cannot_take_its_turn_fails_clearly_and_changes_nothing(local: Local) -> None:
+    local.aws.inject("fail:dynamodb.GetItem")
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "FAILED" and summary["rolledBack"] is True
+    assert summary["failure"]["step"] == "acquire_lock"
+    assert "AccessDenied" in summary["failure"]["message"]
+    assert "grant the missing action" in summary["failure"]["message"]
+    deployed = [
+        k
+        for k in local.aws.calls()["mutatingCalls"]
+        if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")
+    ]
+    assert deployed == []
