@@ -36,8 +36,9 @@ def images_to_pin(task_text: str, repository: str, tag: str, digest: str) -> dic
         task = json.loads(task_text)
     except json.JSONDecodeError:
         return {}  # not this trigger's to report: the next upload's deployment says what is wrong
+    containers = (task.get("containerDefinitions") or []) if isinstance(task, dict) else []
     pinned = {}
-    for container in task.get("containerDefinitions") or [] if isinstance(task, dict) else []:
+    for container in containers:
         image = str(container.get("image") or "")
         if "@" in image:
             continue

@@ -166,3 +166,23 @@ def test_the_fan_out_runs_no_more_deployments_at_once_than_allowed(
     spans.sort()
     for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "two redeployments ran at once with RedeployConcurrency=1"
+
+
+def test_which_containers_a_push_pins() -> None:
+    repository = f"{REGISTRY}/myapp"
+    task = {
+        "containerDefinitions": [
+            {"name": "tagged", "image": f"{repository}:latest"},
+            {"name": "untagged", "image": repository},
+            {"name": "other-tag", "image": f"{repository}:v2"},
+            {"name": "pinned", "image": f"{repository}@sha256:{'0' * 64}"},
+            {"name": "elsewhere", "image": "nginx:latest"},
+            {"name": "other-repo", "image": f"{REGISTRY}/myapp-worker:latest"},
+        ]
+    }
+    pinned = start_redeployments.images_to_pin(json.dumps(task), repository, "latest", "sha256:ab")
+    assert pinned == {
+        "tagged": f"{repository}@sha256:ab",
+        "untagged": f"{repository}@sha256:ab",
+    }
+    assert start_redeployments.images_to_pin("{not json", repository, "latest", "sha256:ab") == {}
