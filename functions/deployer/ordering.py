@@ -83,6 +83,16 @@ def request(service: str, digest: str, by: str, sequencer: str | None = None) ->
     return int(item["latest"]), ""
 
 
+def note_upload(service: str, sequencer: str) -> None:
+    """Record an upload the CLI deploys itself, so an older upload's late event stays stale."""
+    _conditional_update(
+        service,
+        UpdateExpression="SET latestSequencer = :s",
+        ConditionExpression="attribute_not_exists(latestSequencer) OR latestSequencer < :s",
+        ExpressionAttributeValues={":s": {"S": sequencer.rjust(32, "0")}},
+    )
+
+
 def ticket_of(service: str, execution: str) -> int:
     """A ticket for an execution that came without one (the CLI started it): taken at its start,
     once, whatever the retries."""

@@ -16,7 +16,7 @@ import os
 import re
 from typing import Any
 
-from . import bundle, trigger
+from . import bundle, ordering, trigger
 
 SERVICE_KEY = re.compile(
     r"definitions/(?P<service>[A-Za-z0-9_-]{1,255})/" + re.escape(bundle.SERVICE_FILE)
@@ -37,6 +37,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     files = trigger.read_objects(bucket, f"definitions/{service}/", pinned)
     uploaded = files.get(bundle.SERVICE_FILE)
     if uploaded and bundle.STARTED_BY in uploaded.metadata:
+        if sequencer := detail["object"].get("sequencer"):
+            ordering.note_upload(service, sequencer)
         return {"started": False, "reason": "uploaded by lattice-deploy deploy, which starts it"}
     by = f"upload of s3://{bucket}/{key} version {version or 'null'}"
     asked = trigger.request(

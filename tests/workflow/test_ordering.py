@@ -10,12 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from deployer import start_deployment
+from lattice_deploy.emulator.s3.notifications import sequencer
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local
 from .test_s3_trigger import SAMPLE, executions, finish, started, upload
 
 KEY = "definitions/myservice/ecs-service-def.json"
+RULE = "lattice-deploy-StartDeploymentFunction-ServiceDefinitionUploaded"
 
 
 def settle(local: Local, limit: float = 120.0) -> list[dict[str, Any]]:
@@ -47,6 +49,20 @@ def window(events: list[dict[str, Any]]) -> tuple[datetime, datetime] | None:
 def output(local: Local, arn: str) -> dict[str, Any]:
     described = local.aws.client("stepfunctions").describe_execution(executionArn=arn)
     return dict(json.loads(described.get("output") or "{}"))
+
+
+def delayed_upload(local: Local, body: bytes) -> dict[str, Any]:
+    """Put the service definition with its event held back (the rule is off meanwhile); the
+    event EventBridge delivers late, with the sequencer S3 gave that put."""
+    events, rule = local.aws.client("events"), RULE
+    events.disable_rule(Name=rule)
+    put = local.aws.client("s3").put_object(Bucket=local.stack.bucket, Key=KEY, Body=body)
+    held = sequencer()  # the next one S3 hands out: after this put's, before any later put's
+    events.enable_rule(Name=rule)
+    late = json.loads(json.dumps(SAMPLE))
+    late["detail"]["bucket"]["name"] = local.stack.bucket
+    late["detail"]["object"].update(key=KEY, sequencer=held, **{"version-id": put["VersionId"]})
+    return late
 
 
 def running_image(local: Local) -> str:
@@ -90,17 +106,13 @@ def test_twenty_uploads_in_a_burst_deploy_the_newest_and_never_overlap(local: Lo
 
 def test_an_older_upload_whose_event_arrives_late_starts_nothing(local: Local) -> None:
     files = execution.read_bundle(EXAMPLE)
-    s3 = local.aws.client("s3")
-    old = s3.put_object(Bucket=local.stack.bucket, Key=KEY, Body=b'{"serviceName": "myservice"}')
     upload(local, "ecspresso.yml", files["ecspresso.yml"])
     upload(local, "ecs-task-def.json", files["ecs-task-def.json"])
+    late = delayed_upload(local, b'{"serviceName": "myservice"}')
     newest = started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))
     assert finish(local, newest["executionArn"]) == "SUCCEEDED"
     count = len(executions(local))
-    late = json.loads(json.dumps(SAMPLE))  # the first put's event, delivered after the newer one
-    late["detail"]["bucket"]["name"] = local.stack.bucket
-    late["detail"]["object"].update(key=KEY, sequencer="1", **{"version-id": old["VersionId"]})
-    result = start_deployment.handler(late, None)
+    result = start_deployment.handler(late, None)  # the older put's event, after the newer one
     assert result["started"] is False and "newer upload" in result["reason"]
     assert len(executions(local)) == count
 
@@ -143,3 +155,12 @@ def test_a_run_that_cannot_take_its_turn_fails_clearly_and_changes_nothing(local
         if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")
     ]
     assert deployed == []
+
+
+def test_a_late_event_older_than_a_cli_deploy_starts_nothing(local: Local) -> None:
+    late = delayed_upload(local, b'{"serviceName": "myservice"}')
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"  # uploads (newer) and starts itself
+    count = len(executions(local))
+    result = start_deployment.handler(late, None)
+    assert result["started"] is False and "newer upload" in result["reason"]
+    assert len(executions(local)) == count
