@@ -79,9 +79,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     bucket, deployments = os.environ["BUNDLE_BUCKET"], []
     for service in _bundles(bucket):
         files = trigger.read_objects(bucket, f"definitions/{service}/", {})
-        _, task_file = trigger.file_names(files)
-        if task_file not in files:
-            continue
+        service_file, task_file = trigger.file_names(files)
+        if service_file not in files or task_file not in files:
+            continue  # not a whole bundle yet: its upload will deploy it
         images = images_to_pin(files[task_file].text, repository, tag, digest)
         if not images:
             continue

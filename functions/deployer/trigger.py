@@ -43,9 +43,8 @@ def file_names(files: dict[str, BundleObject]) -> tuple[str, str]:
 def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, BundleObject]:
     """The bundle's files under ``prefix``: ``pinned`` versions where given, else the newest.
 
-    ``ecspresso.yml`` is read first, since it may name the two definition files; a missing
-    service definition raises (S3's NoSuchKey), a missing task definition is left to
-    ``load_bundle`` to report.
+    ``ecspresso.yml`` is read first, since it may name the two definition files. A missing file
+    is left out (``load_bundle`` reports a missing definition); a missing pinned version raises.
     """
     s3, found = aws.client("s3"), {}
     names = [bundle.CONFIG_FILE]
@@ -57,9 +56,7 @@ def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, 
         try:
             body = s3.get_object(**request)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] not in ("NoSuchKey", "404"):
-                raise
-            if name not in (bundle.CONFIG_FILE, bundle.TASK_FILE):
+            if exc.response["Error"]["Code"] not in ("NoSuchKey", "404") or name in pinned:
                 raise
         else:
             raw = body["Body"].read()

@@ -186,3 +186,15 @@ def test_which_containers_a_push_pins() -> None:
         "untagged": f"{repository}@sha256:ab",
     }
     assert start_redeployments.images_to_pin("{not json", repository, "latest", "sha256:ab") == {}
+
+
+def test_a_push_skips_a_bundle_still_being_uploaded(local: Local) -> None:
+    assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
+    half = json.loads((ORDERS / "ecs-task-def.json").read_text()) | {"family": "half"}
+    local.aws.client("s3").put_object(  # its task definition is there, its service one not yet
+        Bucket=local.stack.bucket, Key="definitions/half/ecs-task-def.json", Body=json.dumps(half)
+    )
+    push(local)
+    assert last_delivery()["services"] == ["orders"]
+    (run,) = fan_outs(local)
+    assert run["status"] == "SUCCEEDED"
