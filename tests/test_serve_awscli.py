@@ -55,6 +55,12 @@ def endpoint() -> Iterator[str]:
     assert serve.returncode == 0 and "stopped" in err
 
 
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``lattice-deploy ARGS`` as a user runs it, in its own process."""
+    command = [sys.executable, "-m", "lattice_deploy.cli.main", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
 def aws(endpoint: str, *args: str, ok: bool = True) -> Any:
     env = {
         **os.environ,
@@ -139,21 +145,7 @@ def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: s
     ]
     machines = [m for m in listed if m["name"] == "lattice-deploy-DeployStateMachine"]
     example = ROOT / "examples" / "myservice"
-    deploy = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lattice_deploy.cli.main",
-            "deploy",
-            str(example),
-            "--endpoint-url",
-            endpoint,
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    deploy = cli("deploy", str(example), "--endpoint-url", endpoint, "--json")
     assert deploy.returncode == 0, deploy.stderr
     summary = json.loads(deploy.stdout)
     group = next(r["id"] for r in summary["resources"] if r["type"] == "targetGroup")
@@ -210,18 +202,17 @@ def test_aws_s3_cp_of_a_bundle_starts_exactly_one_deployment(endpoint: str) -> N
     report = json.loads(described["output"])["report"]
     assert report["status"] == "SUCCEEDED"
     assert [t["status"] for t in report["targets"]] == ["HEALTHY"] * 3
+    shown = cli("status", "myservice", "--endpoint-url", endpoint)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0] == "myservice: deploying now: nobody"
+    assert f"✓ SUCCEEDED  {newest['name']}" in shown.stdout
+    assert "by upload of s3://" in shown.stdout
 
 
 @pytest.mark.awscli
 def test_aws_ecr_put_image_redeploys_the_services_running_it(endpoint: str) -> None:
     orders = ROOT / "examples" / "orders"
-    command = ["deploy", str(orders), "--endpoint-url", endpoint, "--json"]
-    deploy = subprocess.run(
-        [sys.executable, "-m", "lattice_deploy.cli.main", *command],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    deploy = cli("deploy", str(orders), "--endpoint-url", endpoint, "--json")
     assert deploy.returncode == 0, deploy.stderr
     manifest = f"file://{orders / 'image-manifest.json'}"
     pushed = aws(

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
 
 from deployer import bundle
 from deployer.errors import BundleInvalid
@@ -95,17 +94,11 @@ def run_deploy(args: argparse.Namespace) -> int:
             summary = run.deploy_bundle(target, args.directory, args.environment, out)
     else:
         try:
-            target = (
-                targets.served(args.endpoint_url, region)
-                if args.endpoint_url
-                else targets.real_aws(args.region)
+            target = targets.connect(
+                args.endpoint_url, region if args.endpoint_url else args.region
             )
-        except (LookupError, BotoCoreError, ClientError) as exc:
-            where = args.endpoint_url or "the stack named in samconfig.toml"
-            out(
-                f"cannot reach the lattice-deploy stack at {where}: {exc}. Start "
-                "`lattice-deploy serve`, pass its URL, or `sam deploy` the stack first"
-            )
+        except targets.Unreachable as exc:
+            out(str(exc))
             return 2
         for fault in faults:
             ControlClient(args.endpoint_url).inject(fault)

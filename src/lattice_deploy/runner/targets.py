@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .stack import DEPLOY_MACHINE, ROOT
 
@@ -22,6 +24,15 @@ class Target:
     bucket: str
     state_machine_arn: str
     definition: dict[str, Any]
+    table: str = f"{STACK}-DeploymentsTable"
+    """The per-service ordering table (``DeploymentsTable``)."""
+
+
+PROBE = Config(retries={"total_max_attempts": 1}, connect_timeout=5)
+
+
+class Unreachable(Exception):
+    """No lattice-deploy stack where the CLI was pointed; the message says what to start."""
 
 
 class EndpointSession:
@@ -52,7 +63,7 @@ def use_endpoint(endpoint_url: str | None, region: str) -> None:
 def served(endpoint_url: str, region: str, stack: str = STACK) -> Target:
     """The stack ``serve`` deployed into its account at start."""
     session = EndpointSession(endpoint_url, region)
-    sfn = session.client("stepfunctions")
+    sfn = session.client("stepfunctions", config=PROBE)  # nothing there: say so at once
     machines = [
         m
         for m in sfn.list_state_machines()["stateMachines"]
@@ -86,4 +97,17 @@ def real_aws(region: str | None = None) -> Target:
     sfn = session.client("stepfunctions")
     arn = outputs["DeployStateMachineArn"]
     definition = json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"])
-    return Target(session, outputs["BundleBucketName"], arn, definition)
+    table = outputs.get("DeploymentsTableName", "")
+    return Target(session, outputs["BundleBucketName"], arn, definition, table)
+
+
+def connect(endpoint_url: str | None, region: str | None) -> Target:
+    """The stack a running ``serve`` holds (``endpoint_url``), else the real one."""
+    try:
+        return served(endpoint_url, region or "") if endpoint_url else real_aws(region)
+    except (LookupError, BotoCoreError, ClientError) as exc:
+        where = endpoint_url or "the stack named in samconfig.toml"
+        raise Unreachable(
+            f"cannot reach the lattice-deploy stack at {where}: {exc}. Start "
+            "`lattice-deploy serve`, pass its URL, or `sam deploy` the stack first"
+        ) from exc

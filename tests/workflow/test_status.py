@@ -1,0 +1,55 @@
+"""``status``: a service's turn and its recent executions, however they were started."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lattice_deploy.cli.status import render
+from lattice_deploy.runner.status import status
+
+from .conftest import EXAMPLE, Local
+from .test_ordering import settle
+from .test_s3_trigger import upload
+
+
+def test_status_lists_the_services_runs_newest_first_with_who_started_them(
+    local: Local, bundle: Any
+) -> None:
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    other = bundle("other", service=lambda d: d.update(serviceName="other"))
+    (other / "ecspresso.yml").write_text(
+        (other / "ecspresso.yml").read_text().replace("service: myservice", "service: other")
+    )
+    assert local.deploy(other)["status"] == "SUCCEEDED"
+    local.aws.inject("unhealthy-targets")
+    failed = local.deploy(bundle("edited", task=lambda d: d.update(cpu="512", memory="1024")))
+    assert failed["status"] == "FAILED"
+    local.aws.clear_faults()
+    text = (EXAMPLE / "ecs-service-def.json").read_text()
+    upload(local, "ecs-service-def.json", text.replace('"desiredCount": 3', '"desiredCount": 2'))
+    settle(local)
+
+    found = status(local.target, "myservice")
+    runs = found["executions"]
+    assert [r["status"] for r in runs] == ["SUCCEEDED", "FAILED", "SUCCEEDED"]
+    assert runs[0]["by"].startswith("upload of s3://") and runs[2]["by"] == "lattice-deploy deploy"
+    assert "Rolled back" in runs[1]["why"]
+    assert {r["service"] for r in runs} == {"myservice"}  # not the other service's run
+    assert found["turn"] == {
+        "holder": None,
+        "newestRequest": 3,
+        "newestRequestBy": runs[0]["by"],
+    }
+    lines = render(found)
+    assert lines[0] == "myservice: deploying now: nobody"
+    assert lines[1].startswith("  newest request #3: upload of s3://")
+    assert lines[2].startswith("  ✓ SUCCEEDED")
+    assert len(status(local.target, None)["executions"]) == 4
+    assert len(status(local.target, "myservice", limit=1)["executions"]) == 1
+
+
+def test_status_without_a_stack_exits_2(capsys: Any) -> None:
+    from lattice_deploy.cli.main import main
+
+    assert main(["status", "myservice", "--endpoint-url", "http://127.0.0.1:9"]) == 2
+    assert "lattice-deploy serve" in capsys.readouterr().out
