@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from lattice_deploy.emulator.events.models import DELIVERIES
 from lattice_deploy.runner import stack, targets
 
 from .conftest import EXAMPLE, Local
+from .test_s3_trigger import settle
 
 ORDERS = EXAMPLE.parent / "orders"
 REGISTRY = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com"
@@ -50,15 +50,10 @@ def push(local: Local, repository: str = "myapp", tag: str = "latest", n: int = 
 
 
 def fan_outs(local: Local) -> list[dict[str, Any]]:
+    """The fan-out executions, described, once none is running."""
     sfn = local.aws.client("stepfunctions")
-    arn = local.stack.state_machines["RedeployStateMachine"]
-    deadline = time.monotonic() + 120
-    while True:
-        runs = sfn.list_executions(stateMachineArn=arn)["executions"]
-        if not any(r["status"] == "RUNNING" for r in runs):
-            return [sfn.describe_execution(executionArn=r["executionArn"]) for r in runs]
-        assert time.monotonic() < deadline, "fan-out still running"
-        time.sleep(0.02)
+    runs = settle(local, "RedeployStateMachine")
+    return [sfn.describe_execution(executionArn=r["executionArn"]) for r in runs]
 
 
 def image_of(local: Local, service: str) -> tuple[str, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from datetime import datetime
 from typing import Any
 
@@ -14,19 +13,10 @@ from lattice_deploy.emulator.s3.notifications import sequencer
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local
-from .test_s3_trigger import SAMPLE, executions, finish, started, upload
+from .test_s3_trigger import SAMPLE, executions, finish, settle, started, upload
 
 KEY = "definitions/myservice/ecs-service-def.json"
 RULE = "lattice-deploy-StartDeploymentFunction-ServiceDefinitionUploaded"
-
-
-def settle(local: Local, limit: float = 120.0) -> list[dict[str, Any]]:
-    """Every execution once none is running (bounded: a hang fails the test, not CI)."""
-    deadline = time.monotonic() + limit
-    while any(e["status"] == "RUNNING" for e in executions(local)):
-        assert time.monotonic() < deadline, "executions still running"
-        time.sleep(0.02)
-    return executions(local)
 
 
 def history(local: Local, arn: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ pinned by object version and deduplicated by content."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,21 @@ def finish(local: Local, arn: str) -> str:
     return str(sfn.describe_execution(executionArn=arn)["status"])
 
 
-def executions(local: Local) -> list[dict[str, Any]]:
+def executions(local: Local, machine: str = "DeployStateMachine") -> list[dict[str, Any]]:
     sfn = local.aws.client("stepfunctions")
-    return list(sfn.list_executions(stateMachineArn=local.stack.state_machine_arn)["executions"])
+    arn = local.stack.state_machines[machine]
+    return list(sfn.list_executions(stateMachineArn=arn)["executions"])
+
+
+def settle(
+    local: Local, machine: str = "DeployStateMachine", limit: float = 120.0
+) -> list[dict[str, Any]]:
+    """Every execution once none is running (bounded: a hang fails the test, not CI)."""
+    deadline = time.monotonic() + limit
+    while any(e["status"] == "RUNNING" for e in executions(local, machine)):
+        assert time.monotonic() < deadline, f"{machine} executions still running"
+        time.sleep(0.02)
+    return executions(local, machine)
 
 
 def test_uploading_the_bundle_starts_exactly_one_deployment(local: Local) -> None:

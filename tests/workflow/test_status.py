@@ -8,8 +8,7 @@ from lattice_deploy.cli.status import render
 from lattice_deploy.runner.status import status
 
 from .conftest import EXAMPLE, Local
-from .test_ordering import settle
-from .test_s3_trigger import upload
+from .test_s3_trigger import settle, upload
 
 
 def test_status_lists_the_services_runs_newest_first_with_who_started_them(
