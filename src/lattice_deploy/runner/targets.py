@@ -76,7 +76,8 @@ def served(endpoint_url: str, region: str, stack: str = STACK) -> Target:
     arn = machines[0]["stateMachineArn"]
     definition = json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"])
     account = session.client("sts").get_caller_identity()["Account"]
-    return Target(session, f"{stack}-bundles-{account}-{region}", arn, definition)
+    bucket, table = f"{stack}-bundles-{account}-{region}", f"{stack}-DeploymentsTable"
+    return Target(session, bucket, arn, definition, table)
 
 
 def samconfig(path: Path = ROOT / "samconfig.toml") -> dict[str, Any]:

@@ -49,6 +49,7 @@ class Rule(moto_events.Rule):
             result: Any = backend.invoke(arn.resource_id, None, body.encode(), {}, headers)
         except Exception as exc:  # an async invocation's failure stays with the function
             result = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+            headers["x-amz-function-error"] = "Unhandled"
         delivered = {
             "rule": self.name,
             "function": arn.resource_id,
