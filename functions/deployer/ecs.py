@@ -30,6 +30,21 @@ def primary(service: dict[str, Any] | None) -> dict[str, Any]:
     return dict(next((d for d in deployments if d.get("status") == "PRIMARY"), {}))
 
 
+def current_task_definition(
+    plan: dict[str, Any], service: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The revision a deploy is compared with: the one the ECS service runs (a family's newest
+    revision may be one a failed or other run registered), else the family's newest ACTIVE one."""
+    api, family = client(plan), plan["taskDefinition"]["family"]
+    arn = (service or {}).get("taskDefinition")
+    if not arn:
+        newest = api.list_task_definitions(
+            familyPrefix=family, status="ACTIVE", sort="DESC", maxResults=1
+        )["taskDefinitionArns"]
+        arn = newest[0] if newest else None
+    return dict(api.describe_task_definition(taskDefinition=arn)["taskDefinition"]) if arn else None
+
+
 def lattice_configurations(event: dict[str, Any]) -> list[dict[str, Any]]:
     """The ``vpcLatticeConfigurations`` ECS gets (none in ``direct`` registration mode)."""
     plan = event["plan"]

@@ -96,16 +96,10 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
 
 
 def _ecs(plan: dict[str, Any], group: dict[str, Any] | None) -> list[dict[str, Any]]:
-    api, wanted = ecs.client(plan), plan["taskDefinition"]
+    wanted = plan["taskDefinition"]
     items: list[dict[str, Any]] = []
-    latest = api.list_task_definitions(
-        familyPrefix=wanted["family"], status="ACTIVE", sort="DESC", maxResults=1
-    )
-    current_td: dict[str, Any] = {}
-    if latest["taskDefinitionArns"]:
-        current_td = api.describe_task_definition(taskDefinition=latest["taskDefinitionArns"][0])[
-            "taskDefinition"
-        ]
+    service = ecs.describe_service(plan)
+    current_td = ecs.current_task_definition(plan, service) or {}
     td_same = bool(current_td) and covers(current_td, wanted)
     items.append(
         _item(
@@ -115,7 +109,6 @@ def _ecs(plan: dict[str, Any], group: dict[str, Any] | None) -> list[dict[str, A
             [] if td_same or not current_td else differences(current_td, wanted),
         )
     )
-    service = ecs.describe_service(plan)
     if service is None:
         items.append(_item("ecsService", "create", plan["serviceName"]))
         return items
@@ -129,14 +122,6 @@ def _ecs(plan: dict[str, Any], group: dict[str, Any] | None) -> list[dict[str, A
                 "path": "taskDefinition",
                 "current": service["taskDefinition"],
                 "desired": f"a new revision of {wanted['family']}",
-            }
-        )
-    elif current_td.get("taskDefinitionArn") != service["taskDefinition"]:
-        diff.append(
-            {
-                "path": "taskDefinition",
-                "current": service["taskDefinition"],
-                "desired": current_td["taskDefinitionArn"],
             }
         )
     if group and plan["lattice"]["registration"] == "ecs":

@@ -1,5 +1,6 @@
-"""State ``register_task_definition``: register the bundle's task definition, unless the family's
-latest ACTIVE revision already is what the bundle says (then reuse it: no mutating call)."""
+"""State ``register_task_definition``: register the bundle's task definition, unless the revision
+the ECS service runs (no service yet: the family's newest ACTIVE one) already is what the bundle
+says; then reuse it, with no mutating call."""
 
 from __future__ import annotations
 
@@ -14,17 +15,9 @@ from .step import record, step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
     wanted, api = plan["taskDefinition"], ecs.client(plan)
-    latest = api.list_task_definitions(
-        familyPrefix=wanted["family"], status="ACTIVE", sort="DESC", maxResults=1
-    )
-    if latest["taskDefinitionArns"]:
-        current = api.describe_task_definition(taskDefinition=latest["taskDefinitionArns"][0])[
-            "taskDefinition"
-        ]
-        if covers(current, wanted):
-            return record(
-                "unchanged", arn=current["taskDefinitionArn"], revision=current["revision"]
-            )
+    current = ecs.current_task_definition(plan, ecs.describe_service(plan))
+    if current and covers(current, wanted):
+        return record("unchanged", arn=current["taskDefinitionArn"], revision=current["revision"])
     registered = api.register_task_definition(**wanted, tags=ecs.ecs_tags(plan["tags"]))[
         "taskDefinition"
     ]

@@ -109,6 +109,69 @@ def test_a_new_image_rolls_out_and_records_the_previous_revision(local: Local, b
     assert len(healthy) == 3 and not healthy & first_ips
 
 
+def test_redeploying_after_an_update_compares_with_the_running_revision(
+    local: Local, bundle: Any
+) -> None:
+    """Deploy, deploy a new image, deploy that bundle again: the third run is a no-op (it once
+    compared with the family's first revision, registered a third and rolled the service)."""
+
+    def new_image(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:1.27"
+
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    updated = bundle(task=new_image)
+    assert local.deploy(updated)["status"] == "SUCCEEDED"
+    local.aws.reset_calls()
+    again = local.deploy(updated)
+    assert again["status"] == "SUCCEEDED"
+    assert again["calls"]["mutating"] == 0
+    assert set(actions(again).values()) == {"unchanged", "skipped"}
+    served = local.aws.calls()["mutatingCalls"]
+    assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
+    ecs = local.aws.client("ecs")
+    listed = ecs.list_task_definitions(familyPrefix="myservice")["taskDefinitionArns"]
+    assert [arn.rsplit(":", 1)[-1] for arn in listed] == ["1", "2"]
+    service = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
+    assert service["taskDefinition"].endswith("myservice:2")
+
+
+def test_a_revision_registered_by_hand_does_not_make_a_redeploy_change_anything(
+    local: Local,
+) -> None:
+    """The family's newest revision is not what runs (someone registered one without deploying):
+    the redeploy compares with the service's own revision and changes nothing."""
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    running = ecs.describe_task_definition(taskDefinition="myservice:1")["taskDefinition"]
+    fields = ("family", "networkMode", "requiresCompatibilities", "cpu", "memory")
+    ecs.register_task_definition(
+        **{k: running[k] for k in fields},
+        executionRoleArn=running["executionRoleArn"],
+        containerDefinitions=[{**running["containerDefinitions"][0], "image": "nginx:canary"}],
+    )
+    local.aws.reset_calls()
+    again = local.deploy(EXAMPLE)
+    assert again["status"] == "SUCCEEDED"
+    assert set(actions(again).values()) == {"unchanged", "skipped"}
+    served = local.aws.calls()["mutatingCalls"]
+    assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
+
+
+def test_going_back_to_an_earlier_image_registers_a_new_revision(local: Local, bundle: Any) -> None:
+    """The service runs revision 2; a bundle equal to revision 1 is a change (ecspresso too
+    registers a new revision rather than pointing the service back at an old one)."""
+
+    def new_image(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:1.27"
+
+    local.deploy(EXAMPLE)
+    local.deploy(bundle(task=new_image))
+    back = local.deploy(EXAMPLE)
+    assert back["status"] == "SUCCEEDED"
+    assert actions(back)["taskDefinition"] == "created"
+    assert next(r for r in back["resources"] if r["type"] == "taskDefinition")["revision"] == 3
+
+
 def test_a_second_service_reuses_the_service_network_and_vpc_association(
     local: Local, bundle: Any
 ) -> None:

@@ -58,6 +58,30 @@ def test_plan_after_editing_the_image_shows_exactly_that_diff(
     assert local.aws.calls()["mutating"] == 0
 
 
+def test_plan_compares_with_the_revision_the_service_runs(
+    local: Local, bundle: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a deploy of nginx:1.27 over nginx:latest, the 1.27 bundle has no changes and the
+    original one shows the way back (the family's first revision is not what runs)."""
+
+    def new_image(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:1.27"
+
+    updated = bundle(task=new_image)
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    assert local.deploy(updated)["status"] == "SUCCEEDED"
+    assert {i["action"] for i in plan(capsys, updated).values()} == {"unchanged"}
+    back = plan(capsys, EXAMPLE)["taskDefinition"]
+    assert back["action"] == "create"
+    assert back["diff"] == [
+        {
+            "path": "containerDefinitions[0].image",
+            "current": "nginx:1.27",
+            "desired": "nginx:latest",
+        }
+    ]
+
+
 def test_plan_refuses_an_invalid_bundle(
     local: Local, bundle: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -178,6 +178,20 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
             if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":
                 reconcile(self, service)
 
+    def sorted_task_definitions(
+        self, family: str | None, status: str, newest_first: bool
+    ) -> list[str]:
+        """ARNs of one family (``familyPrefix`` is the whole family name) or of all, in
+        ListTaskDefinitions' order: by family name, then revision number (10 after 9)."""
+        found = [
+            td
+            for revisions in self.task_definitions.values()
+            for td in revisions.values()
+            if (family is None or td.family == family) and td.status == status
+        ]
+        found.sort(key=lambda td: (td.family, int(td.revision)), reverse=newest_first)
+        return [td.arn for td in found]
+
     # ---- tasks ---------------------------------------------------------------------------------
     def list_tasks(
         self,

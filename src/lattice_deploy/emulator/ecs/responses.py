@@ -1,8 +1,12 @@
-"""ECS wire format: moto's, with CreateService taking every field a Lattice-wired service needs."""
+"""ECS wire format: moto's, with CreateService taking every field a Lattice-wired service needs
+and ListTaskDefinitions paging and sorting as AWS documents it."""
 
 from __future__ import annotations
 
+import base64
+
 from moto.core.responses import ActionResult
+from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from ..instrumented import InstrumentedResponse
@@ -19,3 +23,31 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         if params.get("launchType") != "FARGATE":
             return super().create_service()
         return ActionResult({"service": self.ecs_backend.create_fargate_service(params)})
+
+    def list_task_definitions(self) -> ActionResult:
+        """``sort``, ``maxResults`` and ``nextToken`` as the ECS API reference gives them (moto
+        5.2 ignores all three): ASC lists by family name, then revision, newest last; DESC
+        reverses both; a page holds at most ``maxResults`` (1-100, default 100) ARNs."""
+        sort = self._get_param("sort") or "ASC"
+        limit = self._get_param("maxResults")
+        limit = 100 if limit is None else limit
+        if sort not in ("ASC", "DESC") or not 1 <= limit <= 100:
+            raise InvalidParameterException("sort must be ASC or DESC; maxResults 1 to 100.")
+        arns = self.ecs_backend.sorted_task_definitions(
+            self._get_param("familyPrefix"), self._get_param("status") or "ACTIVE", sort == "DESC"
+        )
+        start = _offset(self._get_param("nextToken"))
+        page = arns[start : start + limit]
+        result: dict[str, object] = {"taskDefinitionArns": page}
+        if start + limit < len(arns):
+            result["nextToken"] = base64.b64encode(str(start + limit).encode()).decode()
+        return ActionResult(result)
+
+
+def _offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        return int(base64.b64decode(token).decode())
+    except ValueError as exc:
+        raise InvalidParameterException("Invalid nextToken.") from exc

@@ -1,0 +1,60 @@
+"""ListTaskDefinitions as the ECS API reference documents it: sort, maxResults, nextToken and
+status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from .helpers import task_definition
+
+
+def revisions(arns: list[str]) -> list[str]:
+    return [arn.rsplit("/", 1)[-1] for arn in arns]
+
+
+def test_sort_and_max_results_give_the_newest_revision_first(ecs: Any) -> None:
+    for n in range(11):  # 11 revisions: "10" and "11" sort after "9" as numbers
+        task_definition(ecs, image=f"nginx:1.{n}")
+    newest = ecs.list_task_definitions(familyPrefix="myservice", sort="DESC", maxResults=1)
+    assert revisions(newest["taskDefinitionArns"]) == ["myservice:11"]
+    assert "nextToken" in newest
+    ascending = ecs.list_task_definitions(familyPrefix="myservice")["taskDefinitionArns"]
+    assert revisions(ascending) == [f"myservice:{n}" for n in range(1, 12)]
+    assert "nextToken" not in ecs.list_task_definitions(familyPrefix="myservice")
+
+
+def test_pages_follow_next_token_without_gaps_or_repeats(ecs: Any) -> None:
+    for n in range(7):
+        task_definition(ecs, image=f"nginx:1.{n}")
+    pages = ecs.get_paginator("list_task_definitions").paginate(
+        familyPrefix="myservice", sort="DESC", PaginationConfig={"PageSize": 3}
+    )
+    sizes, arns = [], []
+    for page in pages:
+        sizes.append(len(page["taskDefinitionArns"]))
+        arns += page["taskDefinitionArns"]
+    assert sizes == [3, 3, 1]
+    assert revisions(arns) == [f"myservice:{n}" for n in range(7, 0, -1)]
+
+
+def test_status_filters_and_family_is_matched_whole(ecs: Any) -> None:
+    first = task_definition(ecs)
+    task_definition(ecs, image="nginx:1.27")
+    ecs.deregister_task_definition(taskDefinition=first)
+    assert revisions(ecs.list_task_definitions(familyPrefix="myservice")["taskDefinitionArns"]) == [
+        "myservice:2"
+    ]
+    inactive = ecs.list_task_definitions(familyPrefix="myservice", status="INACTIVE")
+    assert revisions(inactive["taskDefinitionArns"]) == ["myservice:1"]
+    assert ecs.list_task_definitions(familyPrefix="myserv")["taskDefinitionArns"] == []
+
+
+@pytest.mark.parametrize("args", [{"maxResults": 0}, {"maxResults": 101}, {"nextToken": "x"}])
+def test_bad_paging_parameters_are_refused(ecs: Any, args: dict[str, Any]) -> None:
+    task_definition(ecs)
+    with pytest.raises(ClientError) as raised:
+        ecs.list_task_definitions(**args)
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
