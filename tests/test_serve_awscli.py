@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from lattice_deploy.emulator import Fault
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -115,7 +117,16 @@ def test_the_aws_cli_manages_lattice_targets_on_serve(endpoint: str) -> None:
     assert registered["successful"] == [{"id": "10.0.1.20", "port": 80}]
     listed = aws(endpoint, "vpc-lattice", "list-targets", "--target-group-identifier", tg)["items"]
     assert [(t["id"], t["port"]) for t in listed] == [("10.0.1.20", 80)]
-    refused = aws(
+    aws(
+        endpoint,
+        "vpc-lattice",
+        "deregister-targets",
+        "--target-group-identifier",
+        tg,
+        "--targets",
+        "id=10.0.1.20,port=80",
+    )
+    refused = aws(  # the target drains for a minute
         endpoint, "vpc-lattice", "delete-target-group", "--target-group-identifier", tg, ok=False
     )
     assert "ConflictException" in refused
@@ -237,3 +248,59 @@ def test_aws_ecr_put_image_redeploys_the_services_running_it(endpoint: str) -> N
     )["taskDefinition"]
     image = task["containerDefinitions"][0]["image"]
     assert image == f"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/myapp@{digest}"
+
+
+def renamed_example(tmp_path: Path, service: str) -> Path:
+    """examples/myservice as another service (its own ECS service, task family and Lattice side)."""
+    target = tmp_path / service
+    shutil.copytree(ROOT / "examples" / "myservice", target)
+    for name, key in (("ecs-service-def.json", "serviceName"), ("ecs-task-def.json", "family")):
+        data = json.loads((target / name).read_text())
+        data[key] = service
+        (target / name).write_text(json.dumps(data))
+    config = (
+        (target / "ecspresso.yml").read_text().replace("service: myservice", f"service: {service}")
+    )
+    (target / "ecspresso.yml").write_text(config)
+    return target
+
+
+@pytest.mark.awscli
+def test_a_fault_injected_for_a_deploy_through_serve_ends_with_it(
+    endpoint: str, tmp_path: Path
+) -> None:
+    from lattice_deploy.emulator.control import ControlClient
+
+    bundle = renamed_example(tmp_path, "injected")
+    failed = cli("deploy", str(bundle), "--endpoint-url", endpoint, "--inject", "unhealthy-targets")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "health checks" in failed.stdout and "Rolled back" in failed.stdout
+    assert ControlClient(endpoint).state()["faults"] == []
+    again = cli("deploy", str(bundle), "--endpoint-url", endpoint)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytest.mark.awscli
+def test_a_deploy_fault_is_scoped_to_that_deploy(endpoint: str, tmp_path: Path) -> None:
+    """While one deploy runs with ``fail:CreateTargetGroup``, other callers are not denied."""
+    from lattice_deploy.emulator.control import ControlClient
+
+    control = ControlClient(endpoint)
+    control.inject(Fault.parse("fail:CreateTargetGroup").scoped("someone-elses-run", "other"))
+    try:
+        config = json.dumps({"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"})
+        made = aws(
+            endpoint,
+            "vpc-lattice",
+            "create-target-group",
+            "--name",
+            "not-denied",
+            "--type",
+            "IP",
+            "--config",
+            config,
+        )
+        assert made["name"] == "not-denied"
+    finally:
+        control.clear_faults("someone-elses-run")
+    assert control.state()["faults"] == []

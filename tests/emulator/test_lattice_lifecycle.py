@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from lattice_deploy.emulator.vpclattice.models import ASSOCIATION_DELETE_SECONDS
+
 from .helpers import VPC, served_target_group, target_group
 
 
@@ -14,7 +16,7 @@ def code(exc: pytest.ExceptionInfo[ClientError]) -> str:
     return str(exc.value.response["Error"]["Code"])
 
 
-def test_service_network_delete_waits_for_its_associations(lattice: Any) -> None:
+def test_service_network_delete_waits_for_its_associations(lattice: Any, aws: Any) -> None:
     sn = lattice.create_service_network(name="net-a")
     svc = lattice.create_service(name="myservice")
     vpc_assoc = lattice.create_service_network_vpc_association(
@@ -36,6 +38,17 @@ def test_service_network_delete_waits_for_its_associations(lattice: Any) -> None
     lattice.delete_service_network_service_association(
         serviceNetworkServiceAssociationIdentifier=svc_assoc["id"]
     )
+    with pytest.raises(ClientError) as exc:  # both associations are still being deleted
+        lattice.delete_service_network(serviceNetworkIdentifier=sn["arn"])
+    assert code(exc) == "ConflictException"
+    listed = lattice.list_service_network_vpc_associations(vpcIdentifier=VPC)["items"]
+    assert [a["status"] for a in listed] == ["DELETE_IN_PROGRESS"]
+    aws.advance(ASSOCIATION_DELETE_SECONDS)
+    with pytest.raises(ClientError) as exc:
+        lattice.get_service_network_vpc_association(
+            serviceNetworkVpcAssociationIdentifier=vpc_assoc["id"]
+        )
+    assert code(exc) == "ResourceNotFoundException"
     assert (
         lattice.delete_service_network(serviceNetworkIdentifier=sn["arn"])["ResponseMetadata"][
             "HTTPStatusCode"
@@ -48,7 +61,9 @@ def test_service_network_delete_waits_for_its_associations(lattice: Any) -> None
     assert code(exc) == "ResourceNotFoundException"
 
 
-def test_service_delete_refused_while_associated_and_takes_listeners_with_it(lattice: Any) -> None:
+def test_service_delete_refused_while_associated_and_takes_listeners_with_it(
+    lattice: Any, aws: Any
+) -> None:
     sn = lattice.create_service_network(name="net-a")
     tg = served_target_group(lattice)
     assoc = lattice.create_service_network_service_association(
@@ -60,9 +75,17 @@ def test_service_delete_refused_while_associated_and_takes_listeners_with_it(lat
     with pytest.raises(ClientError) as exc:
         lattice.delete_service(serviceIdentifier=tg["serviceId"])
     assert code(exc) == "ConflictException"
-    lattice.delete_service_network_service_association(
+    deleting = lattice.delete_service_network_service_association(
         serviceNetworkServiceAssociationIdentifier=assoc["arn"]
     )
+    assert deleting["status"] == "DELETE_IN_PROGRESS"
+    with pytest.raises(ClientError) as exc:
+        lattice.delete_service(serviceIdentifier=tg["serviceId"])
+    assert code(exc) == "ConflictException"
+    aws.advance(ASSOCIATION_DELETE_SECONDS - 1)
+    with pytest.raises(ClientError):
+        lattice.delete_service(serviceIdentifier=tg["serviceId"])
+    aws.advance(1)
     assert (
         lattice.delete_service(serviceIdentifier=tg["serviceArn"])["status"] == "DELETE_IN_PROGRESS"
     )
@@ -93,15 +116,26 @@ def test_target_group_delete_refused_while_a_listener_forwards_to_it(lattice: An
 def test_target_group_delete_waits_for_targets_to_drain(lattice: Any, aws: Any) -> None:
     tg = target_group(lattice)
     lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.50"}])
+    lattice.deregister_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.50"}])
     with pytest.raises(ClientError) as exc:
         lattice.delete_target_group(targetGroupIdentifier=tg["id"])
-    assert "registered or draining" in exc.value.response["Error"]["Message"]
-    lattice.deregister_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.50"}])
+    assert "1 draining target(s)" in exc.value.response["Error"]["Message"]
+    aws.advance(59)
     with pytest.raises(ClientError):
         lattice.delete_target_group(targetGroupIdentifier=tg["id"])
-    aws.advance(60)
+    aws.advance(1)
     lattice.delete_target_group(targetGroupIdentifier=tg["id"])
     assert lattice.list_target_groups()["items"] == []
+
+
+def test_registered_targets_go_with_their_target_group(lattice: Any) -> None:
+    """Only a listener rule or draining targets hold a group (API reference, DeleteTargetGroup)."""
+    tg = target_group(lattice)
+    lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.50"}])
+    lattice.delete_target_group(targetGroupIdentifier=tg["id"])
+    with pytest.raises(ClientError) as exc:
+        lattice.list_targets(targetGroupIdentifier=tg["id"])
+    assert code(exc) == "ResourceNotFoundException"
 
 
 def test_deleted_resources_lose_their_tags(lattice: Any) -> None:

@@ -73,12 +73,13 @@ def test_responses_match_the_output_shapes(aws: Any) -> None:
     lattice.delete_service_network_service_association(
         serviceNetworkServiceAssociationIdentifier=snsa["id"]
     )
+    aws.advance(60)  # the association's delete completes, the target drains
     lattice.delete_service(serviceIdentifier=tg["serviceId"])
-    aws.advance(60)
     lattice.delete_target_group(targetGroupIdentifier=tg["id"])
     lattice.delete_service_network_vpc_association(
         serviceNetworkVpcAssociationIdentifier=snva["id"]
     )
+    aws.advance(60)
     lattice.delete_service_network(serviceNetworkIdentifier=sn["id"])
 
     service_model = lattice.meta.service_model

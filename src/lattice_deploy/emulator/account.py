@@ -67,12 +67,16 @@ class EmbeddedAws:
     def inject(self, spec: str | Fault) -> Fault:
         return FAULTS.add(self.account_id, spec)
 
-    def clear_faults(self) -> None:
-        FAULTS.clear(self.account_id)
+    def clear_faults(self, owner: str | None = None) -> None:
+        if owner:
+            FAULTS.release(owner)
+        else:
+            FAULTS.clear(self.account_id)
 
-    def calls(self) -> dict[str, Any]:
-        """Counts of the AWS calls served so far: ``mutating``, ``read`` and per operation."""
-        return CALLS.summary(self.account_id)
+    def calls(self, execution: str | None = None) -> dict[str, Any]:
+        """Counts of the AWS calls served so far: ``mutating``, ``read`` and per operation (only
+        those the Lambda invocations of one execution made, given its ``deploymentId``)."""
+        return CALLS.summary(self.account_id, execution)
 
     def reset_calls(self) -> None:
         CALLS.reset(self.account_id)

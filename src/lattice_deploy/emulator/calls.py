@@ -19,17 +19,31 @@ def is_mutating(operation: str) -> bool:
 
 
 class CallLog:
+    """Counts per account, and per account and execution: a request made by a Lambda handler
+    serving an execution is also counted under that execution's ``deploymentId``."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._calls: dict[str, Counter[str]] = {}
+        self._by_execution: dict[tuple[str, str], Counter[str]] = {}
 
-    def record(self, account_id: str, service: str, operation: str) -> None:
+    def record(
+        self, account_id: str, service: str, operation: str, execution: str | None = None
+    ) -> None:
+        key = f"{service}:{operation}"
         with self._lock:
-            self._calls.setdefault(account_id, Counter())[f"{service}:{operation}"] += 1
+            self._calls.setdefault(account_id, Counter())[key] += 1
+            if execution:
+                self._by_execution.setdefault((account_id, execution), Counter())[key] += 1
 
-    def summary(self, account_id: str) -> dict[str, Any]:
+    def summary(self, account_id: str, execution: str | None = None) -> dict[str, Any]:
         with self._lock:
-            calls = dict(self._calls.get(account_id, Counter()))
+            counted = (
+                self._by_execution.get((account_id, execution))
+                if execution
+                else self._calls.get(account_id)
+            )
+            calls = dict(counted or Counter())
         mutating = {k: v for k, v in calls.items() if is_mutating(k.split(":", 1)[1])}
         return {
             "mutating": sum(mutating.values()),
@@ -42,8 +56,11 @@ class CallLog:
         with self._lock:
             if account_id is None:
                 self._calls.clear()
+                self._by_execution.clear()
             else:
                 self._calls.pop(account_id, None)
+                for key in [k for k in self._by_execution if k[0] == account_id]:
+                    del self._by_execution[key]
 
 
 CALLS = CallLog()

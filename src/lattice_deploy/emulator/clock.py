@@ -1,60 +1,148 @@
-"""Virtual time for the embedded AWS.
+"""Virtual time for the embedded AWS: a discrete-event clock.
 
 Why: on AWS, tasks take seconds to start, health checks minutes to pass and targets a minute to
 drain. Tests and demos must not sleep for that, so every time-dependent state in the emulator reads
-this clock, and whoever drives a run (a test, the local runner's Wait states, ``serve``'s control
-endpoint) moves it forward. ``rate`` lets ``serve`` also let time flow by itself, faster than real.
+this clock. A Wait state or a Retry backoff *sleeps on* it (:meth:`VirtualClock.sleep`): it blocks
+until virtual time reaches its deadline. Time gets there in three ways: :meth:`advance` (a test, or
+``serve``'s control endpoint); ``rate`` > 0, virtual seconds per real second (``serve``); and the
+jump: once no *cursor* is running (every running execution is asleep or waiting on another), time
+jumps to the earliest deadline. So each execution waits exactly as long in virtual time whether it
+runs alone or beside others, and nothing sleeps in real time.
+
+A cursor is one thread of control of an execution (the interpreter registers them:
+:mod:`.stepfunctions.timing`): an execution is one, a Map state adds one per iteration worker.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 
+class ClockReset(RuntimeError):
+    """The account a sleeper belonged to is gone (the clock was reset): its execution ends."""
+
+
 class VirtualClock:
-    """Seconds since the last reset in virtual time; moves by :meth:`advance` and, if ``rate`` > 0,
-    by ``rate`` virtual seconds per real second. :meth:`datetime` maps it onto wall time."""
+    """Seconds since the last reset, in virtual time."""
 
     def __init__(self, rate: float = 0.0) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._offset = 0.0
         self._rate = rate
         self._real_start = time.monotonic()
         self._origin = datetime.now(UTC)
+        self._deadlines: list[float] = []  # one per sleeper
+        self._running = 0  # cursors neither asleep nor waiting on another cursor
+        self._generation = 0
+
+    # ---- reading ---------------------------------------------------------------------------
+    def _now(self) -> float:
+        return self._offset + self._rate * (time.monotonic() - self._real_start)
 
     def now(self) -> float:
-        with self._lock:
-            return self._offset + self._rate * (time.monotonic() - self._real_start)
+        with self._cond:
+            return self._now()
 
     def datetime(self) -> datetime:
         return self._origin + timedelta(seconds=self.now())
-
-    def advance(self, seconds: float) -> float:
-        """Move time forward (never back) and return the new now."""
-        if seconds < 0:
-            raise ValueError("the virtual clock only moves forward")
-        with self._lock:
-            self._offset += seconds
-        return self.now()
-
-    def set_rate(self, rate: float) -> None:
-        """Let time flow by itself at ``rate`` virtual seconds per real second (0 stops it)."""
-        if rate < 0:
-            raise ValueError("rate must be >= 0")
-        now = self.now()
-        with self._lock:
-            self._offset, self._rate, self._real_start = now, rate, time.monotonic()
 
     @property
     def rate(self) -> float:
         return self._rate
 
+    def state(self) -> dict[str, float | int | list[float]]:
+        """What the clock is waiting for (``serve``'s state endpoint shows it)."""
+        with self._cond:
+            return {
+                "now": self._now(),
+                "rate": self._rate,
+                "running": self._running,
+                "deadlines": sorted(self._deadlines),
+            }
+
+    # ---- moving ----------------------------------------------------------------------------
+    def advance(self, seconds: float) -> float:
+        """Move time forward (never back), wake the sleepers it reaches, return the new now."""
+        if seconds < 0:
+            raise ValueError("the virtual clock only moves forward")
+        with self._cond:
+            self._offset += seconds
+            self._cond.notify_all()
+            return self._now()
+
+    def set_rate(self, rate: float) -> None:
+        """Let time flow by itself at ``rate`` virtual seconds per real second (0 stops it)."""
+        if rate < 0:
+            raise ValueError("rate must be >= 0")
+        with self._cond:
+            self._offset, self._rate, self._real_start = self._now(), rate, time.monotonic()
+            self._cond.notify_all()
+
     def reset(self) -> None:
-        with self._lock:
+        """A new account's time: 0, stopped, nobody running; sleepers of the old one end."""
+        with self._cond:
             self._offset, self._rate, self._real_start = 0.0, 0.0, time.monotonic()
             self._origin = datetime.now(UTC)
+            self._deadlines, self._running = [], 0
+            self._generation += 1
+            self._cond.notify_all()
+
+    def _jump(self) -> None:
+        """With no cursor running and no sleeper already due, jump to the earliest deadline."""
+        if self._running > 0 or not self._deadlines:
+            return
+        earliest, now = min(self._deadlines), self._now()
+        if earliest > now:
+            self._offset += earliest - now
+            self._cond.notify_all()
+
+    # ---- cursors -----------------------------------------------------------------------------
+    def sleep(self, seconds: float) -> None:
+        """Block the calling cursor until virtual time has moved ``seconds`` on."""
+        with self._cond:
+            generation, deadline = self._generation, self._now() + max(0.0, seconds)
+            self._deadlines.append(deadline)
+            self._running -= 1
+            self._jump()
+            while self._now() < deadline and generation == self._generation:
+                timeout = None if self._rate == 0 else (deadline - self._now()) / self._rate
+                self._cond.wait(timeout)
+            if generation != self._generation:
+                raise ClockReset("the embedded AWS this execution ran in was reset")
+            self._deadlines.remove(deadline)
+            self._running += 1
+
+    def started(self) -> int:
+        """A cursor starts (call it in the thread that starts it, before it runs)."""
+        with self._cond:
+            self._running += 1
+            return self._generation
+
+    def ended(self, generation: int) -> None:
+        """A cursor ended."""
+        with self._cond:
+            if generation == self._generation:
+                self._running -= 1
+                self._jump()
+
+    @contextmanager
+    def blocked(self) -> Iterator[None]:
+        """The calling cursor waits for others (a Map's iterations, a child execution): while it
+        does, it does not hold time back."""
+        with self._cond:
+            generation = self._generation
+            self._running -= 1
+            self._jump()
+        try:
+            yield
+        finally:
+            with self._cond:
+                if generation == self._generation:
+                    self._running += 1
 
 
 CLOCK = VirtualClock()

@@ -6,8 +6,8 @@ person with curl), so the Python controls of :class:`~.account.EmbeddedAws` are 
 
     GET    /_lattice-deploy/state                  clock, faults and calls of an account
     POST   /_lattice-deploy/clock   {"advance": s} or {"rate": r}
-    POST   /_lattice-deploy/faults  {"spec": "throttle:CreateListener:2"}
-    DELETE /_lattice-deploy/faults                 clear the account's faults
+    POST   /_lattice-deploy/faults  {"spec": "throttle:CreateListener:2", "owner": "<execution>"}
+    DELETE /_lattice-deploy/faults                 clear the account's faults (?owner=: one's)
     DELETE /_lattice-deploy/calls                  reset the account's call counts
 
 Every path takes ``?account=<id>`` (default: the demo account).
@@ -16,8 +16,10 @@ Every path takes ``?account=<id>`` (default: the demo account).
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -33,22 +35,28 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 def state(account_id: str) -> dict[str, Any]:
     return {
         "account": account_id,
-        "clock": {"now": CLOCK.now(), "rate": CLOCK.rate},
+        "clock": CLOCK.state(),
         "faults": [f.to_dict() for f in FAULTS.rules(account_id)],
         "calls": CALLS.summary(account_id),
     }
 
 
-def _handle(method: str, path: str, account_id: str, body: dict[str, Any]) -> tuple[int, Any]:
+def _handle(
+    method: str, path: str, account_id: str, body: dict[str, Any], owner: str | None = None
+) -> tuple[int, Any]:
     if (method, path) == ("POST", "clock"):
         if "advance" in body:
             CLOCK.advance(float(body["advance"]))
         if "rate" in body:
             CLOCK.set_rate(float(body["rate"]))
     elif (method, path) == ("POST", "faults"):
-        FAULTS.add(account_id, str(body.get("spec", "")))
+        fault = Fault.parse(str(body.get("spec", "")))
+        FAULTS.add(account_id, replace(fault, owner=body.get("owner")))
     elif (method, path) == ("DELETE", "faults"):
-        FAULTS.clear(account_id)
+        if owner:
+            FAULTS.release(owner)
+        else:
+            FAULTS.clear(account_id)
     elif (method, path) == ("DELETE", "calls"):
         CALLS.reset(account_id)
     elif (method, path) != ("GET", "state"):
@@ -72,6 +80,7 @@ def with_controls(app: WsgiApp) -> WsgiApp:
                 path[len(PREFIX) :].strip("/"),
                 query.get("account", [ACCOUNT_ID])[0],
                 json.loads(raw or b"{}"),
+                query.get("owner", [None])[0],
             )
         except (FaultSpecError, ValueError) as exc:
             status, payload = 400, {"message": str(exc)}
@@ -89,9 +98,13 @@ class ControlClient:
     def __init__(self, endpoint_url: str, account_id: str = ACCOUNT_ID) -> None:
         self.endpoint_url, self.account_id = endpoint_url.rstrip("/"), account_id
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, owner: str | None = None
+    ) -> dict[str, Any]:
+        query = {"owner": owner} if owner else {}
+        params = urllib.parse.urlencode({"account": self.account_id, **query})
         request = urllib.request.Request(
-            f"{self.endpoint_url}{PREFIX}{path}?account={self.account_id}",
+            f"{self.endpoint_url}{PREFIX}{path}?{params}",
             data=json.dumps(body or {}).encode(),
             method=method,
             headers={"Content-Type": "application/json"},
@@ -107,12 +120,11 @@ class ControlClient:
         return float(self._call("POST", "clock", {"advance": seconds})["clock"]["now"])
 
     def inject(self, spec: str | Fault) -> dict[str, Any]:
-        return self._call(
-            "POST", "faults", {"spec": spec if isinstance(spec, str) else spec.spec()}
-        )
+        fault = Fault.parse(spec) if isinstance(spec, str) else spec
+        return self._call("POST", "faults", {"spec": fault.spec(), "owner": fault.owner})
 
-    def clear_faults(self) -> None:
-        self._call("DELETE", "faults")
+    def clear_faults(self, owner: str | None = None) -> None:
+        self._call("DELETE", "faults", owner=owner)
 
     def calls(self) -> dict[str, Any]:
         return dict(self.state()["calls"])

@@ -14,7 +14,12 @@ control endpoint, and written as the CLI's ``--inject`` specs::
 ``<Operation>`` may name its service too, where two services share an operation name:
 ``fail:ecs.CreateService`` vs ``fail:vpc-lattice.CreateService``.
 ``<glob>`` matches an ECS service name, ``<service>:<task definition revision>`` (one revision
-only), a target group name or id (default ``*``).
+only), a target group name or id (default ``*``); a target registered by hand matches the names
+of the ECS task that has its IP.
+
+A fault may have an ``owner``, the name of the execution it was injected for (``deploy
+--inject``): its fail/throttle/crash rules then apply only to calls that execution's Lambda
+invocations make, and it is removed when that execution ends, whatever the outcome.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 Kind = Literal["fail", "throttle", "crash-after", "unhealthy-targets", "tasks-fail-to-start"]
@@ -41,6 +46,7 @@ class Fault:
     error_code: str = "AccessDeniedException"
     remaining: int | None = None
     match: str = "*"
+    owner: str | None = None
 
     @classmethod
     def parse(cls, spec: str) -> Fault:
@@ -66,8 +72,14 @@ class Fault:
             "crash-after:<Op>, unhealthy-targets[:<glob>] or tasks-fail-to-start[:<glob>]"
         )
 
+    def scoped(self, owner: str, service: str) -> Fault:
+        """This fault for one deploy: owned by its execution, and a match rule that names no
+        glob (``*``) narrowed to its ECS service."""
+        match = service if self.kind in MATCH_KINDS and self.match == "*" else self.match
+        return replace(self, owner=owner, match=match)
+
     def spec(self) -> str:
-        """The ``--inject`` text that parses back to this fault."""
+        """The ``--inject`` text that parses back to this fault (its owner aside)."""
         if self.kind == "fail":
             return f"fail:{self.operation}:{self.error_code}"
         if self.kind == "throttle":
@@ -108,11 +120,23 @@ class FaultRegistry:
     def _names(service: str, operation: str) -> tuple[str, str]:
         return operation, f"{service}.{operation}"
 
-    def before_call(self, account_id: str, operation: str, service: str = "") -> Fault | None:
-        """The fail/throttle rule that applies to this call, if any (a throttle is used up)."""
+    def release(self, owner: str) -> None:
+        """Remove every rule injected for ``owner`` (an execution that ended)."""
+        with self._lock:
+            for account_id, rules in self._rules.items():
+                self._rules[account_id] = [r for r in rules if r.owner != owner]
+
+    def _applies(self, rule: Fault, service: str, operation: str, caller: str | None) -> bool:
+        return rule.operation in self._names(service, operation) and rule.owner in (None, caller)
+
+    def before_call(
+        self, account_id: str, operation: str, service: str = "", caller: str | None = None
+    ) -> Fault | None:
+        """The fail/throttle rule that applies to this call (made for the execution ``caller``,
+        if known), if any; a throttle is used up."""
         with self._lock:
             for rule in self._rules.get(account_id, []):
-                if rule.operation not in self._names(service, operation):
+                if not self._applies(rule, service, operation, caller):
                     continue
                 if rule.kind == "fail":
                     return rule
@@ -121,12 +145,14 @@ class FaultRegistry:
                     return rule
         return None
 
-    def crash_after(self, account_id: str, operation: str, service: str = "") -> bool:
+    def crash_after(
+        self, account_id: str, operation: str, service: str = "", caller: str | None = None
+    ) -> bool:
         """Whether a caller that just made ``operation`` must die now (each rule fires once)."""
         with self._lock:
             rules = self._rules.get(account_id, [])
             for rule in rules:
-                if rule.kind == "crash-after" and rule.operation in self._names(service, operation):
+                if rule.kind == "crash-after" and self._applies(rule, service, operation, caller):
                     rules.remove(rule)
                     return True
         return False

@@ -23,20 +23,27 @@ import moto.vpclattice.models
 
 from .awslambda.models import lambda_backends
 from .dynamodb.models import dynamodb_backends
+from .ec2.models import install as install_ec2
 from .ecr.models import ecr_backends
 from .ecs.models import ecs_backends
 from .events.models import install as install_events
+from .instrumented import install as install_instrumentation
 from .s3.notifications import install as install_s3_notifications
 from .stepfunctions.integrations import install as install_sfn_integrations
+from .stepfunctions.timing import install as install_sfn_timing
 from .vpclattice.models import lattice_backends
 
 
 def install() -> None:
-    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, S3 events, EventBridge, Step
-    Functions integration and Lambda parts (idempotent)."""
+    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events,
+    EventBridge, Step Functions (integration, virtual time) and Lambda parts, and the hook that
+    counts, faults and serializes every request (idempotent)."""
     install_events()
+    install_ec2()
     install_s3_notifications()
     install_sfn_integrations()
+    install_sfn_timing()
+    install_instrumentation()
     for module in (moto.dynamodb, moto.dynamodb.models, moto.dynamodb.responses):
         module.dynamodb_backends = dynamodb_backends  # type: ignore[attr-defined]
     for module in (moto.ecr, moto.ecr.models, moto.ecr.responses):

@@ -1,12 +1,23 @@
-"""The wire-level hook every emulated service shares: count the call, apply injected faults.
+"""The wire-level hook every emulated service shares: one request at a time, counted, open to
+injected faults.
 
-Why here: moto turns each HTTP request into one ``call_action``; wrapping it is the one place where
-an operation's name, account and protocol are all known, in-process and in ``serve`` alike.
+Why here: moto turns each HTTP request into one ``call_action`` (S3 into its own dispatch, which
+calls ``setup_class`` once); wrapping them is the one place where an operation's name, account and
+protocol are all known, in-process and in ``serve`` alike, for every service, moto's own too. So
+the emulator's count of an execution's calls is complete and can be checked against the count the
+workflow reports about itself.
+
+One lock (:data:`STATE_LOCK`) is held for each request: moto's backends are plain dicts and lists,
+and ``serve``'s request threads, every running execution and each Map iteration use them at once
+(an ECS read replaying the scheduler while another thread listed the same target group raised
+"dictionary changed size during iteration"). AWS applies each request atomically; so does the
+emulator. Lambda is left out: an invoke runs a handler whose requests take the lock one by one.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from functools import cache
 from typing import Any
 
@@ -14,12 +25,17 @@ from botocore.model import ServiceModel
 from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
+from moto.s3.responses import S3Response
 
 from .awslambda.models import INVOCATION, LambdaCrash
 from .calls import CALLS
 from .faults import FAULTS, Fault
 
 _DEFAULT_STATUS = {"AccessDeniedException": 403, "ThrottlingException": 429}
+
+STATE_LOCK = threading.RLock()
+"""Re-entrant: a request may make another in the same thread (EventBridge invoking a Lambda
+target whose handler calls AWS)."""
 
 
 @cache
@@ -54,22 +70,42 @@ def fault_response(service: str, account_id: str, operation: str, rule: Fault) -
     return _error_status(service, rule.error_code), headers, body
 
 
+_original_call_action = BaseResponse.call_action
+_original_s3_setup = S3Response.setup_class
+
+
+def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
+    service, operation = self.service_name or "", self._get_action()
+    account_id, caller = self.current_account, getattr(INVOCATION, "deployment", None)
+    CALLS.record(account_id, service, operation, caller)
+    rule = FAULTS.before_call(account_id, operation, service, caller)
+    if rule is not None:
+        return fault_response(service, account_id, operation, rule)
+    if service == "lambda":
+        status, headers, body = _original_call_action(self)
+    else:
+        with STATE_LOCK:
+            status, headers, body = _original_call_action(self)
+    function = getattr(INVOCATION, "function", None)
+    if function and status < 300 and FAULTS.crash_after(account_id, operation, service, caller):
+        raise LambdaCrash(f"{function} died right after {operation} succeeded (injected)")
+    return status, headers, body
+
+
+def _s3_setup_class(self: S3Response, request: Any, *args: Any, **kwargs: Any) -> None:
+    _original_s3_setup(self, request, *args, **kwargs)
+    caller = getattr(INVOCATION, "deployment", None)
+    CALLS.record(self.current_account, "s3", self._get_action(), caller)
+
+
+def install() -> None:
+    """Count, fault and serialize every request (idempotent)."""
+    BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+    S3Response.setup_class = _s3_setup_class  # type: ignore[method-assign]
+
+
 class InstrumentedResponse(BaseResponse):
     """Mixin for an emulated service's response class (put it first in the bases)."""
-
-    def call_action(self) -> TYPE_RESPONSE:
-        operation = self._get_action()
-        account_id = self.current_account
-        CALLS.record(account_id, self.service_name or "", operation)
-        service = self.service_name or ""
-        rule = FAULTS.before_call(account_id, operation, service)
-        if rule is not None:
-            return fault_response(self.service_name or "", account_id, operation, rule)
-        status, headers, body = super().call_action()
-        caller = getattr(INVOCATION, "function", None)
-        if caller and status < 300 and FAULTS.crash_after(account_id, operation, service):
-            raise LambdaCrash(f"{caller} died right after {operation} succeeded (injected)")
-        return status, headers, body
 
     def reply(self, body: dict[str, Any] | None) -> TYPE_RESPONSE:
         """A JSON body with the HTTP status and only the output members the botocore model gives

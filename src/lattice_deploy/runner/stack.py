@@ -19,7 +19,6 @@ import boto3
 
 from ..emulator.awslambda.models import HANDLERS
 from . import template as cfn
-from . import vtime
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY_MACHINE = "DeployStateMachine"
@@ -105,7 +104,6 @@ def deploy(
     parameters: dict[str, Any] | None = None,
     name: str = "lattice-deploy",
 ) -> Stack:
-    vtime.install()
     for quiet, value in (
         ("POWERTOOLS_LOG_LEVEL", "WARNING"),
         ("POWERTOOLS_METRICS_DISABLED", "true"),

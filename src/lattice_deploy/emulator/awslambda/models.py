@@ -47,7 +47,8 @@ HANDLERS: dict[str, Handler] = {}
 """Function name → handler; filled by whoever deploys functions (the local runner)."""
 
 INVOCATION = threading.local()
-"""``INVOCATION.function``: the function whose handler this thread is running, if any."""
+"""``INVOCATION.function``: the function whose handler this thread is running, if any;
+``INVOCATION.deployment``: the ``deploymentId`` its event carries (the execution it serves)."""
 
 
 def error_payload(exc: BaseException) -> dict[str, Any]:
@@ -79,13 +80,14 @@ class InProcessLambdaBackend(LambdaBackend):
         event = json.loads(body or b"{}")
         context = LambdaContext(fn.function_name, fn.function_arn, aws_request_id=str(uuid.uuid4()))
         INVOCATION.function = fn.function_name
+        INVOCATION.deployment = event.get("deploymentId") if isinstance(event, dict) else None
         try:
             payload = json.dumps(handler(event, context), default=str)
         except (Exception, LambdaCrash) as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
             payload = json.dumps(error_payload(exc))
         finally:
-            INVOCATION.function = None
+            INVOCATION.function = INVOCATION.deployment = None
         response_headers["Content-Length"] = str(len(payload))
         return payload
 

@@ -215,6 +215,30 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
         self.reconcile_all()
         return super().describe_tasks(cluster_str, tasks)
 
+    def task_ports(self, ip: str) -> dict[int, str] | None:
+        """The container ports of the live task with this IP and the HTTP version each speaks
+        (``appProtocol`` http2 and grpc: HTTP2; else HTTP1); None when no task has the IP."""
+        for tasks in self.tasks.values():
+            for t in tasks.values():
+                if isinstance(t, FargateTask) and t.ip == ip and t.last_status != "STOPPED":
+                    return {
+                        int(m["containerPort"]): (
+                            "HTTP2" if m.get("appProtocol") in ("http2", "grpc") else "HTTP1"
+                        )
+                        for m in _port_mappings(t.definition)
+                    }
+        return None
+
+    def task_names(self, ip: str) -> list[str]:
+        """The fault-matching names of the live task with this IP (none: not a task's)."""
+        return [
+            name
+            for tasks in self.tasks.values()
+            for t in tasks.values()
+            if isinstance(t, FargateTask) and t.ip == ip and t.last_status != "STOPPED"
+            for name in t.fault_names
+        ]
+
     def service_tasks(self, service: Service) -> list[FargateTask]:
         return [
             t

@@ -3,7 +3,10 @@
 
 Deletes are refused (ConflictException) while something still depends on the resource, as AWS
 refuses them: a service network with VPC or service associations, a service associated with a
-service network, a target group a listener forwards to or that still has (draining) targets.
+service network (an association being deleted still counts), a target group a listener forwards
+to or whose targets are still draining. An association's delete answers DELETE_IN_PROGRESS and
+completes :data:`ASSOCIATION_DELETE_SECONDS` later, as AWS's does (VPC Lattice API reference,
+DeleteServiceNetworkVpcAssociation / DeleteServiceNetworkServiceAssociation: "status").
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from .resources import KINDS, LatticeResources, forwards
 from .targets import Target
 
 MAX_TARGETS_PER_CALL = 100
+ASSOCIATION_DELETE_SECONDS = 10.0
+"""How long an association stays DELETE_IN_PROGRESS. AWS documents the state, not its length;
+deletes seen on AWS take seconds. Chosen shorter than a poll (15 s), longer than no time."""
+ASSOCIATIONS = ("service_network_vpc_association", "service_network_service_association")
 
 
 class EmulatedLatticeBackend(LatticeResources):
@@ -121,16 +128,27 @@ class EmulatedLatticeBackend(LatticeResources):
         self._forget("service_network", sn)
 
     def delete_service_network_vpc_association(self, identifier: str) -> Any:
-        return self._forget(
-            "service_network_vpc_association",
-            self.find("service_network_vpc_association", identifier),
-        )
+        return self._start_delete(self.find("service_network_vpc_association", identifier))
 
     def delete_service_network_service_association(self, identifier: str) -> Any:
-        return self._forget(
-            "service_network_service_association",
-            self.find("service_network_service_association", identifier),
-        )
+        return self._start_delete(self.find("service_network_service_association", identifier))
+
+    def _start_delete(self, assoc: Any) -> Any:
+        """The association answers DELETE_IN_PROGRESS (again, if asked again) until it is gone."""
+        if assoc.status != "DELETE_IN_PROGRESS":
+            assoc.status, assoc.gone_at = (
+                "DELETE_IN_PROGRESS",
+                CLOCK.now() + ASSOCIATION_DELETE_SECONDS,
+            )
+        return assoc
+
+    def sweep(self) -> None:
+        """Finish the association deletes whose time has come (run before every request)."""
+        now = CLOCK.now()
+        for kind in ASSOCIATIONS:
+            store = getattr(self, KINDS[kind][1])
+            for assoc in [a for a in store.values() if getattr(a, "gone_at", now + 1) <= now]:
+                self._forget(kind, assoc)
 
     def delete_service(self, identifier: str) -> VPCLatticeService:
         """Deletes the service with its listeners and access log subscriptions, as AWS does."""
@@ -156,6 +174,8 @@ class EmulatedLatticeBackend(LatticeResources):
         self._refresh_usage()
 
     def delete_target_group(self, identifier: str) -> VPCLatticeTargetGroup:
+        """Refused while a listener forwards to the group (API reference, DeleteTargetGroup) or
+        while targets drain; registered targets go with the group."""
         tg = self.find("target_group", identifier)
         if services := self.service_arns_for(tg):
             raise ConflictException(
@@ -163,12 +183,12 @@ class EmulatedLatticeBackend(LatticeResources):
                 tg.id,
                 f"Target group {tg.id} is in use by a listener of {services[0]}; remove it first",
             )
-        if targets := self._live_targets(tg):
+        if draining := [t for t in self._live_targets(tg) if t.draining_since is not None]:
             raise ConflictException(
                 "target_group",
                 tg.id,
-                f"Target group {tg.id} still has {len(targets)} registered or draining target(s);"
-                " deregister them and wait for draining to finish",
+                f"Target group {tg.id} still has {len(draining)} draining target(s); "
+                "wait for draining to finish",
             )
         self.targets.pop(tg.id, None)
         return self._forget("target_group", tg)
@@ -230,8 +250,6 @@ class EmulatedLatticeBackend(LatticeResources):
         """Register targets; ``failing`` (ECS passes it) overrides the injected-fault lookup."""
         tg = self.find("target_group", identifier)
         self._check_count(targets)
-        if failing is None:
-            failing = FAULTS.matches(self.account_id, "unhealthy-targets", [tg.name, tg.id])
         registered = self.targets.setdefault(tg.id, {})
         done, refused = [], []
         for spec in targets:
@@ -241,7 +259,10 @@ class EmulatedLatticeBackend(LatticeResources):
                 continue
             current = registered.get((spec["id"], port))
             if current is None or current.draining_since is not None:
-                registered[(spec["id"], port)] = Target(spec["id"], port, CLOCK.now(), failing)
+                fails = self._failing(tg, spec["id"]) if failing is None else failing
+                registered[(spec["id"], port)] = Target(
+                    spec["id"], port, CLOCK.now(), fails, listens=self._ecs.task_ports(spec["id"])
+                )
             done.append({"id": spec["id"], "port": port})
         return done, refused
 
@@ -304,6 +325,18 @@ class EmulatedLatticeBackend(LatticeResources):
         for key in [k for k, t in registered.items() if t.drained(now)]:
             del registered[key]
         return list(registered.values())
+
+    @property
+    def _ecs(self) -> Any:
+        from ..ecs.models import ecs_backends  # ECS imports this module
+
+        return ecs_backends[self.account_id][self.region_name]
+
+    def _failing(self, tg: VPCLatticeTargetGroup, ip: str) -> bool:
+        """Whether an ``unhealthy-targets`` fault covers a target registered by hand: by its
+        group's name or id, or the names of the ECS task that has its IP."""
+        tasks = self._ecs.task_names(ip)
+        return FAULTS.matches(self.account_id, "unhealthy-targets", [tg.name, tg.id, *tasks])
 
     def _target_problem(self, tg: VPCLatticeTargetGroup, target_id: str) -> dict[str, str] | None:
         if tg.type != "IP":

@@ -214,14 +214,10 @@ class LatticeResources(VPCLatticeBackend):
                         f"config.{field}",
                     )
             self._vpc(config["vpcIdentifier"])
-            config.setdefault("protocolVersion", "HTTP1")
+            version = config.setdefault("protocolVersion", "HTTP1")
             if target_type == "IP":
                 config.setdefault("ipAddressType", "IPV4")
-            config["healthCheck"] = {
-                **DEFAULT_HEALTH_CHECK,
-                "port": config["port"],
-                **(config.get("healthCheck") or {}),
-            }
+            config["healthCheck"] = health_check(version, config["port"], config.get("healthCheck"))
         tg = VPCLatticeTargetGroup(
             self.region_name, self.account_id, name, target_type, config, client_token, tags
         )
@@ -397,6 +393,20 @@ class LatticeResources(VPCLatticeBackend):
                 del self.in_use_since[tg_id]
         for tg_id in used:
             self.in_use_since.setdefault(tg_id, CLOCK.now())
+
+
+def health_check(version: str, port: int, given: dict[str, Any] | None) -> dict[str, Any]:
+    """A new group's health check. VPC Lattice User Guide, "Health checks for your VPC Lattice
+    target groups": on by default for protocol version HTTP1, off for HTTP2 (and GRPC, whose
+    checks "do not support gRPC": an enabled one must use HTTP1 or HTTP2)."""
+    check = {**DEFAULT_HEALTH_CHECK, "enabled": version == "HTTP1", "port": port, **(given or {})}
+    if check["enabled"] and check.get("protocolVersion") not in ("HTTP1", "HTTP2"):
+        raise ValidationException(
+            "healthCheck.protocolVersion must be HTTP1 or HTTP2 (health checks do not support "
+            "gRPC)",
+            "config.healthCheck.protocolVersion",
+        )
+    return check
 
 
 def forwards(action: dict[str, Any] | None) -> set[str]:

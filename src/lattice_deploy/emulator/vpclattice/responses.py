@@ -22,6 +22,10 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
     def backend(self) -> EmulatedLatticeBackend:
         return lattice_backends[self.current_account][self.region]
 
+    def call_action(self) -> TYPE_RESPONSE:
+        self.backend.sweep()  # what finished deleting since the last request is gone
+        return super().call_action()
+
     def _page(self, items: list[Any], token: str | None) -> TYPE_RESPONSE:
         return self.reply(
             {

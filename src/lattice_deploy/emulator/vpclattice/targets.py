@@ -6,6 +6,11 @@ function of the clock and the group's health check: INITIAL until ``healthyThres
 pass (HEALTHY) or ``unhealthyThresholdCount`` fail (UNHEALTHY); DRAINING for a minute after
 deregistration; UNUSED while no listener forwards to the group; UNAVAILABLE with checks disabled.
 Reason codes follow the Elastic Load Balancing family that Lattice's console shows.
+
+A target whose address is an ECS task's answers a health check only on a port one of the task's
+containers maps, in the HTTP version that mapping speaks (``appProtocol`` http: HTTP/1.1; http2
+and grpc: HTTP/2); any other check fails, so the target turns UNHEALTHY, as it would on AWS. A
+target at any other address (an instance, something registered by hand) answers every check.
 """
 
 from __future__ import annotations
@@ -36,13 +41,23 @@ class Target:
     registered_at: float
     failing: bool = False
     draining_since: float | None = None
+    listens: dict[int, str] | None = None
+    """The task's ports and the HTTP version each speaks; None: not a task's address."""
 
     def _checks_start(self, in_use_since: float) -> float:
         return max(self.registered_at, in_use_since)
 
+    def answers(self, health: dict[str, Any]) -> bool:
+        """Whether the health check reaches something that speaks its protocol."""
+        if self.listens is None:
+            return True
+        port = int(health.get("port") or self.port)
+        return self.listens.get(port) == health.get("protocolVersion", "HTTP1")
+
     def unhealthy_at(self, health: dict[str, Any], in_use_since: float | None) -> float | None:
         """When this target turns UNHEALTHY, or None if it never will."""
-        if not self.failing or in_use_since is None or not health.get("enabled", True):
+        failing = self.failing or not self.answers(health)
+        if not failing or in_use_since is None or not health.get("enabled", True):
             return None
         checks = health["healthCheckIntervalSeconds"] * health["unhealthyThresholdCount"]
         return float(self._checks_start(in_use_since) + checks)

@@ -1,0 +1,1 @@
+"""EC2, corrected where the deployer reads it (see :mod:`.models`)."""

@@ -1,0 +1,99 @@
+"""moto's Step Functions interpreter on the discrete-event clock (:mod:`..clock`).
+
+Why: a Wait state or a Retry backoff must last its virtual seconds for *its* execution, however
+many others run beside it. So the interpreter's two waits sleep on the clock, and the clock is told
+which threads of control (cursors) are running: an execution from its start to its end, each Map
+iteration worker, minus a cursor while it waits for others (a Map state for its iterations, a
+``.sync`` task for its child execution). When no cursor runs, time jumps to the next deadline.
+An execution's end also removes the faults injected for it (``--inject`` scoped to one deploy).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import types
+from collections.abc import Callable
+from typing import Any
+
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
+    inline_iteration_component as inline,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.job import JobPool
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_callback as callback_task,
+)
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
+    WaitFunction,
+)
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.utils import TMP_THREADS
+
+from ..clock import CLOCK
+from ..faults import FAULTS
+
+_installed = False
+
+
+def _wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
+    CLOCK.sleep(max(0, wait_seconds))
+
+
+_original_start: Any = ExecutionWorker.start
+_original_logic: Any = ExecutionWorker._execution_logic
+
+
+def _start(self: Any) -> None:
+    self._clock_generation = CLOCK.started()
+    _original_start(self)
+
+
+def _execution_logic(self: Any) -> None:
+    try:
+        _original_logic(self)
+    finally:
+        FAULTS.release(self._evaluation_details.execution_details.name)
+        CLOCK.ended(self._clock_generation)
+
+
+def _launch_worker(self: Any, env: Any, eval_input: Any, job_pool: JobPool) -> Any:
+    """moto's own, with the worker counted as a cursor from before its thread starts."""
+    worker = self._create_worker(env=env, eval_input=eval_input, job_pool=job_pool)
+    generation = CLOCK.started()
+
+    def run() -> None:
+        try:
+            worker.eval()
+        finally:
+            CLOCK.ended(generation)
+
+    thread = threading.Thread(target=run, daemon=True)
+    TMP_THREADS.append(thread)
+    thread.start()
+    return worker
+
+
+def _blocked(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        with CLOCK.blocked():
+            return original(*args, **kwargs)
+
+    return waiting
+
+
+def install() -> None:
+    """Patch the interpreter (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
+    setattr(retrier_decl, "time", types.SimpleNamespace(sleep=CLOCK.sleep))  # noqa: B010
+    ExecutionWorker.start = _start  # type: ignore[method-assign]
+    ExecutionWorker._execution_logic = _execution_logic  # type: ignore[method-assign]
+    inline.InlineIterationComponent._launch_worker = _launch_worker  # type: ignore[method-assign]
+    JobPool.await_jobs = _blocked(JobPool.await_jobs)  # type: ignore[method-assign]
+    task: Any = callback_task.StateTaskServiceCallback
+    task._eval_sync = _blocked(task._eval_sync)
+    _installed = True

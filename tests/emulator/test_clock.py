@@ -1,0 +1,86 @@
+"""The discrete-event clock: sleepers wake at their own deadlines, time jumps only when no cursor
+runs, and a running cursor holds time back."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from lattice_deploy.emulator.clock import ClockReset, VirtualClock
+
+
+def sleeper(clock: VirtualClock, seconds: float, woke: dict[float, float]) -> threading.Thread:
+    """A cursor that sleeps once (count it with ``clock.started()`` first, as executions are)."""
+
+    def run() -> None:
+        clock.sleep(seconds)
+        woke[seconds] = clock.now()
+        clock.ended(0)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_each_sleeper_wakes_at_its_own_deadline() -> None:
+    clock, woke = VirtualClock(), {}
+    for _ in range(3):
+        clock.started()
+    threads = [sleeper(clock, s, woke) for s in (30.0, 15.0, 45.0)]
+    for thread in threads:
+        thread.join(timeout=10)
+    assert woke == {15.0: 15.0, 30.0: 30.0, 45.0: 45.0}
+
+
+def test_a_running_cursor_holds_time_until_it_waits_or_ends() -> None:
+    clock, woke = VirtualClock(), {}
+    generation = clock.started()  # a cursor busy elsewhere (a Lambda task running)
+    clock.started()
+    thread = sleeper(clock, 15.0, woke)
+    deadline = time.monotonic() + 2
+    while clock.state()["deadlines"] != [15.0] and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert clock.now() == 0.0 and thread.is_alive()
+    clock.ended(generation)
+    thread.join(timeout=10)
+    assert woke == {15.0: 15.0}
+
+
+def test_advance_wakes_the_sleepers_it_reaches() -> None:
+    clock, woke = VirtualClock(), {}
+    blocker = clock.started()
+    clock.started()
+    thread = sleeper(clock, 60.0, woke)
+    clock.advance(59)
+    assert thread.is_alive()
+    clock.advance(1)
+    thread.join(timeout=10)
+    assert woke == {60.0: 60.0}
+    clock.ended(blocker)
+
+
+def test_a_reset_ends_the_old_sleepers() -> None:
+    clock, errors = VirtualClock(), []
+    clock.started()
+    clock.started()  # a second cursor keeps the first asleep
+
+    def run() -> None:
+        try:
+            clock.sleep(15)
+        except ClockReset as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    while not clock.state()["deadlines"]:
+        time.sleep(0.001)
+    clock.reset()
+    thread.join(timeout=10)
+    assert len(errors) == 1 and clock.state()["running"] == 0
+
+
+def test_time_never_goes_back() -> None:
+    with pytest.raises(ValueError):
+        VirtualClock().advance(-1)
