@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import ecspresso_yaml
+from . import ecspresso_yaml, health_check
 from .errors import BundleInvalid
 
 CONFIG_FILE = "ecspresso.yml"
@@ -152,6 +152,21 @@ def _lattice(
         spec, service_def, task_def, service_file, task_file
     )
     protocol, protocol_version = APP_PROTOCOLS.get(app_protocol, ("HTTP", "HTTP1"))
+    if not str(spec.get("targetGroupArn") or "").startswith("arn:"):  # a group made here
+        ports = {
+            int(m["containerPort"])
+            for c in task_def.get("containerDefinitions") or []
+            for m in c.get("portMappings") or []
+            if isinstance(m, dict) and "containerPort" in m
+        }
+        health_check.check(
+            spec.get("healthCheck") or {},
+            protocol_version,
+            app_protocol,
+            ports,
+            container_port,
+            f"{service_file}: {FRIENDLY}",
+        )
     network = (service_def.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
     listener = spec.get("listener") or {}
     names = {

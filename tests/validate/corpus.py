@@ -311,6 +311,40 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
     ),
 ]
 
+PORT = "containerDefinitions.0.portMappings.0"
+CORPUS += [  # health checks that could never pass (VPC Lattice's health check rules)
+    (
+        "health-http2-off-by-default",
+        TASK,
+        setting(f"{PORT}.appProtocol", "http2"),
+        ["healthCheck", "off by default for protocol version HTTP2", '"protocolVersion": "HTTP2"'],
+    ),
+    (
+        "health-turned-off",
+        SVC,
+        setting(f"{LATTICE}.healthCheck", {"enabled": False}),
+        ["healthCheck", "is turned off", '"enabled": true'],
+    ),
+    (
+        "health-grpc-in-http1",
+        TASK,
+        setting(f"{PORT}.appProtocol", "grpc"),
+        ["healthCheck", "off by default for protocol version GRPC"],
+    ),
+    (
+        "health-wrong-version",
+        SVC,
+        setting(f"{LATTICE}.healthCheck", {"enabled": True, "protocolVersion": "HTTP2"}),
+        ["protocolVersion HTTP2", "answers HTTP1"],
+    ),
+    (
+        "health-unmapped-port",
+        SVC,
+        setting(f"{LATTICE}.healthCheck", {"port": 9999}),
+        ["healthCheck.port: 9999", "not a containerPort", "80"],
+    ),
+]
+
 CORPUS += [
     (
         "task-no-execution-role",
