@@ -52,7 +52,7 @@ def find(
 ) -> dict[str, Any] | None:
     for page in lattice.get_paginator(list_operation).paginate(**kwargs):
         for item in page["items"]:
-            if match(item):
+            if item.get("status") != "DELETE_IN_PROGRESS" and match(item):  # as good as gone
                 return dict(item)
     return None
 

@@ -73,9 +73,15 @@ class LatticeUndo:
         )
 
     def items(self, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
-        """The listed items this deployment created."""
+        """The listed items this deployment created (an association already being deleted, by
+        an earlier pass, is left to finish)."""
         pages = self.api.get_paginator(operation).paginate(**kwargs)
-        return [i for page in pages for i in page["items"] if self.mine(i["arn"])]
+        return [
+            i
+            for page in pages
+            for i in page["items"]
+            if i.get("status") != "DELETE_IN_PROGRESS" and self.mine(i["arn"])
+        ]
 
     def run(self) -> None:
         vpc = self.plan["lattice"]["vpcId"]
