@@ -19,7 +19,7 @@ def test_local_json_summary_and_exit_0(capsys: pytest.CaptureFixture[str]) -> No
     summary = json.loads(out)
     assert summary["status"] == "SUCCEEDED"
     assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
-    assert summary["calls"]["mutating"] == 8 and summary["calls"]["read"] > 0
+    assert summary["calls"]["phases"]["deploy"]["mutating"] == 8 and summary["calls"]["read"] > 0
     assert {r["action"] for r in summary["resources"]} == {"created", "skipped"}
     assert all(
         r["arn"].startswith("arn:aws:") for r in summary["resources"] if r["action"] == "created"

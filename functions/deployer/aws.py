@@ -2,11 +2,14 @@
 
 Why count here: "a redeploy of the same bundle makes 0 mutating calls" is a promise the workflow
 must be able to report about itself, on AWS as locally, so every client counts its calls by verb.
+Each HTTP request counts (``before-send``), a retried attempt too: that is what AWS serves and
+bills, and what the embedded AWS counts on its side.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import Counter
 from functools import cache
@@ -15,7 +18,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-READ_PREFIXES = ("Get", "List", "Describe", "Head")
+READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Validate")
 RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 4})
 
 _local = threading.local()  # one invocation per thread (a Lambda sandbox runs one at a time)
@@ -27,10 +30,11 @@ def _counts() -> Counter[str]:
     return _local.counts  # type: ignore[no-any-return]
 
 
-def _count(model: Any, **_: Any) -> None:
+def _count(event_name: str, **_: Any) -> None:
+    service, operation = event_name.split(".", 2)[1:]  # before-send.<service id>.<Operation>
     counts = _counts()
-    counts["read" if model.name.startswith(READ_PREFIXES) else "mutating"] += 1
-    counts[f"{model.service_model.service_name}:{model.name}"] += 1
+    counts["read" if operation.startswith(READ_PREFIXES) else "mutating"] += 1
+    counts[f"{service}:{operation}"] += 1
 
 
 @cache
@@ -39,7 +43,7 @@ def client(service: str, region: str | None = None) -> Any:
     made = boto3.client(  # type: ignore[call-overload]
         service, region_name=region or os.environ.get("AWS_REGION"), config=RETRIES
     )
-    made.meta.events.register("before-call", _count)
+    made.meta.events.register_first("before-send", _count)
     return made
 
 
@@ -52,3 +56,26 @@ def counts() -> dict[str, Any]:
     counts = _counts()
     operations = {k: v for k, v in counts.items() if ":" in k}
     return {"mutating": counts["mutating"], "read": counts["read"], "operations": operations}
+
+
+_NOTE = re.compile(r" ?\(this attempt made (\d+) mutating and (\d+) read AWS calls\)")
+
+
+def noted(exc: BaseException) -> BaseException:
+    """``exc`` with this invocation's call counts at the end of its message: a failed invocation
+    returns no result, and its calls must still be in the run's count (``report`` reads them
+    from the execution history)."""
+    counts = _counts()
+    note = f"(this attempt made {counts['mutating']} mutating and {counts['read']} read AWS calls)"
+    exc.args = (f"{exc} {note}", *exc.args[1:]) if exc.args else (note,)
+    return exc
+
+
+def split_note(message: str) -> tuple[str, dict[str, int] | None]:
+    """A failure message without its call-count note, and the counts (None: no note, e.g. the
+    sandbox crashed and took them with it)."""
+    found = _NOTE.search(message)
+    if not found:
+        return message, None
+    counts = {"mutating": int(found[1]), "read": int(found[2])}
+    return (message[: found.start()] + message[found.end() :]).strip(), counts

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import aws, ecs, targets
+from . import ecs, targets
 from .step import record, step
 
 
@@ -73,7 +73,6 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     health = targets.statuses(plan, resources["targetGroup"]["arn"])
     mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}
     status, reason = _verdict(plan, service, mine, elapsed)
-    calls = aws.counts()
     return record(
         status,
         status=status,
@@ -81,7 +80,4 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         polls=polls,
         rolloutState=primary.get("rolloutState"),
         targets=[health[ip] for ip in sorted(health)],
-        pollCalls={
-            k: int(before.get("pollCalls", {}).get(k, 0)) + calls[k] for k in ("mutating", "read")
-        },
     )

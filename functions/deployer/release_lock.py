@@ -1,4 +1,5 @@
-"""State ``release_lock``: give the service's turn back once the run has reported.
+"""State ``release_lock``: give the service's turn back once the run has deployed or rolled
+back (before ``report``, so that the report counts this state's calls too).
 
 Idempotent, and never fatal: a turn that is not given back (the execution was stopped, or this
 call failed) is taken over by the next execution once Step Functions says its holder has ended.

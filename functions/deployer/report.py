@@ -1,9 +1,9 @@
 """State ``report``: the run's summary, written to ``s3://<bucket>/reports/<service>/<id>.json``.
 
 It is the same document for a success and a failure: the status, what each step did to which
-resource (created, adopted, updated, unchanged), the targets with their health, the AWS calls the
-steps made to plan and deploy (mutating and read; the report's own write is not among them), and
-for a failure the failing step's error and message.
+resource (created, adopted, updated, unchanged), the targets with their health, every AWS call
+the run's Lambda invocations made (:mod:`.calls`), and for a failure the failing step's error and
+message. It is the last state to call AWS (after ``release_lock``), so nothing is left out.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from . import aws
+from .calls import count_calls
 from .step import step
 
 metrics = Metrics(namespace="LatticeDeploy", service="lattice-deploy")
@@ -89,7 +90,7 @@ def _error(event: dict[str, Any]) -> dict[str, Any] | None:
         message = cause.get("errorMessage") or error.get("Cause")
     except json.JSONDecodeError:
         message = error.get("Cause")
-    return {"error": error.get("Error"), "message": message}
+    return {"error": error.get("Error"), "message": aws.split_note(str(message))[0]}
 
 
 def _superseded(event: dict[str, Any]) -> dict[str, Any]:
@@ -101,12 +102,12 @@ def _superseded(event: dict[str, Any]) -> dict[str, Any]:
         "reason": turn["reason"],
         "resources": [],
         "targets": [],
-        "awsCalls": {"mutating": 0, "read": 0},
         "rolledBack": False,
     }
 
 
 def summarize(event: dict[str, Any]) -> dict[str, Any]:
+    """The report of the run whose state document is ``event`` (its calls aside)."""
     if (event.get("turn") or {}).get("status") == "SUPERSEDED":
         return _superseded(event)
     plan, resources = event.get("plan") or {}, event.get("resources") or {}
@@ -117,13 +118,6 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
     if failure:
         failure["step"] = failed_step(event)
         rollback = _rollback(event, failure)
-    calls = {"mutating": 0, "read": 0}
-    for counted in [
-        *(s.get("calls") or {} for s in [plan, *resources.values()]),
-        health.get("pollCalls") or {},
-    ]:
-        for key in calls:  # each step's calls, and every health poll's (not only the last one's)
-            calls[key] += int(counted.get(key, 0))
     return {
         "deploymentId": event.get("deploymentId"),
         "service": plan.get("serviceName"),
@@ -136,7 +130,6 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
         ],
         "targets": health.get("targets", []),
         "health": health.get("reason"),
-        "awsCalls": calls,
         **rollback,
         **({"failure": failure} if failure else {}),
     }
@@ -144,13 +137,15 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
 
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    report = summarize(event)
+    report = summarize(event["state"])
+    bucket = os.environ.get("REPORT_BUCKET")
+    write = bool(bucket and report["service"])
+    report["awsCalls"] = count_calls(event["execution"], writes=int(write))
     metrics.add_metric(
         name="Deployments" + report["status"].title(), unit=MetricUnit.Count, value=1
     )
     metrics.flush_metrics()
-    bucket = os.environ.get("REPORT_BUCKET")
-    if bucket and report["service"]:
+    if write:
         key = f"reports/{report['service']}/{report['deploymentId']}.json"
         aws.client("s3").put_object(
             Bucket=bucket, Key=key, Body=json.dumps(report, indent=2).encode()

@@ -38,7 +38,10 @@ def step(func: Step) -> Handler:
         try:
             result = func(event)
         except ClientError as exc:
-            raise from_client_error(exc) from exc
+            raise aws.noted(from_client_error(exc)) from exc
+        except Exception as exc:
+            aws.noted(exc)
+            raise
         result["calls"] = aws.counts()
         logger.info("step done", extra={"action": result.get("action"), "calls": result["calls"]})
         return result

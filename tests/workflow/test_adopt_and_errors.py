@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 from .conftest import Local
 
 PLACEHOLDER_SERVICE = (
@@ -91,16 +94,35 @@ def test_the_origin_documents_placeholder_arns_fail_with_its_remedy_before_any_c
         "check that the service was created, that the ARN is right, and that the region is right"
         in failure["message"]
     )
-    assert summary["calls"]["mutating"] == 0
-    own = ("s3:", "states:", "dynamodb:")  # the tool's bundle, executions and service turns
+    assert summary["calls"]["phases"]["deploy"]["mutating"] == 0
+    own = ("s3:", "stepfunctions:", "awslambda:", "dynamodb:")  # bundle, executions, steps, turns
     assert not [k for k in local.aws.calls()["mutatingCalls"] if not k.startswith(own)]
+
+
+def test_a_missing_subnet_is_named_by_its_own_id(local: Local, bundle: Any) -> None:
+    missing = "subnet-0deadbeef0000000"
+
+    def subnets(service: dict[str, Any]) -> None:
+        service["networkConfiguration"]["awsvpcConfiguration"]["subnets"] = [
+            "subnet-12345678",
+            missing,
+        ]
+
+    summary = local.deploy(bundle(service=subnets))
+    assert summary["status"] == "FAILED"
+    message = summary["failure"]["message"]
+    assert f"'{missing}' does not exist" in message and "'subnet-12345678'" not in message
+    ec2 = local.aws.client("ec2")
+    with pytest.raises(ClientError) as raised:
+        ec2.describe_subnets(SubnetIds=["subnet-12345678", missing])
+    assert missing in str(raised.value) and "subnet-12345678" not in str(raised.value)
 
 
 def test_an_instance_target_group_is_refused_with_the_reason(local: Local, bundle: Any) -> None:
     _, group = existing(local, "INSTANCE")
     summary = local.deploy(bundle(service=lattice_config(targetGroupArn=group["arn"])))
     assert summary["status"] == "FAILED"
-    assert summary["calls"]["mutating"] == 0  # refused before anything changed
+    assert summary["calls"]["phases"]["deploy"]["mutating"] == 0  # refused before any change
     assert (
         "register by IP address" in summary["failure"]["message"]
         and "--type IP" in summary["failure"]["message"]

@@ -54,7 +54,7 @@ def test_first_deploy_puts_the_service_behind_lattice_with_healthy_targets(local
     } <= set(names)
     states = entered(local, summary)
     assert states[: len(STEPS)] == STEPS
-    assert states[-4:] == ["report", "release_lock", "outcome", "deployed"]
+    assert states[-4:] == ["release_lock", "report", "outcome", "deployed"]
     ecs = local.aws.client("ecs")
     service = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
     wiring = service["deployments"][0]["vpcLatticeConfigurations"][0]
@@ -68,8 +68,8 @@ def test_first_deploy_puts_the_service_behind_lattice_with_healthy_targets(local
     tags = lattice.list_tags_for_resource(resourceArn=wiring["targetGroupArn"])["tags"]
     assert tags["lattice-deploy:service"] == "myservice"
     assert tags["lattice-deploy:deployment-id"] == summary["deploymentId"]
-    assert local.lines[-2].startswith("  ✓ report")
-    assert local.lines[-1].startswith("  ✓ release_lock                 released")
+    assert local.lines[-2].startswith("  ✓ release_lock                 released")
+    assert local.lines[-1].startswith("  ✓ report")
 
 
 def test_the_workflow_counts_the_calls_the_emulator_served(local: Local) -> None:
@@ -77,7 +77,7 @@ def test_the_workflow_counts_the_calls_the_emulator_served(local: Local) -> None
     summary = local.deploy(EXAMPLE)
     served = local.aws.calls()["mutatingCalls"]
     deploy_side = {k: v for k, v in served.items() if k.split(":")[0] in ("ecs", "vpc-lattice")}
-    assert summary["calls"]["mutating"] == sum(deploy_side.values()) == 8
+    assert summary["calls"]["phases"]["deploy"]["mutating"] == sum(deploy_side.values()) == 8
 
 
 def test_redeploying_the_same_bundle_changes_nothing(local: Local) -> None:
@@ -85,7 +85,7 @@ def test_redeploying_the_same_bundle_changes_nothing(local: Local) -> None:
     local.aws.reset_calls()
     again = local.deploy(EXAMPLE)
     assert again["status"] == "SUCCEEDED"
-    assert again["calls"]["mutating"] == 0
+    assert again["calls"]["phases"]["deploy"]["mutating"] == 0
     assert set(actions(again).values()) == {"unchanged", "skipped"}
     served = local.aws.calls()["mutatingCalls"]
     assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
@@ -124,7 +124,7 @@ def test_redeploying_after_an_update_compares_with_the_running_revision(
     local.aws.reset_calls()
     again = local.deploy(updated)
     assert again["status"] == "SUCCEEDED"
-    assert again["calls"]["mutating"] == 0
+    assert again["calls"]["phases"]["deploy"]["mutating"] == 0
     assert set(actions(again).values()) == {"unchanged", "skipped"}
     served = local.aws.calls()["mutatingCalls"]
     assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,39 @@ def _region(args: argparse.Namespace, files: dict[str, str]) -> str:
     return str(args.region or bundle.config_of(files).get("region") or demo.REGION)
 
 
-def run_deploy(args: argparse.Namespace) -> int:
+def _out(args: argparse.Namespace) -> Callable[[str], None]:
     def out(line: str) -> None:
         print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+    return out
+
+
+def _deploy(
+    args: argparse.Namespace,
+    target: targets.Target,
+    faults: list[Fault],
+    controls: EmbeddedAws | ControlClient | None,
+) -> dict[str, Any]:
+    """Run the deploy with ``--inject``'s faults scoped to it: injected for its execution and
+    service just before it starts, and gone when it ends (the server also drops them then)."""
+    owners: list[str] = []
+
+    def inject(deployment_id: str, service: str) -> None:
+        owners.append(deployment_id)
+        for fault in faults:
+            controls.inject(fault.scoped(deployment_id, service))  # type: ignore[union-attr]
+
+    try:
+        return run.deploy_bundle(
+            target, args.directory, args.environment, _out(args), inject if faults else None
+        )
+    finally:
+        for owner in owners:
+            controls.clear_faults(owner)  # type: ignore[union-attr]
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    out = _out(args)
 
     try:
         files = execution.read_bundle(args.directory)
@@ -83,15 +114,13 @@ def run_deploy(args: argparse.Namespace) -> int:
     if args.local:
         with EmbeddedAws(region=region) as aws:
             made = stack.deploy(region)
-            for fault in faults:
-                aws.inject(fault)
             target = targets.Target(
                 boto3.session.Session(region_name=region),
                 made.bucket,
                 made.state_machine_arn,
                 made.definition,
             )
-            summary = run.deploy_bundle(target, args.directory, args.environment, out)
+            summary = _deploy(args, target, faults, aws)
     else:
         try:
             target = targets.connect(
@@ -100,9 +129,8 @@ def run_deploy(args: argparse.Namespace) -> int:
         except targets.Unreachable as exc:
             out(str(exc))
             return 2
-        for fault in faults:
-            ControlClient(args.endpoint_url).inject(fault)
-        summary = run.deploy_bundle(target, args.directory, args.environment, out)
+        control = ControlClient(args.endpoint_url) if faults else None
+        summary = _deploy(args, target, faults, control)
     out(run.headline(summary))
     if args.json:
         print(json.dumps(summary, indent=2, default=str))

@@ -78,8 +78,17 @@ def upload(s3: Any, bucket: str, service: str, files: dict[str, str]) -> dict[st
     return versions
 
 
+Prepare = Callable[[str, str], None]
+"""Called with ``(deployment_id, service)`` just before the execution starts."""
+
+
 def start(
-    session: Any, bucket: str, state_machine_arn: str, directory: Path, environment: str | None
+    session: Any,
+    bucket: str,
+    state_machine_arn: str,
+    directory: Path,
+    environment: str | None,
+    prepare: Prepare | None = None,
 ) -> Started:
     files = read_bundle(directory)
     service = service_of(files)
@@ -91,6 +100,8 @@ def start(
         "bundle": {"bucket": bucket, "prefix": f"definitions/{service}/", "versions": versions},
         **({"environment": environment} if environment else {}),
     }
+    if prepare:
+        prepare(deployment_id, service)
     started = session.client("stepfunctions").start_execution(
         stateMachineArn=state_machine_arn, name=deployment_id, input=json.dumps(payload)
     )

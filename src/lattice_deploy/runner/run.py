@@ -12,10 +12,14 @@ from .targets import Target
 
 
 def deploy_bundle(
-    target: Target, directory: Path, environment: str | None, out: Callable[[str], None]
+    target: Target,
+    directory: Path,
+    environment: str | None,
+    out: Callable[[str], None],
+    prepare: execution.Prepare | None = None,
 ) -> dict[str, Any]:
     started = execution.start(
-        target.session, target.bucket, target.state_machine_arn, directory, environment
+        target.session, target.bucket, target.state_machine_arn, directory, environment, prepare
     )
     out(f"lattice-deploy: deploying {started.service} as execution {started.deployment_id}")
     printer = Printer(target.definition, out)
@@ -44,22 +48,36 @@ def deploy_bundle(
     }
 
 
+def calls_line(calls: dict[str, Any]) -> str:
+    """Every call the run made (lock, deploy, health polls, rollback, report)."""
+    if not calls:
+        return "AWS calls not counted"
+    lost = calls.get("unaccounted")
+    return f"{calls['mutating']} mutating and {calls['read']} read AWS calls in all" + (
+        f", {lost} crashed invocation(s) uncounted" if lost else ""
+    )
+
+
 def headline(summary: dict[str, Any]) -> str:
     calls = summary.get("calls") or {}
+    counted = calls_line(calls)
     if summary["status"] == "SUCCEEDED":
         healthy = sum(t.get("status") == "HEALTHY" for t in summary["targets"])
-        change = (
-            "0 mutating AWS calls: already deployed, nothing changed"
-            if calls.get("mutating") == 0
-            else f"{calls.get('mutating')} mutating and {calls.get('read')} read AWS calls"
+        changes = (calls.get("phases") or {}).get("deploy", {}).get("mutating")
+        changed = (
+            "0 changes to ECS and VPC Lattice: already deployed"
+            if changes == 0
+            else f"{changes} mutating calls to deploy"
         )
-        service = summary["service"]
-        return f"SUCCEEDED: {service} is behind VPC Lattice, {healthy} target(s) HEALTHY; {change}"
+        return (
+            f"SUCCEEDED: {summary['service']} is behind VPC Lattice, {healthy} target(s) "
+            f"HEALTHY; {changed}; {counted}"
+        )
     if summary["status"] == "SUPERSEDED":
-        return f"SUPERSEDED: {summary['reason']}"
+        return f"SUPERSEDED: {summary['reason']} ({counted})"
     failure = summary.get("failure") or {}
     error, message = failure.get("error", "unknown error"), failure.get("message", "")
-    return f"{summary['status']}: {error}: {message}"
+    return f"{summary['status']}: {error}: {message} ({counted})"
 
 
 def exit_code(summary: dict[str, Any]) -> int:

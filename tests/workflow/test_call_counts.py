@@ -1,0 +1,60 @@
+"""The run's own count of its AWS calls is complete: every phase (lock, deploy, health polls,
+rollback, report), retried attempts and failed steps included, equal to what the emulator served
+to that execution's Lambda invocations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lattice_deploy.emulator import EmbeddedAws
+from lattice_deploy.runner import run
+
+from .conftest import EXAMPLE, Local
+
+
+def served(aws: EmbeddedAws, summary: dict[str, Any]) -> dict[str, int]:
+    counted = aws.calls(execution=summary["deploymentId"])
+    return {"mutating": counted["mutating"], "read": counted["read"]}
+
+
+def totals(summary: dict[str, Any]) -> dict[str, int]:
+    return {"mutating": summary["calls"]["mutating"], "read": summary["calls"]["read"]}
+
+
+def test_a_first_deploy_counts_every_phase(local: Local) -> None:
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    phases = summary["calls"]["phases"]
+    assert phases["deploy"]["mutating"] == 8  # the ECS and Lattice changes of a first deploy
+    assert phases["health"]["read"] > 10 * 2  # every poll's reads, not the last one's
+    assert phases["lock"]["mutating"] >= 3  # ticket, turn, release
+    assert phases["report"] == {"mutating": 1, "read": 1}  # its object; the history it read
+    assert totals(summary) == served(local.aws, summary)
+    assert summary["calls"]["unaccounted"] == 0
+
+
+@pytest.mark.parametrize(
+    "fault", ["fail:CreateTargetGroup", "unhealthy-targets", "throttle:CreateListener:5"]
+)
+def test_a_failed_or_retried_run_counts_its_rollback_and_failed_attempts(
+    local: Local, fault: str
+) -> None:
+    local.aws.inject(fault)
+    summary = local.deploy(EXAMPLE)
+    assert totals(summary) == served(local.aws, summary)
+    if summary["status"] == "FAILED":
+        assert summary["rolledBack"] is True
+        assert summary["calls"]["phases"]["rollback"]["mutating"] > 0
+        assert "this attempt made" not in summary["failure"]["message"]
+
+
+def test_a_crashed_invocation_is_said_to_be_uncounted(local: Local) -> None:
+    local.aws.inject("crash-after:RegisterTaskDefinition")
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "FAILED"
+    assert summary["calls"]["unaccounted"] == 1
+    assert "1 crashed invocation(s) uncounted" in run.headline(summary)
+    emulator = served(local.aws, summary)
+    assert totals(summary)["mutating"] < emulator["mutating"]  # the crashed call went unreported
