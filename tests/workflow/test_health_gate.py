@@ -1,0 +1,73 @@
+"""The health gate decides, not the emulator's ECS: cases where ECS and VPC Lattice disagree, as
+they can on AWS (a scale-up whose rollout stays COMPLETED, direct registration where ECS knows
+nothing of Lattice, a run that moves the service to another target group and then fails)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .conftest import EXAMPLE, Local
+from .test_rollback import health_polls
+
+
+def test_a_scale_up_waits_until_every_new_target_is_healthy(local: Local, bundle: Any) -> None:
+    """Only the desired count changes: ECS scales the COMPLETED deployment, whose new tasks'
+    targets start INITIAL while the old one is HEALTHY. The gate waits for all of them."""
+    one = bundle("one", service=lambda d: d.update(desiredCount=1))
+    assert local.deploy(one)["status"] == "SUCCEEDED"
+    summary = local.deploy(EXAMPLE)  # desiredCount 3
+    assert summary["status"] == "SUCCEEDED"
+    assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
+    polls = health_polls(local, summary)
+    assert polls[0]["rolloutState"] == "COMPLETED" and polls[0]["status"] == "WAITING"
+
+
+def direct(service: dict[str, Any]) -> None:
+    service["vpcLatticeConfiguration"]["registration"] = "direct"
+
+
+def test_direct_registration_fails_at_the_first_unhealthy_target(local: Local, bundle: Any) -> None:
+    """ECS completes the rollout once the tasks run; only Lattice knows they fail."""
+    local.aws.inject("unhealthy-targets")
+    summary = local.deploy(bundle(service=direct))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    polls = health_polls(local, summary)
+    assert polls[-1]["rolloutState"] == "COMPLETED"
+    assert "targets of the new tasks turned UNHEALTHY" in summary["failure"]["message"]
+    # 2 failed checks x 30 s after registration (first poll, at 15 s): seen at the 5th poll
+    assert [p["status"] for p in polls] == ["WAITING"] * 4 + ["FAILED"]
+
+
+def test_direct_registration_succeeds_once_every_target_is_healthy(
+    local: Local, bundle: Any
+) -> None:
+    summary = local.deploy(bundle(service=direct))
+    assert summary["status"] == "SUCCEEDED"
+    assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
+    assert health_polls(local, summary)[0]["rolloutState"] == "COMPLETED"
+
+
+def test_a_failed_move_to_another_target_group_puts_the_wiring_back(
+    local: Local, bundle: Any
+) -> None:
+    first = local.deploy(EXAMPLE)
+    assert first["status"] == "SUCCEEDED"
+    lattice, ecs = local.aws.client("vpc-lattice"), local.aws.client("ecs")
+    before = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
+    old_group = before["deployments"][0]["vpcLatticeConfigurations"][0]["targetGroupArn"]
+    config = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
+    other = lattice.create_target_group(name="by-hand", type="IP", config=config)["arn"]
+
+    def move(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["targetGroupArn"] = other
+
+    local.aws.inject("unhealthy-targets")
+    summary = local.deploy(bundle(service=move))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True), summary["failure"]
+    moved = json.dumps(summary["resources"])
+    assert other in moved  # the run did wire the service to the other group before it failed
+    after = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"][0]
+    wiring = after["deployments"][0]["vpcLatticeConfigurations"]
+    assert [w["targetGroupArn"] for w in wiring] == [old_group]
+    assert after["taskDefinition"] == before["taskDefinition"]
