@@ -1,8 +1,10 @@
 """Benchmark: what one deployment of examples/myservice costs, on the embedded AWS.
 
 Counts, not timed tests: mutating and read AWS calls (first deploy, redeploy of the same bundle,
-image update), Step Functions state transitions and Lambda invocations per run, virtual seconds
-until healthy, and the wall time of each run in this process. Run: ``make bench``.
+image update) as the run counts them (all phases, and the deploy phase's changes) and as the
+emulator served them to that execution, Step Functions state transitions, Lambda invocations and
+health polls per run, virtual seconds until healthy, and the wall time of each run in this
+process. Run: ``make bench``.
 """
 
 from __future__ import annotations
@@ -33,18 +35,21 @@ def measure(aws: EmbeddedAws, target: targets.Target, directory: Path) -> dict[s
         executionArn=summary["executionArn"]
     )
     events = [e for page in pages for e in page["events"]]
-    served = aws.calls()
+    served = aws.calls(execution=summary["deploymentId"])
+    calls = summary["calls"]
     return {
         "status": summary["status"],
-        "mutating (workflow)": summary["calls"]["mutating"],
-        "read (workflow)": summary["calls"]["read"],
-        "mutating ECS+Lattice (emulator)": sum(
-            n
-            for k, n in served["mutatingCalls"].items()
-            if k.split(":")[0] in ("ecs", "vpc-lattice")
-        ),
+        "mutating, deploy phase": calls["phases"]["deploy"]["mutating"],
+        "mutating, all (workflow)": calls["mutating"],
+        "read, all (workflow)": calls["read"],
+        "mutating, all (emulator)": served["mutating"],
+        "read, all (emulator)": served["read"],
         "state transitions": sum(e["type"].endswith("StateEntered") for e in events),
         "lambda invocations": sum(e["type"] == "LambdaFunctionScheduled" for e in events),
+        "health polls": sum(
+            (e.get("stateEnteredEventDetails") or {}).get("name") == "check_health"
+            for e in events
+        ),
         "virtual seconds": round(CLOCK.now() - started_clock),
         "wall seconds": round(wall, 2),
     }

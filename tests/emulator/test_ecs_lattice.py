@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from lattice_deploy.emulator.ecs.models import PROVISIONING_SECONDS, STARTUP_SECONDS
+
 from .helpers import (
     describe,
     lattice_service,
@@ -18,6 +20,12 @@ from .helpers import (
 )
 
 BREAKER = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+HEALTHY_AFTER = STARTUP_SECONDS + 5 * 30  # RUNNING, then 5 passed checks x 30 s
+
+
+def statuses(ecs: Any) -> set[str]:
+    arns = ecs.list_tasks(cluster="my-cluster", serviceName="myservice")["taskArns"]
+    return {t["lastStatus"] for t in ecs.describe_tasks(cluster="my-cluster", tasks=arns)["tasks"]}
 
 
 def rollouts(ecs: Any) -> list[tuple[str, str]]:
@@ -37,6 +45,11 @@ def test_tasks_start_in_the_subnets_and_turn_healthy_in_the_target_group(
     nets = [ipaddress.ip_network("10.0.1.0/24"), ipaddress.ip_network("10.0.2.0/24")]
     assert all(any(ipaddress.ip_address(ip) in n for n in nets) for ip in ips)
     assert {ipaddress.ip_address(ip) in nets[0] for ip in ips} == {True, False}  # both subnets used
+    assert statuses(ecs) == {"PROVISIONING"} and targets(lattice, tg["id"]) == {}
+    aws.advance(PROVISIONING_SECONDS)
+    assert statuses(ecs) == {"PENDING"} and targets(lattice, tg["id"]) == {}
+    aws.advance(STARTUP_SECONDS - PROVISIONING_SECONDS)  # RUNNING: ECS registers the targets
+    assert statuses(ecs) == {"RUNNING"}
     assert targets(lattice, tg["id"]) == dict.fromkeys(ips, "INITIAL")
     aws.advance(149)
     assert rollouts(ecs) == [("PRIMARY", "IN_PROGRESS")]
@@ -71,6 +84,7 @@ def test_targets_register_at_the_port_portname_names(aws: Any, lattice: Any, ecs
         ],
     )["taskDefinition"]["taskDefinitionArn"]
     lattice_service(ecs, tg["arn"], arn, desired=1)
+    aws.advance(STARTUP_SECONDS)
     assert [t["port"] for t in lattice.list_targets(targetGroupIdentifier=tg["id"])["items"]] == [
         8080
     ]
@@ -81,14 +95,14 @@ def test_new_task_definition_rolls_out_and_old_tasks_drain_and_stop(
 ) -> None:
     tg = served_target_group(lattice)
     lattice_service(ecs, tg["arn"], task_definition(ecs))
-    aws.advance(150)
+    aws.advance(HEALTHY_AFTER)
     old_ips = task_ips(ecs)
     ecs.update_service(
         cluster="my-cluster", service="myservice", taskDefinition=task_definition(ecs, "nginx:1.27")
     )
     assert rollouts(ecs) == [("PRIMARY", "IN_PROGRESS"), ("ACTIVE", "COMPLETED")]
     assert len(task_ips(ecs)) == 6  # old tasks keep serving until the new ones are healthy
-    aws.advance(150)
+    aws.advance(HEALTHY_AFTER)
     new_ips = task_ips(ecs)
     assert rollouts(ecs) == [("PRIMARY", "COMPLETED")]
     assert len(new_ips) == 3 and not set(new_ips) & set(old_ips)
@@ -106,18 +120,18 @@ def test_unhealthy_revision_trips_the_circuit_breaker_and_ecs_rolls_back(
 ) -> None:
     tg = served_target_group(lattice)
     lattice_service(ecs, tg["arn"], task_definition(ecs), deploymentConfiguration=BREAKER)
-    aws.advance(150)
+    aws.advance(HEALTHY_AFTER)
     aws.inject("unhealthy-targets:myservice:2")
     ecs.update_service(
         cluster="my-cluster", service="myservice", taskDefinition=task_definition(ecs, "broken:1")
     )
-    aws.advance(59)
+    aws.advance(STARTUP_SECONDS + 59)
     assert rollouts(ecs)[0] == ("PRIMARY", "IN_PROGRESS")
-    aws.advance(1)  # 2 failed checks x 30 s: all 3 new tasks fail, the threshold is 3
+    aws.advance(1)  # started, then 2 failed checks x 30 s: all 3 new tasks fail, threshold 3
     failed = [d for d in describe(ecs)["deployments"] if d["rolloutState"] == "FAILED"]
     assert len(failed) == 1 and failed[0]["failedTasks"] == 3
     assert describe(ecs)["taskDefinition"].endswith("myservice:1")
-    aws.advance(150)
+    aws.advance(HEALTHY_AFTER)
     assert rollouts(ecs) == [("PRIMARY", "COMPLETED")]
     stopped = ecs.list_tasks(cluster="my-cluster", desiredStatus="STOPPED")["taskArns"]
     reasons = {
@@ -135,7 +149,8 @@ def test_without_the_breaker_failing_tasks_are_replaced_and_the_rollout_never_co
     aws.advance(600)
     got = describe(ecs)
     assert got["deployments"][0]["rolloutState"] == "IN_PROGRESS"
-    assert got["deployments"][0]["failedTasks"] >= 2 * 9  # a new pair fails every 60 s
+    # a new pair fails every 90 s: 30 s to start, then 2 failed checks x 30 s
+    assert got["deployments"][0]["failedTasks"] == 2 * 6
     assert len(task_ips(ecs)) == 2
 
 
@@ -144,7 +159,9 @@ def test_tasks_that_fail_to_start_never_register(aws: Any, lattice: Any, ecs: An
     aws.inject("tasks-fail-to-start:myservice")
     lattice_service(ecs, tg["arn"], task_definition(ecs), deploymentConfiguration=BREAKER)
     assert targets(lattice, tg["id"]) == {}
-    aws.advance(30)
+    aws.advance(15)
+    assert statuses(ecs) == {"PENDING"}
+    aws.advance(15)
     got = describe(ecs)["deployments"][0]
     assert (got["rolloutState"], got["failedTasks"]) == ("FAILED", 3)
     stopped = ecs.list_tasks(cluster="my-cluster", desiredStatus="STOPPED")["taskArns"]
@@ -157,7 +174,7 @@ def test_tasks_that_fail_to_start_never_register(aws: Any, lattice: Any, ecs: An
 def test_scaling_and_deleting_deregister_tasks(aws: Any, lattice: Any, ecs: Any) -> None:
     tg = served_target_group(lattice)
     lattice_service(ecs, tg["arn"], task_definition(ecs))
-    aws.advance(150)
+    aws.advance(HEALTHY_AFTER)
     ecs.update_service(cluster="my-cluster", service="myservice", desiredCount=1)
     assert len(task_ips(ecs)) == 1
     assert sorted(targets(lattice, tg["id"]).values()) == ["DRAINING", "DRAINING", "HEALTHY"]

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .helpers import VPC, lattice_service, served_target_group, targets, task_definition
+from .helpers import (
+    VPC,
+    describe,
+    lattice_service,
+    served_target_group,
+    targets,
+    task_definition,
+)
 
 
 def group(lattice: Any, version: str, **health: Any) -> dict[str, Any]:
@@ -48,12 +55,15 @@ def test_a_check_the_task_cannot_answer_turns_its_targets_unhealthy(
 ) -> None:
     tg = served_target_group(lattice, **health)
     lattice_service(ecs, tg["arn"], task_definition(ecs))  # port 80, appProtocol unset: HTTP/1.1
-    aws.advance(60)  # started, registered, 2 failed checks x 30 s
-    assert set(targets(lattice, tg["id"]).values()) == {"UNHEALTHY"}
+    aws.advance(89)  # started and registered at 30 s, then 2 failed checks x 30 s
+    assert set(targets(lattice, tg["id"]).values()) == {"INITIAL"}
+    aws.advance(1)  # UNHEALTHY: ECS stops the tasks (their targets drain) and starts others
+    assert set(targets(lattice, tg["id"]).values()) == {"DRAINING"}
+    assert describe(ecs)["deployments"][0]["failedTasks"] == 3
 
 
 def test_a_check_the_task_answers_turns_healthy(lattice: Any, ecs: Any, aws: Any) -> None:
     tg = served_target_group(lattice, port=80, protocolVersion="HTTP1")
     lattice_service(ecs, tg["arn"], task_definition(ecs))
-    aws.advance(150)
+    aws.advance(180)
     assert set(targets(lattice, tg["id"]).values()) == {"HEALTHY"}

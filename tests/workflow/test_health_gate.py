@@ -35,8 +35,9 @@ def test_direct_registration_fails_at_the_first_unhealthy_target(local: Local, b
     polls = health_polls(local, summary)
     assert polls[-1]["rolloutState"] == "COMPLETED"
     assert "targets of the new tasks turned UNHEALTHY" in summary["failure"]["message"]
-    # 2 failed checks x 30 s after registration (first poll, at 15 s): seen at the 5th poll
-    assert [p["status"] for p in polls] == ["WAITING"] * 4 + ["FAILED"]
+    # the tasks run at 30 s and are registered by the poll then; 2 failed checks x 30 s later
+    # (90 s) the 6th poll sees it
+    assert [p["status"] for p in polls] == ["WAITING"] * 5 + ["FAILED"]
 
 
 def test_direct_registration_succeeds_once_every_target_is_healthy(
@@ -45,7 +46,8 @@ def test_direct_registration_succeeds_once_every_target_is_healthy(
     summary = local.deploy(bundle(service=direct))
     assert summary["status"] == "SUCCEEDED"
     assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
-    assert health_polls(local, summary)[0]["rolloutState"] == "COMPLETED"
+    completed = [p for p in health_polls(local, summary) if p["rolloutState"] == "COMPLETED"]
+    assert completed[0]["status"] == "WAITING"  # ECS was done long before Lattice said HEALTHY
 
 
 def test_a_failed_move_to_another_target_group_puts_the_wiring_back(
@@ -71,3 +73,26 @@ def test_a_failed_move_to_another_target_group_puts_the_wiring_back(
     wiring = after["deployments"][0]["vpcLatticeConfigurations"]
     assert [w["targetGroupArn"] for w in wiring] == [old_group]
     assert after["taskDefinition"] == before["taskDefinition"]
+
+
+def test_an_adopted_group_whose_check_no_container_answers_fails_and_rolls_back(
+    local: Local, bundle: Any
+) -> None:
+    """validate cannot see an adopted group's health check; Lattice's verdict decides: the
+    check aims at port 8080, the task maps only 80, so every target turns UNHEALTHY."""
+    lattice = local.aws.client("vpc-lattice")
+    config = {
+        "port": 80,
+        "protocol": "HTTP",
+        "vpcIdentifier": "vpc-12345678",
+        "healthCheck": {"port": 8080},
+    }
+    group = lattice.create_target_group(name="wrong-port", type="IP", config=config)
+
+    def adopt(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["targetGroupArn"] = group["arn"]
+
+    summary = local.deploy(bundle(service=adopt))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    assert "Task failed VPC Lattice health checks" in summary["failure"]["message"]
+    assert [g["name"] for g in lattice.list_target_groups()["items"]] == ["wrong-port"]

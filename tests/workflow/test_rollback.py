@@ -51,9 +51,9 @@ def test_the_health_gate_decides_within_one_poll_of_the_failure(local: Local) ->
     local.aws.inject("unhealthy-targets")
     summary = local.deploy(EXAMPLE)
     polls = health_polls(local, summary)
-    # targets fail 2 checks x 30 s = 60 s after registration; a poll runs after each 15 s Wait,
-    # so the 4th poll (at 60 s) is the first that can see it, and it does
-    assert [p["status"] for p in polls] == ["WAITING"] * 3 + ["FAILED"]
+    # tasks run (and register) at 30 s, fail 2 checks x 30 s = 60 s later; a poll runs after
+    # each 15 s Wait, so the 6th poll (at 90 s) is the first that can see it, and it does
+    assert [p["status"] for p in polls] == ["WAITING"] * 5 + ["FAILED"]
 
 
 def test_a_new_revision_that_never_turns_healthy_is_rolled_back_to_the_previous_one(

@@ -25,36 +25,54 @@ from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
 from .rollout import reconcile
 
+PROVISIONING_SECONDS = 10.0
+"""PROVISIONING: ECS attaches the task's ENI (awsvpc)."""
+STARTUP_SECONDS = 30.0
+"""Until RUNNING: PROVISIONING, then PENDING while the image is pulled and the containers start.
+The ECS Developer Guide ("Amazon ECS task lifecycle") documents the states, not their length;
+these are a small image's on FARGATE. The task's Lattice targets are registered as it becomes
+RUNNING (its ACTIVATING step, instant here)."""
+
 
 class FargateTask(Task):
     """A task of a service: its deployment, its address and a lifecycle in virtual time."""
 
     def __init__(self, service: LatticeAwareService, deployment_id: str, ip: str, **kwargs: Any):
+        self._stopped, self.fails_to_start = False, False
+        self.started_at_v = CLOCK.now()
         super().__init__(**kwargs)
         # Its own definition: tasks keep running on a revision deleted after they started (AWS).
         self.definition: TaskDefinition = kwargs["task_definition"]
         self.service_name, self.deployment_id, self.ip = service.name, deployment_id, ip
-        self._status: str = "RUNNING"
-        self.started_at_v = CLOCK.now()
         self.started_at = CLOCK.datetime()
         self.health_status = "UNKNOWN"
         self.stop_code: str | None = None
         self.stopped_at: datetime | None = None
+        self.registered = False
         revision = self.task_definition_arn.rsplit(":", 1)[-1]
         self.fault_names = [service.name, f"{service.name}:{revision}"]
-        self.fails_to_start = FAULTS.matches(
-            service._account_id, "tasks-fail-to-start", self.fault_names
-        )
-        if self.fails_to_start:
-            self._status = "PENDING"
+        account = service._account_id
+        self.fails_to_start = FAULTS.matches(account, "tasks-fail-to-start", self.fault_names)
+        self.unhealthy = FAULTS.matches(account, "unhealthy-targets", self.fault_names)
+
+    @property
+    def running_at(self) -> float | None:
+        """When it becomes RUNNING (None: never, it cannot start)."""
+        return None if self.fails_to_start else self.started_at_v + STARTUP_SECONDS
 
     @property
     def last_status(self) -> str:
-        return self._status
+        if self._stopped:
+            return "STOPPED"
+        elapsed = CLOCK.now() - self.started_at_v
+        if elapsed < PROVISIONING_SECONDS:
+            return "PROVISIONING"
+        running_at = self.running_at
+        return "RUNNING" if running_at is not None and CLOCK.now() >= running_at else "PENDING"
 
     @last_status.setter
     def last_status(self, value: str) -> None:
-        self._status = value
+        self._stopped = self._stopped or value == "STOPPED"
 
 
 class LatticeAwareService(Service):
@@ -304,20 +322,23 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
         task.started_at_v, task.started_at = at, CLOCK.datetime()
         self._set_address(task, ip)
         self.tasks.setdefault(service.cluster_name, {})[task.task_arn] = task
-        if not task.fails_to_start:
-            failing = FAULTS.matches(self.account_id, "unhealthy-targets", task.fault_names)
-            for config, port in self._lattice_ports(
-                task_def, deployment["vpcLatticeConfigurations"]
-            ):
-                tg = self.lattice.find("target_group", config["targetGroupArn"])
-                failing_here = failing or FAULTS.matches(
-                    self.account_id, "unhealthy-targets", [tg.name, tg.id]
-                )
-                self.lattice.register_targets(
-                    tg.arn, [{"id": ip, "port": port}], failing=failing_here
-                )
-                self.lattice.targets[tg.id][(ip, port)].registered_at = at
         return task
+
+    def register_task(self, task: FargateTask, at: float) -> None:
+        """The task became RUNNING at ``at``: register it in its deployment's target groups."""
+        task.registered = True
+        deployment = next(
+            (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), {}
+        )
+        for config, port in self._lattice_ports(
+            task.definition, deployment.get("vpcLatticeConfigurations", [])
+        ):
+            tg = self.lattice.find("target_group", config["targetGroupArn"])
+            failing = task.unhealthy or FAULTS.matches(
+                self.account_id, "unhealthy-targets", [tg.name, tg.id]
+            )
+            self.lattice.register_targets(tg.arn, [{"id": task.ip, "port": port}], failing=failing)
+            self.lattice.targets[tg.id][(task.ip, port)].registered_at = at
 
     def stop_service_task(
         self, task: FargateTask, reason: str, at: float, code: str = "ServiceSchedulerInitiated"
@@ -327,7 +348,8 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
             (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), None
         )
         for config, port in self._lattice_ports(
-            task_def, (deployment or {}).get("vpcLatticeConfigurations", [])
+            task_def,
+            (deployment or {}).get("vpcLatticeConfigurations", []) if task.registered else [],
         ):
             self.lattice.deregister_targets(
                 config["targetGroupArn"], [{"id": task.ip, "port": port}]

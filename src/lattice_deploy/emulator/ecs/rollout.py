@@ -1,7 +1,8 @@
 """ECS rollouts in virtual time, as the ECS scheduler runs them.
 
-Why lazily: nothing runs in the background, so each ECS read first replays, in time order, what the
-scheduler would have done since the last read: a task whose Lattice target turned UNHEALTHY (or
+Why lazily: nothing runs in the background, so each ECS read (and each VPC Lattice request) first
+replays, in time order, what the scheduler would have done since the last read: a task that became
+RUNNING is registered in its target groups; a task whose Lattice target turned UNHEALTHY (or
 that failed to start) is stopped and counted in ``failedTasks``, and replaced; the deployment
 circuit breaker fails the rollout at its threshold (and rolls back if asked); a deployment whose
 ``desiredCount`` tasks are RUNNING with every Lattice target HEALTHY is COMPLETED, and then the
@@ -42,13 +43,23 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
     """Apply the earliest event due by ``now``; False when nothing is due."""
     if not service.deployments:
         return False
+    starting = [
+        (at, task)
+        for task in backend.service_tasks(service)
+        if not task.registered and (at := task.running_at) is not None and at <= now
+    ]
     due = [
         (at, task)
         for task in backend.service_tasks(service)
         if (at := _fails_at(backend, task)) is not None and at <= now
     ]
-    if due:
-        at, task = min(due, key=lambda pair: pair[0])
+    first = min(starting, key=lambda pair: pair[0], default=None)
+    failure = min(due, key=lambda pair: pair[0], default=None)
+    if first is not None and (failure is None or first[0] <= failure[0]):
+        backend.register_task(first[1], first[0])  # it became RUNNING: ECS registers it
+        return True
+    if failure is not None:
+        at, task = failure
         _fail_task(backend, service, task, at)
         _scale(backend, service, at)  # the scheduler replaces it at once
         return True
@@ -178,7 +189,7 @@ def _steady(
     backend: EmulatedEcsBackend, service: LatticeAwareService, primary: dict[str, Any], now: float
 ) -> bool:
     mine = [t for t in backend.service_tasks(service) if t.deployment_id == primary["id"]]
-    if len(mine) != service.desired_count or any(t.fails_to_start for t in mine):
+    if len(mine) != service.desired_count or any(not t.registered for t in mine):
         return False
     return all(
         target.status(now, health, in_use)[0] == "HEALTHY"

@@ -143,7 +143,9 @@ class EmulatedLatticeBackend(LatticeResources):
         return assoc
 
     def sweep(self) -> None:
-        """Finish the association deletes whose time has come (run before every request)."""
+        """Catch up with time before every request: ECS tasks that became RUNNING register
+        their targets, association deletes whose time has come finish."""
+        self._ecs.reconcile_all()
         now = CLOCK.now()
         for kind in ASSOCIATIONS:
             store = getattr(self, KINDS[kind][1])
