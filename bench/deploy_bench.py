@@ -47,8 +47,7 @@ def measure(aws: EmbeddedAws, target: targets.Target, directory: Path) -> dict[s
         "state transitions": sum(e["type"].endswith("StateEntered") for e in events),
         "lambda invocations": sum(e["type"] == "LambdaFunctionScheduled" for e in events),
         "health polls": sum(
-            (e.get("stateEnteredEventDetails") or {}).get("name") == "check_health"
-            for e in events
+            (e.get("stateEnteredEventDetails") or {}).get("name") == "check_health" for e in events
         ),
         "virtual seconds": round(CLOCK.now() - started_clock),
         "wall seconds": round(wall, 2),
