@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bundles import renamed
 from lattice_deploy.emulator import Fault
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,28 +251,13 @@ def test_aws_ecr_put_image_redeploys_the_services_running_it(endpoint: str) -> N
     assert image == f"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/myapp@{digest}"
 
 
-def renamed_example(tmp_path: Path, service: str) -> Path:
-    """examples/myservice as another service (its own ECS service, task family and Lattice side)."""
-    target = tmp_path / service
-    shutil.copytree(ROOT / "examples" / "myservice", target)
-    for name, key in (("ecs-service-def.json", "serviceName"), ("ecs-task-def.json", "family")):
-        data = json.loads((target / name).read_text())
-        data[key] = service
-        (target / name).write_text(json.dumps(data))
-    config = (
-        (target / "ecspresso.yml").read_text().replace("service: myservice", f"service: {service}")
-    )
-    (target / "ecspresso.yml").write_text(config)
-    return target
-
-
 @pytest.mark.awscli
 def test_a_fault_injected_for_a_deploy_through_serve_ends_with_it(
     endpoint: str, tmp_path: Path
 ) -> None:
     from lattice_deploy.emulator.control import ControlClient
 
-    bundle = renamed_example(tmp_path, "injected")
+    bundle = renamed(ROOT / "examples" / "myservice", tmp_path, "injected")
     failed = cli("deploy", str(bundle), "--endpoint-url", endpoint, "--inject", "unhealthy-targets")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "health checks" in failed.stdout and "Rolled back" in failed.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .conftest import EXAMPLE, Local
@@ -80,15 +81,21 @@ def test_the_workflow_counts_the_calls_the_emulator_served(local: Local) -> None
     assert summary["calls"]["phases"]["deploy"]["mutating"] == sum(deploy_side.values()) == 8
 
 
-def test_redeploying_the_same_bundle_changes_nothing(local: Local) -> None:
-    first = local.deploy(EXAMPLE)
+def deploy_changing_nothing(local: Local, directory: Path) -> dict[str, Any]:
+    """Deploy what is deployed: it succeeds with no change to ECS, Lattice or EC2."""
     local.aws.reset_calls()
-    again = local.deploy(EXAMPLE)
+    again = local.deploy(directory)
     assert again["status"] == "SUCCEEDED"
     assert again["calls"]["phases"]["deploy"]["mutating"] == 0
     assert set(actions(again).values()) == {"unchanged", "skipped"}
     served = local.aws.calls()["mutatingCalls"]
     assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
+    return again
+
+
+def test_redeploying_the_same_bundle_changes_nothing(local: Local) -> None:
+    first = local.deploy(EXAMPLE)
+    again = deploy_changing_nothing(local, EXAMPLE)
     assert [r.get("arn") for r in again["resources"]] == [r.get("arn") for r in first["resources"]]
 
 
@@ -121,13 +128,7 @@ def test_redeploying_after_an_update_compares_with_the_running_revision(
     assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
     updated = bundle(task=new_image)
     assert local.deploy(updated)["status"] == "SUCCEEDED"
-    local.aws.reset_calls()
-    again = local.deploy(updated)
-    assert again["status"] == "SUCCEEDED"
-    assert again["calls"]["phases"]["deploy"]["mutating"] == 0
-    assert set(actions(again).values()) == {"unchanged", "skipped"}
-    served = local.aws.calls()["mutatingCalls"]
-    assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
+    deploy_changing_nothing(local, updated)
     ecs = local.aws.client("ecs")
     listed = ecs.list_task_definitions(familyPrefix="myservice")["taskDefinitionArns"]
     assert [arn.rsplit(":", 1)[-1] for arn in listed] == ["1", "2"]
@@ -149,12 +150,7 @@ def test_a_revision_registered_by_hand_does_not_make_a_redeploy_change_anything(
         executionRoleArn=running["executionRoleArn"],
         containerDefinitions=[{**running["containerDefinitions"][0], "image": "nginx:canary"}],
     )
-    local.aws.reset_calls()
-    again = local.deploy(EXAMPLE)
-    assert again["status"] == "SUCCEEDED"
-    assert set(actions(again).values()) == {"unchanged", "skipped"}
-    served = local.aws.calls()["mutatingCalls"]
-    assert not [k for k in served if k.split(":")[0] in ("ecs", "vpc-lattice", "ec2")]
+    deploy_changing_nothing(local, EXAMPLE)
 
 
 def test_going_back_to_an_earlier_image_registers_a_new_revision(local: Local, bundle: Any) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+from bundles import renamed
 from deployer import start_redeployments
 from lattice_deploy.emulator import EmbeddedAws
 from lattice_deploy.emulator.events.models import DELIVERIES
@@ -27,17 +27,7 @@ SAMPLE = json.loads((EXAMPLE.parents[1] / "events" / "ecr-push.json").read_text(
 
 
 def copy_of_orders(tmp_path: Path, service: str) -> Path:
-    target = tmp_path / service
-    shutil.copytree(ORDERS, target)
-    for name, key in (("ecs-service-def.json", "serviceName"), ("ecs-task-def.json", "family")):
-        data = json.loads((target / name).read_text())
-        data[key] = service
-        (target / name).write_text(json.dumps(data))
-    config = (
-        (target / "ecspresso.yml").read_text().replace("service: orders", f"service: {service}")
-    )
-    (target / "ecspresso.yml").write_text(config)
-    return target
+    return renamed(ORDERS, tmp_path, service)
 
 
 def push(local: Local, repository: str = "myapp", tag: str = "latest", n: int = 1) -> str:
