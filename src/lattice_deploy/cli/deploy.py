@@ -13,17 +13,20 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from deployer import bundle
 from deployer.errors import BundleInvalid
 
-from ..emulator import EmbeddedAws, Fault, FaultSpecError
 from ..emulator import demo_account as demo
 from ..emulator.control import ControlClient
-from ..runner import execution, run, stack, targets
+from ..emulator.faults import Fault, FaultSpecError
+from ..runner import execution, run, targets
+
+if TYPE_CHECKING:
+    from ..emulator import EmbeddedAws
 
 
 def add_parser(commands: Any) -> None:
@@ -112,6 +115,9 @@ def run_deploy(args: argparse.Namespace) -> int:
         return 2
     region = _region(args, files)
     if args.local:
+        from ..emulator import EmbeddedAws  # moto loads only for --local
+        from ..runner import stack
+
         with EmbeddedAws(region=region) as aws:
             made = stack.deploy(region)
             target = targets.Target(

@@ -12,14 +12,16 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
-from ..emulator import CLOCK, EmbeddedAws
 from ..emulator import demo_account as demo
+from ..emulator.clock import CLOCK
 from ..emulator.control import PREFIX, with_controls
-from ..runner import stack
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
+
+    from ..runner import stack
 
 DEFAULT_PORT = 5005
 
@@ -56,6 +58,10 @@ def build_server(host: str, port: int, time_rate: float) -> tuple[BaseWSGIServer
         MotoRequestHandler,
         create_backend_app,
     )
+    from werkzeug.serving import make_server
+
+    from ..emulator import EmbeddedAws
+    from ..runner import stack
 
     EmbeddedAws().__enter__()
     deployed = stack.deploy(demo.REGION)

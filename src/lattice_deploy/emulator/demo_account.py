@@ -14,12 +14,6 @@ from functools import partial
 from typing import Any
 from unittest import mock
 
-from moto.ec2.models import ec2_backends
-from moto.iam.models import iam_backends
-
-from .ecr.models import ecr_backends
-from .ecs.models import ecs_backends
-
 REGION = "ap-northeast-1"
 ACCOUNT_ID = "123456789012"
 VPC_ID, VPC_CIDR = "vpc-12345678", "10.0.0.0/16"
@@ -49,6 +43,13 @@ def _once(create: Callable[[], Any], target: str, value: str) -> Any:
 
 
 def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
+    # moto loads here, not at import: the CLI's verbs read this module's names and nothing else
+    from moto.ec2.models import ec2_backends
+    from moto.iam.models import iam_backends
+
+    from .ecr.models import ecr_backends
+    from .ecs.models import ecs_backends
+
     """Create the demo network, cluster and execution role (skipping what exists); return ids."""
     ec2 = ec2_backends[account_id][region]
     if VPC_ID not in ec2.vpcs:

@@ -17,7 +17,6 @@ from typing import Any
 
 import boto3
 
-from ..emulator.awslambda.models import HANDLERS
 from . import template as cfn
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -112,6 +111,8 @@ def deploy(
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     # The steps' Powertools Logger may predate this (imported by a trigger): give it the level too.
     logging.getLogger("lattice-deploy").setLevel(os.environ["POWERTOOLS_LOG_LEVEL"])
+    from ..emulator.awslambda.models import HANDLERS  # moto: only when a stack is deployed
+
     template = cfn.load(template_path, parameters)
     session = boto3.session.Session(region_name=region)
     s3: Any = session.client("s3")
