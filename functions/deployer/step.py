@@ -20,7 +20,14 @@ from . import aws
 from .errors import from_client_error
 
 logger = Logger(service="lattice-deploy")
-tracer = Tracer(service="lattice-deploy")
+
+
+@functools.cache
+def tracer() -> Tracer:
+    """Made at the first invocation, not at import: a Tracer imports the X-Ray SDK (about 0.3 s),
+    and the CLI's ``validate`` and ``plan`` import these modules without running a handler."""
+    return Tracer(service="lattice-deploy")
+
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -29,10 +36,8 @@ Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def step(func: Step) -> Handler:
     name = func.__module__.rsplit(".", 1)[-1]
 
-    @logger.inject_lambda_context(log_event=False)
-    @tracer.capture_lambda_handler(capture_response=False)
     @functools.wraps(func)
-    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def run(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         aws.reset_counts()
         logger.append_keys(step=name, deployment_id=event.get("deploymentId"))
         try:
@@ -46,7 +51,13 @@ def step(func: Step) -> Handler:
         logger.info("step done", extra={"action": result.get("action"), "calls": result["calls"]})
         return result
 
-    return handler  # type: ignore[no-any-return]
+    @logger.inject_lambda_context(log_event=False)
+    @functools.wraps(func)
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        traced = tracer().capture_lambda_handler(run, capture_response=False)
+        return traced(event, context)  # type: ignore[no-any-return]
+
+    return handler
 
 
 def record(action: str, **fields: Any) -> dict[str, Any]:
