@@ -35,6 +35,7 @@ demo: setup
 bench: setup
 	$(BIN)/python bench/deploy_bench.py
 	$(BIN)/python bench/trigger_bench.py
+	$(BIN)/python bench/startup_bench.py
 
 serve: setup
 	$(BIN)/lattice-deploy serve
