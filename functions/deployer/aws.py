@@ -37,12 +37,17 @@ def _count(event_name: str, **_: Any) -> None:
     counts[f"{service}:{operation}"] += 1
 
 
+_making = threading.Lock()
+
+
 @cache
 def client(service: str, region: str | None = None) -> Any:
-    """A cached client for ``service`` whose calls are counted."""
-    made = boto3.client(  # type: ignore[call-overload]
-        service, region_name=region or os.environ.get("AWS_REGION"), config=RETRIES
-    )
+    """A cached client for ``service`` whose calls are counted. Made under a lock: clients are
+    thread-safe, boto3's default session is not (handlers share a process when run locally)."""
+    with _making:
+        made = boto3.client(  # type: ignore[call-overload]
+            service, region_name=region or os.environ.get("AWS_REGION"), config=RETRIES
+        )
     made.meta.events.register_first("before-send", _count)
     return made
 

@@ -81,7 +81,7 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     rule = FAULTS.before_call(account_id, operation, service, caller)
     if rule is not None:
         return fault_response(service, account_id, operation, rule)
-    if service == "lambda":
+    if service == "awslambda":  # moto's name for Lambda
         status, headers, body = _original_call_action(self)
     else:
         with STATE_LOCK:

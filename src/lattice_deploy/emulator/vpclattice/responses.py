@@ -11,7 +11,7 @@ from typing import Any
 from moto.core.common_types import TYPE_RESPONSE
 from moto.vpclattice.responses import VPCLatticeResponse
 
-from ..instrumented import InstrumentedResponse
+from ..instrumented import STATE_LOCK, InstrumentedResponse
 from .models import EmulatedLatticeBackend, lattice_backends
 
 CREATING = "CREATE_IN_PROGRESS"
@@ -23,8 +23,9 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
         return lattice_backends[self.current_account][self.region]
 
     def call_action(self) -> TYPE_RESPONSE:
-        self.backend.sweep()  # what finished deleting since the last request is gone
-        return super().call_action()
+        with STATE_LOCK:  # the catching-up below touches ECS and Lattice state too
+            self.backend.sweep()  # tasks that started register, finished deletes are gone
+            return super().call_action()
 
     def _page(self, items: list[Any], token: str | None) -> TYPE_RESPONSE:
         return self.reply(
