@@ -36,7 +36,7 @@ def _cause_counts(details: dict[str, Any]) -> dict[str, int] | None:
     return aws.split_note(message)[1]
 
 
-def _invocations(execution_arn: str) -> tuple[list[tuple[str, dict[str, int] | None]], Any]:
+def _invocations(execution_arn: str) -> list[tuple[str, dict[str, int] | None]]:
     """``(state, counts or None)`` for each Lambda invocation that has ended, in order."""
     found: list[tuple[str, dict[str, int] | None]] = []
     state = ""
@@ -52,7 +52,7 @@ def _invocations(execution_arn: str) -> tuple[list[tuple[str, dict[str, int] | N
                 found.append((state, _cause_counts(failed)))
             elif "lambdaFunctionTimedOutEventDetails" in event:
                 found.append((state, None))
-    return found, state
+    return found
 
 
 def count_calls(execution_arn: str, writes: int = 0) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def count_calls(execution_arn: str, writes: int = 0) -> dict[str, Any]:
     run's calls so far, this (report) invocation's own included, with ``writes`` more it is
     about to make (its report object)."""
     phases = {p: {"mutating": 0, "read": 0} for p in PHASES}
-    invocations, _ = _invocations(execution_arn)
+    invocations = _invocations(execution_arn)
     unaccounted = 0
     for state, counts in invocations:
         if counts is None:

@@ -82,20 +82,20 @@ def _deploy(
 ) -> dict[str, Any]:
     """Run the deploy with ``--inject``'s faults scoped to it: injected for its execution and
     service just before it starts, and gone when it ends (the server also drops them then)."""
+    if controls is None or not faults:
+        return run.deploy_bundle(target, args.directory, args.environment, _out(args))
     owners: list[str] = []
 
     def inject(deployment_id: str, service: str) -> None:
         owners.append(deployment_id)
         for fault in faults:
-            controls.inject(fault.scoped(deployment_id, service))  # type: ignore[union-attr]
+            controls.inject(fault.scoped(deployment_id, service))
 
     try:
-        return run.deploy_bundle(
-            target, args.directory, args.environment, _out(args), inject if faults else None
-        )
+        return run.deploy_bundle(target, args.directory, args.environment, _out(args), inject)
     finally:
         for owner in owners:
-            controls.clear_faults(owner)  # type: ignore[union-attr]
+            controls.clear_faults(owner)
 
 
 def run_deploy(args: argparse.Namespace) -> int:
