@@ -135,16 +135,27 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def publish_metrics(report: dict[str, Any]) -> None:
+    """One EMF record per deployment, printed to the function's log (CloudWatch reads it).
+
+    The set is cleared even when metrics are disabled: Powertools keeps it then, and at the 100th
+    value of one metric it prints it anyway; in the local runner that line would land in the
+    CLI's stdout (``plan --json`` after a hundred deploys in one process).
+    """
+    metrics.add_metric(
+        name="Deployments" + report["status"].title(), unit=MetricUnit.Count, value=1
+    )
+    metrics.flush_metrics()
+    metrics.clear_metrics()
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     report = summarize(event["state"])
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
     report["awsCalls"] = count_calls(event["execution"], writes=int(write))
-    metrics.add_metric(
-        name="Deployments" + report["status"].title(), unit=MetricUnit.Count, value=1
-    )
-    metrics.flush_metrics()
+    publish_metrics(report)
     if write:
         key = f"reports/{report['service']}/{report['deploymentId']}.json"
         aws.client("s3").put_object(
