@@ -23,6 +23,12 @@ from lattice_deploy.emulator import CLOCK, EmbeddedAws
 from lattice_deploy.runner import run, stack, targets
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "myservice"
+ROLLBACKS = {
+    "new image, unhealthy": "unhealthy-targets",
+    "new image, no start": "tasks-fail-to-start",
+    "new image, step fails": "fail:UpdateService",
+}
+"""Rollback paths, each from the deployed service: the health gate fails, or a step does."""
 
 
 def measure(aws: EmbeddedAws, target: targets.Target, directory: Path) -> dict[str, Any]:
@@ -54,6 +60,16 @@ def measure(aws: EmbeddedAws, target: targets.Target, directory: Path) -> dict[s
     }
 
 
+def with_image(tmp: Path, image: str) -> Path:
+    """The example bundle with another image: a deploy that rolls out new tasks."""
+    directory = tmp / image.replace(":", "-")
+    shutil.copytree(EXAMPLE, directory)
+    task = json.loads((directory / "ecs-task-def.json").read_text())
+    task["containerDefinitions"][0]["image"] = image
+    (directory / "ecs-task-def.json").write_text(json.dumps(task))
+    return directory
+
+
 def main() -> int:
     with EmbeddedAws() as aws, tempfile.TemporaryDirectory() as tmp:
         made = stack.deploy(aws.region)
@@ -63,22 +79,23 @@ def main() -> int:
             made.state_machine_arn,
             made.definition,
         )
-        updated = Path(tmp) / "myservice"
-        shutil.copytree(EXAMPLE, updated)
-        task = json.loads((updated / "ecs-task-def.json").read_text())
-        task["containerDefinitions"][0]["image"] = "nginx:1.27"
-        (updated / "ecs-task-def.json").write_text(json.dumps(task))
         rows = {
             "first deploy": measure(aws, target, EXAMPLE),
             "redeploy, same bundle": measure(aws, target, EXAMPLE),
-            "new image": measure(aws, target, updated),
+            "new image": measure(aws, target, with_image(Path(tmp), "nginx:1.27")),
         }
+        for number, (name, fault) in enumerate(ROLLBACKS.items()):
+            bundle = with_image(Path(tmp), f"nginx:1.{28 + number}")
+            aws.inject(fault)
+            rows[name] = measure(aws, target, bundle)
+            aws.clear_faults()
     keys = list(next(iter(rows.values())))
     width = max(len(k) for k in keys)
-    print(f"{'':<{width}}  " + "  ".join(f"{name:>22}" for name in rows))
+    print(f"{'':<{width}}  " + "  ".join(f"{name:>21}" for name in rows))
     for key in keys:
-        print(f"{key:<{width}}  " + "  ".join(f"{row[key]!s:>22}" for row in rows.values()))
-    return 0 if all(r["status"] == "SUCCEEDED" for r in rows.values()) else 1
+        print(f"{key:<{width}}  " + "  ".join(f"{row[key]!s:>21}" for row in rows.values()))
+    expected = {name: "FAILED" if name in ROLLBACKS else "SUCCEEDED" for name in rows}
+    return 0 if {name: r["status"] for name, r in rows.items()} == expected else 1
 
 
 if __name__ == "__main__":
