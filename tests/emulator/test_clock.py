@@ -3,11 +3,14 @@ runs, and a running cursor holds time back."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from datetime import datetime
 
 import pytest
 
+from lattice_deploy.emulator import EmbeddedAws
 from lattice_deploy.emulator.clock import ClockReset, VirtualClock
 
 
@@ -84,3 +87,35 @@ def test_a_reset_ends_the_old_sleepers() -> None:
 def test_time_never_goes_back() -> None:
     with pytest.raises(ValueError):
         VirtualClock().advance(-1)
+
+
+def test_execution_history_and_entered_time_are_virtual_dates() -> None:
+    """A Wait of an hour lasts an hour in the history's timestamps, and ``$$.State.EnteredTime``
+    is the date the history gives the state: a step reading it agrees with ECS's dates."""
+    definition = {
+        "StartAt": "pause",
+        "States": {
+            "pause": {"Type": "Wait", "Seconds": 3600, "Next": "stamp"},
+            "stamp": {"Type": "Pass", "Parameters": {"at.$": "$$.State.EnteredTime"}, "End": True},
+        },
+    }
+    with EmbeddedAws() as aws:
+        sfn = aws.client("stepfunctions")
+        machine = sfn.create_state_machine(
+            name="clock",
+            definition=json.dumps(definition),
+            roleArn="arn:aws:iam::123456789012:role/sfn",
+        )
+        arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"])["executionArn"]
+        while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
+            time.sleep(0.01)
+        events = sfn.get_execution_history(executionArn=arn)["events"]
+        entered = {
+            e["stateEnteredEventDetails"]["name"]: e["timestamp"]
+            for e in events
+            if "stateEnteredEventDetails" in e
+        }
+        assert (entered["stamp"] - entered["pause"]).total_seconds() >= 3600
+        output = json.loads(sfn.describe_execution(executionArn=arn)["output"])
+        stamp = datetime.fromisoformat(output["at"])
+        assert abs((stamp - entered["stamp"]).total_seconds()) < 1

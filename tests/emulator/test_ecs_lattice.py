@@ -211,3 +211,23 @@ def test_creating_a_live_service_twice_is_refused(lattice: Any, ecs: Any) -> Non
     with pytest.raises(ClientError) as exc:
         lattice_service(ecs, tg["arn"], task_definition(ecs))
     assert exc.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_a_task_says_when_it_started_running_and_not_before(
+    aws: Any, lattice: Any, ecs: Any
+) -> None:
+    """ECS API Reference, Task: ``startedAt`` is when the task went from PENDING to RUNNING
+    (absent before), ``createdAt`` when it was created; dates follow the virtual clock."""
+    lattice_service(ecs, served_target_group(lattice)["arn"], task_definition(ecs))
+
+    def dates() -> list[dict[str, Any]]:
+        arns = ecs.list_tasks(cluster="my-cluster", serviceName="myservice")["taskArns"]
+        return ecs.describe_tasks(cluster="my-cluster", tasks=arns)["tasks"]
+
+    created = {t["createdAt"] for t in dates()}
+    aws.advance(STARTUP_SECONDS - 1)
+    assert [t.get("startedAt") for t in dates()] == [None] * 3
+    aws.advance(100)
+    tasks = dates()
+    assert {t["createdAt"] for t in tasks} == created
+    assert {(t["startedAt"] - t["createdAt"]).total_seconds() for t in tasks} == {STARTUP_SECONDS}

@@ -47,8 +47,9 @@ class VirtualClock:
         with self._cond:
             return self._now()
 
-    def datetime(self) -> datetime:
-        return self._origin + timedelta(seconds=self.now())
+    def datetime(self, at: float | None = None) -> datetime:
+        """The wall-clock date of virtual instant ``at`` (default: now)."""
+        return self._origin + timedelta(seconds=self.now() if at is None else at)
 
     @property
     def rate(self) -> float:

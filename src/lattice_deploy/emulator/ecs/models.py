@@ -44,10 +44,11 @@ class FargateTask(Task):
         # Its own definition: tasks keep running on a revision deleted after they started (AWS).
         self.definition: TaskDefinition = kwargs["task_definition"]
         self.service_name, self.deployment_id, self.ip = service.name, deployment_id, ip
-        self.started_at = CLOCK.datetime()
+        self.created_at = CLOCK.datetime()
         self.health_status = "UNKNOWN"
         self.stop_code: str | None = None
         self.stopped_at: datetime | None = None
+        self.stopped_at_v: float | None = None
         self.registered = False
         revision = self.task_definition_arn.rsplit(":", 1)[-1]
         self.fault_names = [service.name, f"{service.name}:{revision}"]
@@ -59,6 +60,14 @@ class FargateTask(Task):
     def running_at(self) -> float | None:
         """When it becomes RUNNING (None: never, it cannot start)."""
         return None if self.fails_to_start else self.started_at_v + STARTUP_SECONDS
+
+    @property
+    def started_at(self) -> datetime | None:
+        """DescribeTasks' ``startedAt``: "the time when the task transitioned from the PENDING
+        state to the RUNNING state" (ECS API Reference, Task), absent before that."""
+        running_at = self.running_at
+        ended = CLOCK.now() if self.stopped_at_v is None else self.stopped_at_v
+        return None if running_at is None or ended < running_at else CLOCK.datetime(running_at)
 
     @property
     def last_status(self) -> str:
@@ -319,7 +328,7 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
             networking_configuration={"awsvpcConfiguration": {**net, "subnets": [subnet_id]}},
             platform_version="1.4.0",
         )
-        task.started_at_v, task.started_at = at, CLOCK.datetime()
+        task.started_at_v, task.created_at = at, CLOCK.datetime()
         self._set_address(task, ip)
         self.tasks.setdefault(service.cluster_name, {})[task.task_arn] = task
         return task
@@ -355,7 +364,8 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
                 config["targetGroupArn"], [{"id": task.ip, "port": port}]
             )
         task.last_status, task.desired_status = "STOPPED", "STOPPED"
-        task.stopped_reason, task.stop_code, task.stopped_at = reason, code, CLOCK.datetime()
+        task.stopped_reason, task.stop_code, task.stopped_at = reason, code, CLOCK.datetime(at)
+        task.stopped_at_v = at
 
     def _service_of(self, task: FargateTask) -> LatticeAwareService:
         return self.services[f"{task.cluster_name}:{task.service_name}"]  # type: ignore[return-value]

@@ -6,10 +6,12 @@ which threads of control (cursors) are running: an execution from its start to i
 iteration worker, minus a cursor while it waits for others (a Map state for its iterations, a
 ``.sync`` task for its child execution). When no cursor runs, time jumps to the next deadline.
 An execution's end also removes the faults injected for it (``--inject`` scoped to one deploy).
+History timestamps and ``$$.State.EnteredTime`` are virtual dates too.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import threading
 import types
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state import state as state_module
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
     inline_iteration_component as inline,
 )
@@ -27,6 +30,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
     WaitFunction,
 )
+from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 
@@ -34,6 +38,14 @@ from ..clock import CLOCK
 from ..faults import FAULTS
 
 _installed = False
+
+
+class _VirtualDatetime(datetime.datetime):
+    """``datetime.datetime.now`` on the virtual clock, for the interpreter's timestamps."""
+
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> Any:
+        return CLOCK.datetime()
 
 
 def _wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
@@ -89,6 +101,14 @@ def install() -> None:
     if _installed:
         return
     WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
+    # History events and $$.State.EnteredTime in virtual time, as ECS and Lattice dates are:
+    # a step that reads "now" from the context object agrees with the services it asks.
+    EventManager._get_current_timestamp = staticmethod(CLOCK.datetime)  # type: ignore[method-assign]
+    setattr(  # noqa: B010
+        state_module,
+        "datetime",
+        types.SimpleNamespace(datetime=_VirtualDatetime, timezone=datetime.timezone),
+    )
     setattr(retrier_decl, "time", types.SimpleNamespace(sleep=CLOCK.sleep))  # noqa: B010
     ExecutionWorker.start = _start  # type: ignore[method-assign]
     ExecutionWorker._execution_logic = _execution_logic  # type: ignore[method-assign]
