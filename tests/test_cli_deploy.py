@@ -24,7 +24,9 @@ def test_local_json_summary_and_exit_0(capsys: pytest.CaptureFixture[str]) -> No
     assert all(
         r["arn"].startswith("arn:aws:") for r in summary["resources"] if r["action"] == "created"
     )
-    assert "✓ ensure_target_group" in err and "SUCCEEDED: myservice is behind VPC Lattice" in err
+    assert "✓ ensure_lattice               6 created, 1 skipped" in err
+    assert "+ created dev-myservice-targetgroup  (targetGroup)" in err
+    assert "SUCCEEDED: myservice is behind VPC Lattice" in err
 
 
 def test_progress_goes_to_stdout_without_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,7 +34,8 @@ def test_progress_goes_to_stdout_without_json(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].startswith("lattice-deploy: deploying myservice")
-    assert any(line.strip().startswith("… wait_for_rollout") for line in lines)
+    waits = [line.split() for line in lines if line.strip().startswith("… wait_for_health")]
+    assert waits and all(int(w[-1].rstrip("s")) > 0 for w in waits)  # check_health's waitSeconds
     assert lines[-1].startswith("SUCCEEDED")
 
 

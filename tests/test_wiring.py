@@ -23,7 +23,7 @@ def test_each_task_state_has_its_module_function_and_substitution() -> None:
     )
     handlers = {fn.handler: fn.logical_id for fn in template.functions}
     tasks = {name: s for name, s in definition["States"].items() if s["Type"] == "Task"}
-    assert len(tasks) == 17
+    assert len(tasks) == 10
     assert (ROOT / "events" / "s3-upload.json").is_file()
     assert (ROOT / "events" / "ecr-push.json").is_file()
     for name, state in tasks.items():
@@ -87,12 +87,15 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
         if state in ("register_targets", "start_deployment", "start_redeployments"):
             continue  # ECS-managed registration in the example; the triggers' samples follow
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
-        if state in ("acquire_lock", "release_lock"):  # Parameters wrap the state document
-            assert sample["execution"] and sample["deploymentId"] == execution["deploymentId"]
+        if state in ("acquire_lock", "release_lock", "check_health", "report"):  # Parameters
+            assert sample["deploymentId"] == execution["deploymentId"]
+            assert sample.get("execution") or sample.get("now")
             sample = sample["state"]
             if state == "release_lock":
                 assert sample["turn"]["status"] == "ACQUIRED"
-        assert "bundle" in sample and "resources" in sample, state
+        assert "bundle" in sample, state
+        before_lattice = state in ("acquire_lock", "load_bundle", "ensure_lattice")
+        assert ("resources" in sample) is not before_lattice, state  # ensure_lattice starts it
         if state == "rollback":
             assert sample["health"]["status"] == "FAILED"  # from a run whose health gate failed
         else:

@@ -24,7 +24,7 @@ PHASE_OF = {
     "rollback": "rollback",
     "report": "report",
 }
-"""A state's phase; every other Task state deploys (load, baseline, ensure, register, update)."""
+"""A state's phase; every other Task state deploys (load, ensure, register, update)."""
 
 
 def _cause_counts(details: dict[str, Any]) -> dict[str, int] | None:

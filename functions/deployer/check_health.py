@@ -3,17 +3,20 @@
 Answers ``HEALTHY`` (the ECS rollout is COMPLETED and every task of the new deployment is a
 HEALTHY target), ``FAILED`` (the rollout FAILED, a task of the new deployment failed (ECS counts
 it in ``failedTasks`` and replaces it at once, so its UNHEALTHY target may never be seen), a new
-task's target is UNHEALTHY, or the bundle's timeout passed) or ``WAITING``; the state machine's
-Wait/Choice loop does the waiting, so no Lambda ever sleeps. Elapsed time is counted as
-polls x poll interval, the Wait's own clock.
+task's target is UNHEALTHY, or the bundle's timeout passed) or ``WAITING`` with ``waitSeconds``,
+when the next poll can learn something (:mod:`.health_schedule`); the state machine's Wait does
+the waiting, so no Lambda ever sleeps. It runs first right after ``update_service``: a deploy that
+changed nothing is healthy at once. Time is the state's ``$$.State.EnteredTime``, the clock of
+the execution history: the timeout counts from the first poll.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import Any
 
-from . import ecs, targets
+from . import ecs, health_schedule, lattice, targets
 from .step import record, step
 
 
@@ -26,7 +29,7 @@ def _latest_failure(service: dict[str, Any]) -> str:
 
 
 def _verdict(
-    plan: dict[str, Any], service: dict[str, Any] | None, mine: dict[str, str], elapsed: int
+    plan: dict[str, Any], service: dict[str, Any] | None, mine: dict[str, str], elapsed: float
 ) -> tuple[str, str]:
     if service is None:
         return "FAILED", f"ECS service {plan['serviceName']} is gone from cluster {plan['cluster']}"
@@ -61,23 +64,45 @@ def _verdict(
     )
 
 
+def _registered(
+    state: dict[str, Any], plan: dict[str, Any], running: dict[str, float]
+) -> dict[str, float]:
+    """``{ip: epoch seconds}``: when each running task of the new deployment was registered, by
+    the workflow (``registration: direct``), else by ECS as the task started running."""
+    if plan["lattice"]["registration"] != "direct":
+        return running
+    ours = ((state.get("resources") or {}).get("targets") or {}).get("registeredAt") or {}
+    return {ip: datetime.fromisoformat(ours[ip]).timestamp() for ip in running if ip in ours}
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    plan, resources = event["plan"], event["resources"]
-    before = event.get("health") or {}
-    polls = int(before.get("polls", 0)) + 1
-    elapsed = (polls - 1) * int(os.environ.get("POLL_SECONDS", "15"))
+    state, now = event["state"], datetime.fromisoformat(event["now"])
+    plan, group = state["plan"], state["resources"]["targetGroup"]["arn"]
+    before = state.get("health") or {}
+    polls, since = int(before.get("polls", 0)) + 1, before.get("since") or event["now"]
+    elapsed = (now - datetime.fromisoformat(since)).total_seconds()
+    check = before.get("healthCheck")
+    if check is None:  # read once: the gate does not change the group
+        got = lattice.client(plan).get_target_group(targetGroupIdentifier=group)
+        check = got["config"].get("healthCheck") or {}
     service = ecs.describe_service(plan)
     primary = ecs.primary(service)
-    running = [ip for ip, s in ecs.task_ips(plan, primary.get("id")).items() if s == "RUNNING"]
-    health = targets.statuses(plan, resources["targetGroup"]["arn"])
+    running = ecs.running_since(plan, primary.get("id"))
+    registered = _registered(state, plan, running)
+    health = targets.statuses(plan, group)
     mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}
     status, reason = _verdict(plan, service, mine, elapsed)
+    fallback = int(os.environ.get("POLL_SECONDS", "15"))
+    wait = health_schedule.next_poll(check, registered, mine, now.timestamp(), fallback)
     return record(
         status,
         status=status,
         reason=reason,
         polls=polls,
+        since=since,
+        waitSeconds=max(1, min(wait, int(plan["timeoutSeconds"] - elapsed))),
+        healthCheck=check,
         rolloutState=primary.get("rolloutState"),
         targets=[health[ip] for ip in sorted(health)],
     )

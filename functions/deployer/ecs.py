@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from . import aws
@@ -59,8 +60,8 @@ def lattice_configurations(event: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def task_ips(plan: dict[str, Any], deployment_id: str | None = None) -> dict[str, str]:
-    """``{ip: lastStatus}`` of the service's tasks (of one ECS deployment, if given)."""
+def _tasks(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(ip, task)`` for each task of the service that has an address."""
     api = client(plan)
     arns = [
         arn
@@ -69,15 +70,31 @@ def task_ips(plan: dict[str, Any], deployment_id: str | None = None) -> dict[str
         )
         for arn in page["taskArns"]
     ]
-    ips: dict[str, str] = {}
     for start in range(0, len(arns), 100):
-        for task in api.describe_tasks(cluster=plan["cluster"], tasks=arns[start : start + 100])[
-            "tasks"
-        ]:
-            if deployment_id and task.get("startedBy") != deployment_id:
-                continue
+        described = api.describe_tasks(cluster=plan["cluster"], tasks=arns[start : start + 100])
+        for task in described["tasks"]:
             for attachment in task.get("attachments") or []:
                 for detail in attachment.get("details") or []:
                     if detail["name"] == "privateIPv4Address":
-                        ips[detail["value"]] = task["lastStatus"]
-    return ips
+                        yield detail["value"], task
+
+
+def task_ips(plan: dict[str, Any], deployment_id: str | None = None) -> dict[str, str]:
+    """``{ip: lastStatus}`` of the service's tasks (of one ECS deployment, if given)."""
+    return {
+        ip: task["lastStatus"]
+        for ip, task in _tasks(plan)
+        if not deployment_id or task.get("startedBy") == deployment_id
+    }
+
+
+def running_since(plan: dict[str, Any], deployment_id: str | None) -> dict[str, float]:
+    """``{ip: startedAt}`` (epoch seconds) of one ECS deployment's RUNNING tasks: ECS registers a
+    task in its target groups as it starts running, so that is when Lattice's checks begin."""
+    return {
+        ip: task["startedAt"].timestamp()
+        for ip, task in _tasks(plan)
+        if task["lastStatus"] == "RUNNING"
+        and task.get("startedAt")
+        and (not deployment_id or task.get("startedBy") == deployment_id)
+    }

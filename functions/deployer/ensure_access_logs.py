@@ -1,16 +1,16 @@
-"""State ``ensure_access_logs``: the Lattice service's access log subscription, when the bundle
-asks for one (``vpcLatticeConfiguration.accessLogs``: an S3, CloudWatch Logs or Firehose ARN)."""
+"""Part ``ensure_access_logs`` of state ``ensure_lattice``: the Lattice service's access log
+subscription, when the bundle asks for one (``vpcLatticeConfiguration.accessLogs``: an S3,
+CloudWatch Logs or Firehose ARN)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import lattice
-from .step import record, step
+from .step import record
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan, service = event["plan"], event["resources"]["latticeService"]
     destination = plan["lattice"].get("accessLogs")
     if not destination:

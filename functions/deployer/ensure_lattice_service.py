@@ -1,15 +1,14 @@
-"""State ``ensure_lattice_service``: adopt the bundle's Lattice service, or find/create it."""
+"""Part ``ensure_lattice_service`` of state ``ensure_lattice``: adopt the bundle's Lattice service,
+or find/create it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import lattice
-from .step import step
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
     api = lattice.client(plan)
     return lattice.ensure_named(

@@ -1,4 +1,5 @@
-"""State ``ensure_listener``: a listener of the Lattice service that forwards to the target group.
+"""Part ``ensure_listener`` of state ``ensure_lattice``: a listener of the Lattice service that
+forwards to the target group.
 
 A listener on the wanted port that forwards elsewhere is pointed at the target group (its previous
 default action is recorded for rollback); none on that port → one is created.
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import lattice
-from .step import step
 
 
 def _forwards_to(listener: dict[str, Any], group: dict[str, Any]) -> bool:
@@ -17,8 +17,7 @@ def _forwards_to(listener: dict[str, Any], group: dict[str, Any]) -> bool:
     return any(t["targetGroupIdentifier"] in (group["id"], group["arn"]) for t in targets)
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan, resources = event["plan"], event["resources"]
     service, group, want = (
         resources["latticeService"],

@@ -1,15 +1,14 @@
-"""State ``ensure_service_association``: associate the Lattice service with the service network."""
+"""Part ``ensure_service_association`` of state ``ensure_lattice``: associate the Lattice service
+with the service network."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import lattice
-from .step import step
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan, resources = event["plan"], event["resources"]
     network, service, api = (
         resources["serviceNetwork"],

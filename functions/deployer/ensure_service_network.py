@@ -1,4 +1,5 @@
-"""State ``ensure_service_network``: adopt the bundle's service network, or find/create it by name.
+"""Part ``ensure_service_network`` of state ``ensure_lattice``: adopt the bundle's service network,
+or find/create it by name.
 
 A service network is shared by every service of an environment, so one found by name is reused
 as is (``unchanged``) and only ever deleted by the run that created it.
@@ -9,11 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import lattice
-from .step import step
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
     api = lattice.client(plan)
     return lattice.ensure_named(

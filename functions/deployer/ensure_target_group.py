@@ -1,5 +1,6 @@
-"""State ``ensure_target_group``: an IP target group in the service's VPC, with the health check
-the bundle asks for (updated in place when it differs; the previous check is recorded)."""
+"""Part ``ensure_target_group`` of state ``ensure_lattice``: an IP target group in the service's
+VPC, with the health check the bundle asks for (updated in place when it differs; the previous check
+is recorded)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from typing import Any
 
 from . import lattice
 from .compare import covers
-from .step import step
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
     ref, vpc, api = plan["lattice"]["targetGroup"], plan["lattice"]["vpcId"], lattice.client(plan)
     wanted_check = ref["healthCheck"]

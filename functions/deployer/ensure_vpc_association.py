@@ -1,4 +1,5 @@
-"""State ``ensure_vpc_association``: associate the service's VPC with the service network.
+"""Part ``ensure_vpc_association`` of state ``ensure_lattice``: associate the service's VPC with the
+service network.
 
 A VPC can be associated with one service network only; if it already is with another one, the
 step fails with the remedy (name that network in the bundle) instead of a bare ConflictException.
@@ -10,11 +11,9 @@ from typing import Any
 
 from . import lattice
 from .errors import DeployError
-from .step import step
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan, network = event["plan"], event["resources"]["serviceNetwork"]
     vpc, api = plan["lattice"]["vpcId"], lattice.client(plan)
     existing = lattice.find(

@@ -1,7 +1,10 @@
-"""State ``load_bundle``: read the bundle from S3 (pinned object versions) and plan the deployment.
+"""State ``load_bundle``: read the bundle from S3 (pinned object versions), plan the deployment,
+and record what exists before anything changes (``plan.baseline``, :mod:`.baseline`).
 
-Reads only: S3 GetObject, EC2 DescribeSubnets (to learn the VPC of the service's subnets), and
-the Lattice resources the bundle adopts by ARN, so a missing one fails the run before any change.
+Reads only: S3 GetObject, EC2 DescribeSubnets (to learn the VPC of the service's subnets), the
+Lattice resources the bundle adopts by ARN (so a missing one fails the run before any change),
+and the values a rollback restores (the ECS service, the target group's health check, the
+listeners' default actions).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, bundle, lattice, validate
+from . import aws, baseline, bundle, lattice, validate
 from .errors import BundleInvalid
 from .step import step
 
@@ -136,6 +139,8 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     for name in bundle.file_names(bundle.config_of(files)):
         files[name] = _read(source, name, required=True) or ""
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
-    return plan_of(
+    plan = plan_of(
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment
     )
+    plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
+    return plan

@@ -36,14 +36,7 @@ ORDER = (
 STEPS = (
     ("acquire_lock", "turn"),
     ("load_bundle", "plan"),
-    ("record_baseline", "baseline"),
-    ("ensure_service_network", "serviceNetwork"),
-    ("ensure_vpc_association", "vpcAssociation"),
-    ("ensure_lattice_service", "latticeService"),
-    ("ensure_target_group", "targetGroup"),
-    ("ensure_listener", "listener"),
-    ("ensure_service_association", "serviceAssociation"),
-    ("ensure_access_logs", "accessLogs"),
+    ("ensure_lattice", "serviceNetwork"),
     ("register_task_definition", "taskDefinition"),
     ("update_service", "ecsService"),
 )

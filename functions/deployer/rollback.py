@@ -21,16 +21,16 @@ from .undo_lattice import LatticeUndo
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan, previous = event.get("plan"), event.get("rollback") or {}
-    if not plan or "baseline" not in event:
+    if not plan:
         return record("DONE", status="DONE", attempts=1, removed=[], restored=[], pending=[])
     attempts = int(previous.get("attempts", 0)) + 1
     ledger = Ledger(previous)
-    undo_ecs.undo_service(plan, event["baseline"], ledger)
+    undo_ecs.undo_service(plan, plan["baseline"], ledger)
     group = (event.get("resources") or {}).get("targetGroup")
     if plan["lattice"]["registration"] == "direct" and group:
         targets.sync(plan, group["arn"])  # ECS deregisters only what it registered itself
     undo_ecs.undo_task_definitions(plan, ledger)
-    LatticeUndo(plan, event["baseline"], event.get("resources") or {}, ledger).run()
+    LatticeUndo(plan, plan["baseline"], event.get("resources") or {}, ledger).run()
     limit = max(
         10, int(plan["timeoutSeconds"]) // max(1, int(os.environ.get("POLL_SECONDS", "15")))
     )

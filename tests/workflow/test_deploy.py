@@ -8,23 +8,14 @@ from typing import Any
 from .conftest import EXAMPLE, Local
 
 STEPS = [
-    "start",
     "acquire_lock",
     "turn_verdict",
     "load_bundle",
-    "record_baseline",
-    "ensure_service_network",
-    "ensure_vpc_association",
-    "ensure_lattice_service",
-    "ensure_target_group",
-    "ensure_listener",
-    "ensure_service_association",
-    "ensure_access_logs",
+    "ensure_lattice",
     "register_task_definition",
     "update_service",
-    "wait_for_rollout",
-    "registration_mode",
     "check_health",
+    "health_verdict",
 ]
 
 

@@ -35,9 +35,12 @@ def test_direct_registration_fails_at_the_first_unhealthy_target(local: Local, b
     polls = health_polls(local, summary)
     assert polls[-1]["rolloutState"] == "COMPLETED"
     assert "targets of the new tasks turned UNHEALTHY" in summary["failure"]["message"]
-    # the tasks run at 30 s and are registered by the poll then; 2 failed checks x 30 s later
-    # (90 s) the 6th poll sees it
-    assert [p["status"] for p in polls] == ["WAITING"] * 5 + ["FAILED"]
+    # polls at 0 and 15 s find no running task (PollSeconds); the tasks run at 30 s and are
+    # registered just before that poll; 2 failed checks x 30 s later (90 s) they are UNHEALTHY,
+    # and the poll one interval after that (120 s) sees it: a failure is seen at most one
+    # interval late, and the checks in between are not polled
+    assert [p["status"] for p in polls] == ["WAITING"] * 3 + ["FAILED"]
+    assert [p["waitSeconds"] for p in polls[:3]] == [15, 15, 90]
 
 
 def test_direct_registration_succeeds_once_every_target_is_healthy(

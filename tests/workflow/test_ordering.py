@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
+import time
 from datetime import datetime
 from typing import Any
 
 from deployer import start_deployment
+from lattice_deploy.emulator import CLOCK
 from lattice_deploy.emulator.s3.notifications import sequencer
 from lattice_deploy.runner import execution
 
@@ -118,18 +121,40 @@ def test_a_turn_held_by_an_execution_that_ended_is_taken_over(local: Local) -> N
     assert any("✓ acquire_lock                 ACQUIRED" in line for line in local.lines)
 
 
+def until(condition: Any, what: str) -> None:
+    for _ in range(2000):
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"never: {what}")
+
+
 def test_a_cli_deploy_waits_for_the_running_one_then_deploys(local: Local) -> None:
     files = execution.read_bundle(EXAMPLE)
     for name in ("ecspresso.yml", "ecs-task-def.json"):
         upload(local, name, files[name])
-    first = started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))
-    summary = local.deploy(EXAMPLE)  # started while the upload's run holds the turn
-    assert summary["status"] == "SUCCEEDED"
+    held = CLOCK.started()  # virtual time stands still: the upload's run stops at its first Wait
+    try:
+        first = started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))
+        until(
+            lambda: "wait_for_health" in str(history(local, first["executionArn"])),
+            "the upload's run waits for health, holding the turn",
+        )
+        result: dict[str, Any] = {}
+        cli = threading.Thread(target=lambda: result.update(local.deploy(EXAMPLE)))
+        cli.start()
+        until(
+            lambda: any("acquire_lock" in ln and "WAITING" in ln for ln in list(local.lines)),
+            "the CLI's run is told to wait for its turn",
+        )
+    finally:
+        CLOCK.ended(held)
+    cli.join(timeout=120)
+    assert result["status"] == "SUCCEEDED"
     assert finish(local, first["executionArn"]) == "SUCCEEDED"
     first_span = window(history(local, first["executionArn"]))
-    cli_span = window(history(local, summary["executionArn"]))
+    cli_span = window(history(local, result["executionArn"]))
     assert first_span and cli_span and first_span[1] <= cli_span[0]
-    assert any("WAITING" in line for line in local.lines)
 
 
 def test_a_run_that_cannot_take_its_turn_fails_clearly_and_changes_nothing(local: Local) -> None:

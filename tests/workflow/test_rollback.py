@@ -51,9 +51,11 @@ def test_the_health_gate_decides_within_one_poll_of_the_failure(local: Local) ->
     local.aws.inject("unhealthy-targets")
     summary = local.deploy(EXAMPLE)
     polls = health_polls(local, summary)
-    # tasks run (and register) at 30 s, fail 2 checks x 30 s = 60 s later; a poll runs after
-    # each 15 s Wait, so the 6th poll (at 90 s) is the first that can see it, and it does
-    assert [p["status"] for p in polls] == ["WAITING"] * 5 + ["FAILED"]
+    # tasks run (and ECS registers them) at 30 s and fail 2 checks x 30 s later (90 s); the poll
+    # at 30 s schedules the next one interval after that (120 s): a failure is seen at most one
+    # health-check interval late, and the checks in between are not polled
+    assert [p["status"] for p in polls] == ["WAITING"] * 3 + ["FAILED"]
+    assert [p["waitSeconds"] for p in polls[:3]] == [15, 15, 90]
 
 
 def test_a_new_revision_that_never_turns_healthy_is_rolled_back_to_the_previous_one(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,11 @@ def describe(name: str, result: Any) -> str:
     if name == "acquire_lock":
         reason = f"; {result['reason']}" if result.get("reason") else ""
         return f"{result.get('status')}: request #{result.get('ticket')}{reason}"
+    if name == "ensure_lattice":
+        parts = {k: v for k, v in result.items() if isinstance(v, dict) and "action" in v}
+        actions = Counter(str(part["action"]) for part in parts.values())
+        head = ", ".join(f"{n} {action}" for action, n in actions.items())
+        return head + "".join(f"\n      {describe(k, v)}  ({k})" for k, v in parts.items())
     if name == "release_lock":
         return "released" if result.get("released") else "nothing to release"
     if name == "check_health":
@@ -67,7 +73,8 @@ class Printer:
                     f"  ✓ {name:<28} {describe(name, result_at(output, state.get('ResultPath')))}"
                 )
             elif state.get("Type") == "Wait":
-                self.out(f"  … {name:<28} {state.get('Seconds', state.get('SecondsPath', ''))}s")
+                seconds = state.get("Seconds", result_at(output, state.get("SecondsPath")))
+                self.out(f"  … {name:<28} {seconds}s")
         elif kind == "LambdaFunctionFailed":
             details = event.get("lambdaFunctionFailedEventDetails") or {}
             self.out(f"  ✗ {details.get('error')}: {_message(details.get('cause'))}")

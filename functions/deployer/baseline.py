@@ -1,9 +1,9 @@
-"""State ``record_baseline``: what exists before this run changes anything.
+"""What exists before this run changes anything: ``load_bundle`` reads it into ``plan.baseline``.
 
-Why a state of its own: a step can die right after its AWS call succeeded, before it could
-record what it changed. So the values a rollback restores are read here, before the first
-mutating call: the ECS service's task definition, desired count and Lattice wiring, the target
-group's health check, the listeners' default actions. (What a run *creates* carries its
+Why before the first mutating call: a step can die right after its AWS call succeeded, before
+it could record what it changed. So the values a rollback restores are read first: the ECS
+service's task definition, desired count and Lattice wiring, the target group's health check,
+the listeners' default actions. (What a run *creates* carries its
 deployment-id tag from the create call itself, so the rollback finds it without any record.)
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import ecs, lattice
-from .step import record, step
 
 
 def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
@@ -21,9 +20,8 @@ def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict
     return lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
-    plan = event["plan"]
+def read(plan: dict[str, Any]) -> dict[str, Any]:
+    """``{ecsService?, targetGroup?, latticeService?}``: the values a rollback puts back."""
     api, want = lattice.client(plan), plan["lattice"]
     service = ecs.describe_service(plan)
     primary = ecs.primary(service)
@@ -39,8 +37,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
                     serviceIdentifier=lattice_service["id"], listenerIdentifier=item["id"]
                 )
                 listeners[item["id"]] = got["defaultAction"]
-    return record(
-        "recorded",
+    found = dict(
         ecsService=service
         and {
             "taskDefinition": service["taskDefinition"],
@@ -56,3 +53,4 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         },
         latticeService=lattice_service and {"arn": lattice_service["arn"], "listeners": listeners},
     )
+    return {key: value for key, value in found.items() if value is not None}
