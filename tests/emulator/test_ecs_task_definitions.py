@@ -58,3 +58,14 @@ def test_bad_paging_parameters_are_refused(ecs: Any, args: dict[str, Any]) -> No
     with pytest.raises(ClientError) as raised:
         ecs.list_task_definitions(**args)
     assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_a_deleted_revisions_number_is_never_given_again(ecs: Any) -> None:
+    task_definition(ecs, image="nginx:1.0")
+    second = task_definition(ecs, image="nginx:1.1")
+    ecs.deregister_task_definition(taskDefinition=second)
+    ecs.delete_task_definitions(taskDefinitions=[second])
+    third = task_definition(ecs, image="nginx:1.2")
+    assert revisions([second, third]) == ["myservice:2", "myservice:3"]
+    described = ecs.describe_task_definition(taskDefinition="myservice")["taskDefinition"]
+    assert (described["revision"], described["taskDefinitionArn"]) == (3, third)

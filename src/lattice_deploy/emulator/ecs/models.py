@@ -17,13 +17,14 @@ from typing import Any
 from moto.core.base_backend import BackendDict
 from moto.ec2.models import ec2_backends
 from moto.ecs.exceptions import InvalidParameterException, ServiceNotFoundException
-from moto.ecs.models import EC2ContainerServiceBackend, Service, Task, TaskDefinition
+from moto.ecs.models import Service, Task, TaskDefinition
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
 from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
 from .rollout import reconcile
+from .task_definitions import TaskDefinitionRules
 
 PROVISIONING_SECONDS = 10.0
 """PROVISIONING: ECS attaches the task's ENI (awsvpc)."""
@@ -103,7 +104,7 @@ class LatticeAwareService(Service):
         self.events: list[dict[str, Any]] = []
 
 
-class EmulatedEcsBackend(EC2ContainerServiceBackend):
+class EmulatedEcsBackend(TaskDefinitionRules):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self._next_ip: dict[str, int] = {}
@@ -204,20 +205,6 @@ class EmulatedEcsBackend(EC2ContainerServiceBackend):
         for service in list(self.services.values()):
             if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":
                 reconcile(self, service)
-
-    def sorted_task_definitions(
-        self, family: str | None, status: str, newest_first: bool
-    ) -> list[str]:
-        """ARNs of one family (``familyPrefix`` is the whole family name) or of all, in
-        ListTaskDefinitions' order: by family name, then revision number (10 after 9)."""
-        found = [
-            td
-            for revisions in self.task_definitions.values()
-            for td in revisions.values()
-            if (family is None or td.family == family) and td.status == status
-        ]
-        found.sort(key=lambda td: (td.family, int(td.revision)), reverse=newest_first)
-        return [td.arn for td in found]
 
     # ---- tasks ---------------------------------------------------------------------------------
     def list_tasks(
