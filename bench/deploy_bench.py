@@ -56,8 +56,67 @@ def measure(aws: EmbeddedAws, target: targets.Target, directory: Path) -> dict[s
             (e.get("stateEnteredEventDetails") or {}).get("name") == "check_health" for e in events
         ),
         "virtual seconds": round(CLOCK.now() - started_clock),
+        **latency(aws, summary, events, started_clock),
         "wall seconds": round(wall, 2),
     }
+
+
+def new_task_ips(aws: EmbeddedAws, summary: dict[str, Any]) -> set[str]:
+    """The IPs of every task (running or stopped) of the revision this run registered."""
+    arns = {r["type"]: r.get("arn") for r in summary["resources"]}
+    if not arns.get("taskDefinition") or not arns.get("ecsService"):
+        return set()
+    ecs, cluster = aws.client("ecs"), arns["ecsService"].split("/")[-2]
+    tasks = [
+        arn
+        for status in ("RUNNING", "STOPPED")
+        for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus=status)
+        for arn in page["taskArns"]
+    ]
+    described = ecs.describe_tasks(cluster=cluster, tasks=tasks)["tasks"] if tasks else []
+    return {
+        detail["value"]
+        for task in described
+        if task["taskDefinitionArn"] == arns["taskDefinition"]
+        for attachment in task.get("attachments", [])
+        for detail in attachment.get("details", [])
+        if detail["name"] == "privateIPv4Address"
+    }
+
+
+def latency(
+    aws: EmbeddedAws, summary: dict[str, Any], events: list[dict[str, Any]], since: float
+) -> dict[str, Any]:
+    """Virtual seconds from the moment Lattice made the verdict true (the last new target
+    HEALTHY, or the first UNHEALTHY: the emulator's target timeline) to the gate's verdict (the
+    poll that said so), over the targets of this run's revision registered during the run;
+    "-" when the gate gave no such verdict (a step failed, no task ever ran, nothing new)."""
+    verdicts = [
+        (
+            (e["timestamp"] - CLOCK.datetime(0)).total_seconds(),
+            json.loads(e["stateExitedEventDetails"]["output"]),
+        )
+        for e in events
+        if e["type"] == "TaskStateExited" and e["stateExitedEventDetails"]["name"] == "check_health"
+    ]
+    group = next((r["arn"] for r in summary["resources"] if r["type"] == "targetGroup"), None)
+    found = {"to HEALTHY verdict": "-", "to UNHEALTHY verdict": "-"}
+    if verdicts and group:
+        at, state = verdicts[-1]
+        verdict = state["health"]["status"]
+        ips = new_task_ips(aws, summary)
+        new = [
+            t
+            for t in aws.target_timeline(group)
+            if t["id"] in ips and since <= t["registeredAt"] <= at
+        ]
+        healthy = [t["healthyAt"] for t in new]
+        unhealthy = [t["unhealthyAt"] for t in new if t["unhealthyAt"] is not None]
+        if verdict == "HEALTHY" and new and None not in healthy:
+            found["to HEALTHY verdict"] = round(at - max(healthy))
+        elif verdict == "FAILED" and unhealthy:
+            found["to UNHEALTHY verdict"] = round(at - min(unhealthy))
+    return found
 
 
 def with_image(tmp: Path, image: str) -> Path:

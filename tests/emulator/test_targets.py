@@ -161,3 +161,31 @@ def test_more_than_100_targets_in_one_call_is_invalid(lattice: Any) -> None:
             targetGroupIdentifier=tg["id"], targets=[{"id": f"10.0.1.{i}"} for i in range(101)]
         )
     assert exc.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_the_timeline_keeps_each_targets_moments_after_it_is_gone(lattice: Any, aws: Any) -> None:
+    tg = served_target_group(lattice)
+    start = aws.advance(0)
+    lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}])
+    aws.advance(10)
+    lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.11"}])
+    aws.advance(200)
+    lattice.deregister_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}])
+    aws.advance(61)  # drained: gone from list-targets, kept in the timeline
+    assert targets(lattice, tg["id"]) == {"10.0.1.11": "HEALTHY"}
+    moments = {t["id"]: t for t in aws.target_timeline(tg["arn"])}
+    assert (moments["10.0.1.10"]["healthyAt"], moments["10.0.1.11"]["healthyAt"]) == (
+        start + 150,
+        start + 160,
+    )
+    assert moments["10.0.1.10"]["drainingSince"] == start + 210
+    assert moments["10.0.1.11"]["unhealthyAt"] is None
+
+
+def test_the_timeline_says_when_a_failing_target_turned_unhealthy(lattice: Any, aws: Any) -> None:
+    tg = served_target_group(lattice)
+    aws.inject("unhealthy-targets:myservice-tg")
+    start = aws.advance(0)
+    lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}])
+    (moment,) = aws.target_timeline(tg["arn"])
+    assert (moment["unhealthyAt"], moment["healthyAt"]) == (start + 60, None)

@@ -80,3 +80,10 @@ class EmbeddedAws:
 
     def reset_calls(self) -> None:
         CALLS.reset(self.account_id)
+
+    def target_timeline(self, group_arn: str) -> list[dict[str, Any]]:
+        """Every target the group ever had, with when each turned HEALTHY or UNHEALTHY (in
+        ``CLOCK.now()`` seconds), even after it drained or the group was deleted."""
+        from .vpclattice.models import lattice_backends
+
+        return lattice_backends[self.account_id][self.region].timeline(group_arn)

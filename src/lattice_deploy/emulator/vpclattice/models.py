@@ -192,7 +192,7 @@ class EmulatedLatticeBackend(LatticeResources):
                 f"Target group {tg.id} still has {len(draining)} draining target(s); "
                 "wait for draining to finish",
             )
-        self.targets.pop(tg.id, None)
+        self._retire(tg, list(self.targets.pop(tg.id, {}).values()))
         return self._forget("target_group", tg)
 
     def delete_access_log_subscription(self, accessLogSubscriptionIdentifier: str) -> None:
@@ -324,9 +324,24 @@ class EmulatedLatticeBackend(LatticeResources):
 
     def _live_targets(self, tg: VPCLatticeTargetGroup) -> list[Target]:
         now, registered = CLOCK.now(), self.targets.get(tg.id, {})
-        for key in [k for k, t in registered.items() if t.drained(now)]:
-            del registered[key]
+        gone = [k for k, t in registered.items() if t.drained(now)]
+        self._retire(tg, [registered.pop(key) for key in gone])
         return list(registered.values())
+
+    def _retire(self, tg: VPCLatticeTargetGroup, gone: list[Target]) -> None:
+        health, in_use = tg.config.get("healthCheck") or {}, self.in_use_since.get(tg.id)
+        self.retired.setdefault(tg.arn, []).extend(t.moments(health, in_use) for t in gone)
+
+    def timeline(self, group_arn: str) -> list[dict[str, Any]]:
+        """Every target the group ever had, with when it turned HEALTHY or UNHEALTHY (virtual
+        seconds): the truth a health gate's verdict is measured against. The group may be gone."""
+        found = [t for t in self.target_groups.values() if t.arn == group_arn]
+        live = []
+        if found:
+            tg = found[0]
+            health, in_use = tg.config.get("healthCheck") or {}, self.in_use_since.get(tg.id)
+            live = [t.moments(health, in_use) for t in self._live_targets(tg)]
+        return [*self.retired.get(group_arn, []), *live]
 
     @property
     def _ecs(self) -> Any:

@@ -61,6 +61,7 @@ class LatticeResources(VPCLatticeBackend):
         super().__init__(region_name, account_id)
         self.targets: dict[str, dict[tuple[str, int], Target]] = {}
         self.in_use_since: dict[str, float] = {}  # target group id -> first forwarded to
+        self.retired: dict[str, list[dict[str, Any]]] = {}  # group ARN -> gone targets' moments
         self._tokens: dict[tuple[str, str], tuple[str, str]] = {}
 
     # ---- identifiers, names, idempotency -------------------------------------------------

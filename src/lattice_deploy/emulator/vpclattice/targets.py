@@ -62,6 +62,32 @@ class Target:
         checks = health["healthCheckIntervalSeconds"] * health["unhealthyThresholdCount"]
         return float(self._checks_start(in_use_since) + checks)
 
+    def healthy_at(self, health: dict[str, Any], in_use_since: float | None) -> float | None:
+        """When this target turns HEALTHY, or None if it never will."""
+        if in_use_since is None or not health.get("enabled", True):
+            return None
+        if self.unhealthy_at(health, in_use_since) is not None:
+            return None
+        checks = health["healthCheckIntervalSeconds"] * health["healthyThresholdCount"]
+        return float(self._checks_start(in_use_since) + checks)
+
+    def moments(self, health: dict[str, Any], in_use_since: float | None) -> dict[str, Any]:
+        """What happened to this target, on the virtual clock: for benchmarks and tests that
+        measure how late a verdict came (a moment after the drain began never came)."""
+        end = self.draining_since if self.draining_since is not None else float("inf")
+        healthy, unhealthy = (
+            self.healthy_at(health, in_use_since),
+            self.unhealthy_at(health, in_use_since),
+        )
+        return {
+            "id": self.id,
+            "port": self.port,
+            "registeredAt": self.registered_at,
+            "healthyAt": healthy if healthy is not None and healthy <= end else None,
+            "unhealthyAt": unhealthy if unhealthy is not None and unhealthy <= end else None,
+            "drainingSince": self.draining_since,
+        }
+
     def status(
         self, now: float, health: dict[str, Any], in_use_since: float | None
     ) -> tuple[str, str | None]:
@@ -72,12 +98,10 @@ class Target:
         if not health.get("enabled", True):
             return "UNAVAILABLE", "Target.HealthChecksDisabled"
         unhealthy_at = self.unhealthy_at(health, in_use_since)
-        if unhealthy_at is not None:
-            if now >= unhealthy_at:
-                return "UNHEALTHY", "Target.FailedHealthChecks"
-        elif now >= self._checks_start(in_use_since) + (
-            health["healthCheckIntervalSeconds"] * health["healthyThresholdCount"]
-        ):
+        if unhealthy_at is not None and now >= unhealthy_at:
+            return "UNHEALTHY", "Target.FailedHealthChecks"
+        healthy_at = self.healthy_at(health, in_use_since)
+        if healthy_at is not None and now >= healthy_at:
             return "HEALTHY", None
         return "INITIAL", "Elb.InitialHealthChecking"
 
