@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python bench/deploy_bench.py
 	$(BIN)/python bench/trigger_bench.py
 	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/compare_bench.py --write docs/benchmarks.md
 
 serve: setup
 	$(BIN)/lattice-deploy serve
