@@ -96,6 +96,10 @@ def normalize(files: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
     )
     lattice = _lattice(service_def, task_def, service_file, task_file, service, env, context)
     service_def["serviceName"] = service
+    own_tags = {  # the bundle's own tags, merged with the workflow's at create (ecs.tags_for)
+        "serviceDefinition": service_def.pop("tags", None) or [],
+        "taskDefinition": task_def.pop("tags", None) or [],
+    }
     return {
         "deploymentId": context["deploymentId"],
         "environment": env,
@@ -106,6 +110,7 @@ def normalize(files: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
         "lattice": lattice,
         "serviceDefinition": service_def,
         "taskDefinition": task_def,
+        "bundleTags": own_tags,
         "tags": {
             "lattice-deploy:service": service,
             "lattice-deploy:environment": env,

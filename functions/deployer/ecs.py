@@ -12,8 +12,11 @@ def client(plan: dict[str, Any]) -> Any:
     return aws.client("ecs", plan["region"] or None)
 
 
-def ecs_tags(tags: dict[str, str]) -> list[dict[str, str]]:
-    return [{"key": k, "value": v} for k, v in tags.items()]
+def tags_for(plan: dict[str, Any], definition: str) -> list[dict[str, str]]:
+    """The tags a created ``serviceDefinition`` or ``taskDefinition`` gets: the bundle's own, then
+    the workflow's (``validate`` refuses a bundle key in the workflow's ``lattice-deploy:``)."""
+    own = {t["key"]: t["value"] for t in (plan.get("bundleTags") or {}).get(definition) or []}
+    return [{"key": k, "value": v} for k, v in {**own, **plan["tags"]}.items()]
 
 
 def describe_service(plan: dict[str, Any]) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     current = ecs.current_task_definition(plan, ecs.describe_service(plan))
     if current and covers(current, wanted):
         return record("unchanged", arn=current["taskDefinitionArn"], revision=current["revision"])
-    registered = api.register_task_definition(**wanted, tags=ecs.ecs_tags(plan["tags"]))[
+    registered = api.register_task_definition(**wanted, tags=ecs.tags_for(plan, "taskDefinition"))[
         "taskDefinition"
     ]
     return record("created", arn=registered["taskDefinitionArn"], revision=registered["revision"])

@@ -51,7 +51,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             cluster=plan["cluster"],
             vpcLatticeConfigurations=configs,
             clientToken=token,
-            tags=ecs.ecs_tags(plan["tags"]),
+            tags=ecs.tags_for(plan, "serviceDefinition"),
         )["service"]
         return record(
             "created", arn=created["serviceArn"], ecsDeploymentId=ecs.primary(created).get("id")

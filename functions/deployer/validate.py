@@ -70,6 +70,10 @@ ARN = {
 LATTICE_NAME = re.compile(r"(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+")
 
 
+RESERVED_TAG_PREFIX = "lattice-deploy:"
+"""The workflow's own tag keys: a run's rollback finds what it made by them."""
+
+
 @cache
 def _input(operation: str) -> StructureShape:
     shape = get_session().get_service_model("ecs").operation_model(operation).input_shape
@@ -258,6 +262,14 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
             _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
     _arns(task, task_file, "", problems)
     _fargate(task, service, task_file, problems)
+    for name, definition in ((service_file, service), (task_file, task)):
+        for index, tag in enumerate(definition.get("tags") or []):
+            if isinstance(tag, dict) and str(tag.get("key", "")).startswith(RESERVED_TAG_PREFIX):
+                problems.append(
+                    f"{name}: tags[{index}].key: {tag['key']!r} is the workflow's own tag "
+                    f"(its rollback finds what a run made by it); use a key without "
+                    f"{RESERVED_TAG_PREFIX!r}"
+                )
     name = str(config.get("service") or service.get("serviceName") or "")
     for kind, limit in (("service", 40), ("targetgroup", 128)):
         generated = f"{environment}-{name}-{kind}"

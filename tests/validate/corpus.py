@@ -309,6 +309,12 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         text(lambda t: t.replace("service: myservice", "service: " + "x" * 60)),
         ["serviceName", "Lattice service name", "at most 40"],
     ),
+    (
+        "service-reserved-tag",
+        SVC,
+        setting("tags", [{"key": "lattice-deploy:deployment-id", "value": "mine"}]),
+        [SVC, "tags[0].key", "workflow's own tag", "without 'lattice-deploy:'"],
+    ),
 ]
 
 PORT = "containerDefinitions.0.portMappings.0"

@@ -192,3 +192,28 @@ def test_a_second_service_reuses_the_service_network_and_vpc_association(
         == 1
     )
     assert len(lattice.list_services()["items"]) == 2
+
+
+def test_the_bundles_own_tags_join_the_workflows_and_a_redeploy_changes_nothing(
+    local: Local, bundle: Any
+) -> None:
+    def service_tags(service: dict[str, Any]) -> None:
+        service["tags"] = [{"key": "team", "value": "payments"}]
+
+    def task_tags(task: dict[str, Any]) -> None:
+        task["tags"] = [{"key": "cost-center", "value": "42"}]
+
+    tagged = bundle(service=service_tags, task=task_tags)
+    summary = local.deploy(tagged)
+    assert summary["status"] == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    arns = {r["type"]: r["arn"] for r in summary["resources"] if r.get("arn")}
+    for kind, (key, value) in (
+        ("ecsService", ("team", "payments")),
+        ("taskDefinition", ("cost-center", "42")),
+    ):
+        tags = {
+            t["key"]: t["value"] for t in ecs.list_tags_for_resource(resourceArn=arns[kind])["tags"]
+        }
+        assert tags[key] == value and tags["lattice-deploy:service"] == "myservice", kind
+    deploy_changing_nothing(local, tagged)
