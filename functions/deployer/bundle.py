@@ -182,6 +182,7 @@ def _lattice(
     }
     return {
         "registration": str(spec.get("registration") or "ecs"),
+        "maxFailedTasks": spec.get("maxFailedTasks"),
         "roleArn": spec.get("roleArn") or context.get("infrastructureRoleArn"),
         "portName": port_name,
         "containerPort": container_port,

@@ -12,6 +12,7 @@ the execution history: the timeout counts from the first poll.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,16 @@ def _latest_failure(service: dict[str, Any]) -> str:
     return "no stop reason in the service events"
 
 
+def failed_task_limit(plan: dict[str, Any], service: dict[str, Any]) -> int:
+    """How many failed tasks fail the gate: the bundle's ``maxFailedTasks``, else ECS's own
+    circuit-breaker threshold, so a transient task failure that ECS replaces is not a failed
+    deploy (0.5 x desired count, at least 3, at most 200: ECS API reference,
+    ServiceDeploymentCircuitBreaker.threshold)."""
+    if asked := (plan.get("lattice") or {}).get("maxFailedTasks"):
+        return int(asked)
+    return max(3, min(200, math.ceil(int(service["desiredCount"]) / 2)))
+
+
 def _verdict(
     plan: dict[str, Any], service: dict[str, Any] | None, mine: dict[str, str], elapsed: float
 ) -> tuple[str, str]:
@@ -37,10 +48,11 @@ def _verdict(
     rollout = primary.get("rolloutState", "")
     if rollout == "FAILED":
         return "FAILED", f"ECS rollout FAILED: {primary.get('rolloutStateReason', '')}"
-    if failed := int(primary.get("failedTasks") or 0):
+    failed, limit = int(primary.get("failedTasks") or 0), failed_task_limit(plan, service)
+    if failed >= limit:
         return "FAILED", (
-            f"{failed} task(s) of the new deployment failed and were stopped by ECS "
-            f"(latest: {_latest_failure(service)})"
+            f"{failed} task(s) of the new deployment failed and were stopped by ECS, the limit "
+            f"of {limit} (latest: {_latest_failure(service)})"
         )
     if bad := sorted(ip for ip, status in mine.items() if status == "UNHEALTHY"):
         return "FAILED", f"targets of the new tasks turned UNHEALTHY: {', '.join(bad)}"
@@ -57,10 +69,12 @@ def _verdict(
             f"not healthy within the timeout of {plan['timeoutSeconds']}s "
             f"(rollout {rollout}; {waiting})",
         )
+    replaced = f"; {failed} failed task(s) replaced (limit {limit})" if failed else ""
     return (
         "WAITING",
         f"rollout {rollout}; "
-        f"{sum(s == 'HEALTHY' for s in mine.values())}/{service['desiredCount']} HEALTHY",
+        f"{sum(s == 'HEALTHY' for s in mine.values())}/{service['desiredCount']} HEALTHY"
+        + replaced,
     )
 
 

@@ -48,6 +48,7 @@ FRIENDLY_KEYS = {
     "accessLogs": str,
     "registration": str,
     "roleArn": str,
+    "maxFailedTasks": int,
 }
 FARGATE_MEMORY = {  # cpu units → allowed memory (MiB)
     256: [512, 1024, 2048],
@@ -147,6 +148,12 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
             problems.append(
                 f"{where}.{key}: expected a {FRIENDLY_KEYS[key].__name__}, got {json.dumps(value)}"
             )
+    limit = spec.get("maxFailedTasks")
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit < 1:
+        problems.append(
+            f"{where}.maxFailedTasks: {limit} would fail every deploy; give 1 or more "
+            "(or leave it out for ECS's circuit-breaker threshold)"
+        )
     if spec.get("registration") not in (None, "ecs", "direct"):
         problems.append(f"{where}.registration: {spec['registration']!r} is not ecs or direct")
     network = spec.get("serviceNetwork")

@@ -310,6 +310,12 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         ["serviceName", "Lattice service name", "at most 40"],
     ),
     (
+        "service-max-failed-tasks-zero",
+        SVC,
+        setting(f"{LATTICE}.maxFailedTasks", 0),
+        [SVC, "maxFailedTasks: 0", "1 or more"],
+    ),
+    (
         "service-reserved-tag",
         SVC,
         setting("tags", [{"key": "lattice-deploy:deployment-id", "value": "mine"}]),

@@ -99,3 +99,31 @@ def test_an_adopted_group_whose_check_no_container_answers_fails_and_rolls_back(
     assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
     assert "Task failed VPC Lattice health checks" in summary["failure"]["message"]
     assert [g["name"] for g in lattice.list_target_groups()["items"]] == ["wrong-port"]
+
+
+FIRST_TASK = "10.0.1.4"
+"""The first task's address in a fresh demo account (its subnets' first free one)."""
+
+
+def test_a_task_failure_that_ecs_replaces_does_not_fail_the_deploy(local: Local) -> None:
+    """Below ECS's circuit-breaker threshold (3 for 3 tasks), as ECS itself tolerates it."""
+    local.aws.inject(f"tasks-fail-to-start:{FIRST_TASK}")
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    (service,) = local.aws.client("ecs").describe_services(
+        cluster="my-cluster", services=["myservice"]
+    )["services"]
+    assert service["deployments"][0]["failedTasks"] == 1  # the fault did hit one task
+    reasons = [p["reason"] for p in health_polls(local, summary)]
+    assert any("1 failed task(s) replaced (limit 3)" in r for r in reasons)
+
+
+def test_a_bundle_can_ask_for_a_stricter_failed_task_limit(local: Local, bundle: Any) -> None:
+    def strict(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["maxFailedTasks"] = 1
+
+    local.aws.inject(f"tasks-fail-to-start:{FIRST_TASK}")
+    summary = local.deploy(bundle(service=strict))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    assert "1 task(s) of the new deployment failed" in summary["failure"]["message"]
+    assert "the limit of 1" in summary["failure"]["message"]

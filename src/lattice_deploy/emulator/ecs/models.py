@@ -52,7 +52,7 @@ class FargateTask(Task):
         self.stopped_at_v: float | None = None
         self.registered = False
         revision = self.task_definition_arn.rsplit(":", 1)[-1]
-        self.fault_names = [service.name, f"{service.name}:{revision}"]
+        self.fault_names = [service.name, f"{service.name}:{revision}", ip]
         account = service._account_id
         self.fails_to_start = FAULTS.matches(account, "tasks-fail-to-start", self.fault_names)
         self.unhealthy = FAULTS.matches(account, "unhealthy-targets", self.fault_names)
