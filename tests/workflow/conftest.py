@@ -13,7 +13,10 @@ import boto3
 import pytest
 
 from lattice_deploy.emulator import EmbeddedAws
+from lattice_deploy.emulator.calls import CALLS
 from lattice_deploy.runner import run, stack, targets
+
+from . import policies
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "myservice"
 
@@ -47,8 +50,14 @@ class Local:
 
 @pytest.fixture
 def local() -> Iterator[Local]:
+    """After the test, every action a function's requests needed is one its policy in
+    template.yaml allows (a request AWS would refuse fails the test that made it)."""
+    CALLS.reset()
     with EmbeddedAws() as aws:
-        yield Local(aws)
+        made = Local(aws)
+        yield made
+        missing = policies.not_granted(made.stack.functions)
+    assert not missing, "actions called but not granted in template.yaml:\n" + "\n".join(missing)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from collections import Counter
 from typing import Any
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Validate")
+IAM_PREFIX = {"stepfunctions": "states", "awslambda": "lambda"}
+"""moto's service names whose IAM action prefix differs (the rest are the same)."""
 
 
 def is_mutating(operation: str) -> bool:
@@ -26,15 +28,32 @@ class CallLog:
         self._lock = threading.Lock()
         self._calls: dict[str, Counter[str]] = {}
         self._by_execution: dict[tuple[str, str], Counter[str]] = {}
+        self._by_function: dict[str, Counter[str]] = {}
 
     def record(
-        self, account_id: str, service: str, operation: str, execution: str | None = None
+        self,
+        account_id: str,
+        service: str,
+        operation: str,
+        execution: str | None = None,
+        function: str | None = None,
+        action: str | None = None,
     ) -> None:
+        """``action``: the IAM action the request needs, where it is not ``operation`` (S3)."""
         key = f"{service}:{operation}"
         with self._lock:
             self._calls.setdefault(account_id, Counter())[key] += 1
             if execution:
                 self._by_execution.setdefault((account_id, execution), Counter())[key] += 1
+            if function:
+                needed = f"{IAM_PREFIX.get(service, service)}:{action or operation}"
+                self._by_function.setdefault(function, Counter())[needed] += 1
+
+    def actions(self) -> dict[str, set[str]]:
+        """The IAM actions each in-process Lambda function's requests needed, by function name:
+        the evidence a least-privilege check holds against the function's policy."""
+        with self._lock:
+            return {fn: set(counted) for fn, counted in self._by_function.items()}
 
     def summary(self, account_id: str, execution: str | None = None) -> dict[str, Any]:
         with self._lock:
@@ -57,6 +76,7 @@ class CallLog:
             if account_id is None:
                 self._calls.clear()
                 self._by_execution.clear()
+                self._by_function.clear()
             else:
                 self._calls.pop(account_id, None)
                 for key in [k for k in self._by_execution if k[0] == account_id]:

@@ -77,7 +77,7 @@ _original_s3_setup = S3Response.setup_class
 def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     service, operation = self.service_name or "", self._get_action()
     account_id, caller = self.current_account, getattr(INVOCATION, "deployment", None)
-    CALLS.record(account_id, service, operation, caller)
+    CALLS.record(account_id, service, operation, caller, getattr(INVOCATION, "function", None))
     rule = FAULTS.before_call(account_id, operation, service, caller)
     if rule is not None:
         return fault_response(service, account_id, operation, rule)
@@ -92,10 +92,24 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     return status, headers, body
 
 
+S3_ACTIONS = {
+    "HeadObject": "GetObject",
+    "ListObjectsV2": "ListBucket",
+    "ListObjects": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
+}
+"""S3 operations whose IAM action has another name ("Amazon S3 API operations and the
+permissions they need", S3 User Guide); GetObject of a version is s3:GetObjectVersion."""
+
+
 def _s3_setup_class(self: S3Response, request: Any, *args: Any, **kwargs: Any) -> None:
     _original_s3_setup(self, request, *args, **kwargs)
     caller = getattr(INVOCATION, "deployment", None)
-    CALLS.record(self.current_account, "s3", self._get_action(), caller)
+    operation = self._get_action()
+    versioned = "versionId" in self.querystring and operation == "GetObject"
+    action = "GetObjectVersion" if versioned else S3_ACTIONS.get(operation)
+    function = getattr(INVOCATION, "function", None)
+    CALLS.record(self.current_account, "s3", operation, caller, function, action)
 
 
 def install() -> None:
