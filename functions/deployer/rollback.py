@@ -12,10 +12,43 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import targets, undo_ecs
+from botocore.exceptions import ClientError
+
+from . import ecs, targets, undo_ecs
 from .step import record, step
 from .undo import Ledger
 from .undo_lattice import LatticeUndo
+
+
+def _follow_tasks(plan: dict[str, Any], group_arn: str, ledger: Ledger) -> None:
+    """``registration: direct``: ECS registers nothing, so the rollback keeps the group equal to
+    the running tasks until the service is steady again. Why wait: the restored revision's tasks
+    start after the rollback's first pass, and a group left with only the failed revision's
+    targets would serve nothing."""
+    try:
+        added, _ = targets.sync(plan, group_arn)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+            return  # the run's own group, deleted by an earlier pass
+        raise
+    if added:
+        ledger.restore("targets", group_arn, registered=added)
+    service = ecs.describe_service(plan)
+    steady = service is None or (
+        len(service.get("deployments") or []) == 1
+        and service["runningCount"] == service["desiredCount"]
+    )
+    if not steady:
+        ledger.pending.append(
+            {
+                "type": "targets",
+                "id": group_arn,
+                "reason": "the restored tasks are starting; each is registered once it runs",
+                "remove": f"aws vpc-lattice register-targets --target-group-identifier "
+                f"{group_arn} --targets id=<task IP>,port={plan['lattice']['containerPort']}",
+                "retry": True,
+            }
+        )
 
 
 @step
@@ -28,7 +61,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     undo_ecs.undo_service(plan, plan["baseline"], ledger)
     group = (event.get("resources") or {}).get("targetGroup")
     if plan["lattice"]["registration"] == "direct" and group:
-        targets.sync(plan, group["arn"])  # ECS deregisters only what it registered itself
+        _follow_tasks(plan, group["arn"], ledger)
     undo_ecs.undo_task_definitions(plan, ledger)
     LatticeUndo(plan, plan["baseline"], event.get("resources") or {}, ledger).run()
     limit = max(

@@ -127,3 +127,37 @@ def test_a_bundle_can_ask_for_a_stricter_failed_task_limit(local: Local, bundle:
     assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
     assert "1 task(s) of the new deployment failed" in summary["failure"]["message"]
     assert "the limit of 1" in summary["failure"]["message"]
+
+
+def test_a_failed_update_in_direct_mode_leaves_the_restored_tasks_registered(
+    local: Local, bundle: Any
+) -> None:
+    """ECS registers nothing in direct mode: the rollback registers the restored revision's tasks
+    as they start, and deregisters the failed revision's, before it says DONE."""
+    assert local.deploy(bundle(service=direct))["status"] == "SUCCEEDED"
+    local.aws.inject("unhealthy-targets:myservice:2")
+
+    def broken(task: dict[str, Any]) -> None:
+        task["containerDefinitions"][0]["image"] = "nginx:broken"
+
+    summary = local.deploy(bundle("broken", service=direct, task=broken))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    ecs, api = local.aws.client("ecs"), local.aws.client("vpc-lattice")
+    running = ecs.describe_tasks(
+        cluster="my-cluster", tasks=ecs.list_tasks(cluster="my-cluster")["taskArns"]
+    )["tasks"]
+    assert {t["taskDefinitionArn"].rsplit(":", 1)[-1] for t in running} == {"1"}
+    ips = {
+        d["value"]
+        for t in running
+        for a in t["attachments"]
+        for d in a["details"]
+        if d["name"] == "privateIPv4Address"
+    }
+    group = next(r["arn"] for r in summary["resources"] if r["type"] == "targetGroup")
+    registered = {
+        t["id"]
+        for t in api.list_targets(targetGroupIdentifier=group)["items"]
+        if t["status"] != "DRAINING"
+    }
+    assert registered == ips

@@ -1,0 +1,155 @@
+"""Least privilege, both ways: what each function needed (the emulator's record of its requests
+over a run of every path: first deploy, redeploy, update, each rollback, adoption by ARN, access
+logs, direct registration, a turn taken over, the S3 and ECR triggers) against what its policy in
+template.yaml grants. Needed but not granted fails every workflow test (conftest); granted but
+never needed fails here unless listed with the reason AWS needs it anyway."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bundles import renamed
+from lattice_deploy.runner import execution
+
+from . import policies
+from .conftest import EXAMPLE, Local
+from .test_ecr_trigger import ORDERS, SAMPLE, fan_outs, push
+from .test_s3_trigger import finish, started, upload
+
+NEEDED_WITHOUT_A_CALL = {
+    "iam:PassRole": "ECS checks it when CreateService/UpdateService pass the infrastructure role "
+    "and RegisterTaskDefinition the task roles; no PassRole request is made",
+    "ecs:TagResource": "ECS checks it for tags given at create (tag-on-create)",
+    "vpc-lattice:TagResource": "VPC Lattice checks it for tags given at create",
+    "logs:CreateLogDelivery": "VPC Lattice sets up access-log delivery with the caller's rights "
+    "(VPC Lattice User Guide, access logs: IAM permissions)",
+    "logs:GetLogDelivery": "as logs:CreateLogDelivery",
+    "logs:PutResourcePolicy": "as logs:CreateLogDelivery (CloudWatch Logs destinations)",
+    "logs:DescribeResourcePolicies": "as logs:CreateLogDelivery",
+    "logs:DescribeLogGroups": "as logs:CreateLogDelivery",
+    "s3:GetBucketPolicy": "as logs:CreateLogDelivery (S3 destinations)",
+    "s3:PutBucketPolicy": "as logs:CreateLogDelivery (S3 destinations)",
+    "firehose:TagDeliveryStream": "as logs:CreateLogDelivery (Firehose destinations)",
+    "s3:ListBucket": "S3 answers a missing key (an optional ecspresso.yml) with 404 only to a "
+    "caller that may list the bucket, else with 403 (S3 API reference, GetObject)",
+}
+"""Granted actions no request names: AWS checks them on the caller's behalf."""
+
+
+def _edit(directory: Path, name: str, change: Any) -> Path:
+    data = json.loads((directory / name).read_text())
+    change(data)
+    (directory / name).write_text(json.dumps(data))
+    return directory
+
+
+def _image(directory: Path, image: str) -> Path:
+    return _edit(
+        directory,
+        "ecs-task-def.json",
+        lambda t: t["containerDefinitions"][0].update(image=image),
+    )
+
+
+def _lattice(directory: Path, **friendly: Any) -> Path:
+    return _edit(
+        directory, "ecs-service-def.json", lambda s: s["vpcLatticeConfiguration"].update(friendly)
+    )
+
+
+def _health_path(directory: Path, path: str) -> Path:
+    return _lattice(directory, healthCheck={"path": path})
+
+
+def _deploys(local: Local, tmp: Path) -> None:
+    """First deploys (one rolled back whole), updates (health check, image), their rollbacks."""
+    deploy, inject = local.deploy, local.aws.inject
+    logs = "arn:aws:logs:ap-northeast-1:123456789012:log-group:lattice-access"
+    logged = _lattice(renamed(EXAMPLE, tmp, "logged"), accessLogs=logs, registration="direct")
+    inject("unhealthy-targets")  # the very first run fails: all it made is deleted, network too
+    assert deploy(renamed(logged, tmp / "a", "doomed"))["status"] == "FAILED"
+    local.aws.clear_faults()
+    assert deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    assert deploy(EXAMPLE)["status"] == "SUCCEEDED"  # a redeploy that changes nothing
+    checked = _health_path(_image(renamed(EXAMPLE, tmp / "b", "myservice"), "nginx:1.27"), "/up")
+    assert deploy(checked)["status"] == "SUCCEEDED"  # the group's health check updated
+    for fault, path in (("unhealthy-targets:myservice:3", "/ok"), ("fail:UpdateService", "/")):
+        inject(fault)  # rolled back: ECS and the health check put back
+        assert deploy(_health_path(_image(checked, f"nginx:{path}x"), path))["status"] == "FAILED"
+        local.aws.clear_faults()
+    assert deploy(logged)["status"] == "SUCCEEDED"
+    assert deploy(_image(logged, "nginx:1.27"))["status"] == "SUCCEEDED"  # targets follow tasks
+    inject("unhealthy-targets:logged:3")
+    assert deploy(_image(logged, "nginx:1.28"))["status"] == "FAILED"
+    local.aws.clear_faults()
+
+
+def _adoption(local: Local, tmp: Path) -> None:
+    """Resources made by hand, adopted by ARN; a listener of theirs pointed at the group."""
+    api = local.aws.client("vpc-lattice")
+    vpc = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
+    service = api.create_service(name="handmade")
+    group = api.create_target_group(name="handmade-tg", type="IP", config=vpc)
+    elsewhere = api.create_target_group(name="elsewhere-tg", type="IP", config=vpc)
+    api.create_listener(
+        serviceIdentifier=service["id"],
+        name="handmade-listener",
+        protocol="HTTP",
+        port=80,
+        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": elsewhere["id"]}]}},
+    )
+    networks = api.list_service_networks()["items"]
+    adopter = _lattice(
+        renamed(EXAMPLE, tmp, "adopter"),
+        serviceNetwork=next(n["arn"] for n in networks if n["name"] == "dev-servicenetwork"),
+        serviceArn=service["arn"],
+        targetGroupArn=group["arn"],
+    )
+    local.aws.inject("unhealthy-targets:adopter")  # the listener's action is put back
+    assert local.deploy(adopter)["status"] == "FAILED"
+    local.aws.clear_faults()
+    assert local.deploy(adopter)["status"] == "SUCCEEDED"
+
+
+def _triggers(local: Local, tmp: Path) -> None:
+    """A turn taken over, an upload without ecspresso.yml (twice), an ECR push (twice)."""
+    ghost = f"{local.stack.state_machine_arn.replace(':stateMachine:', ':execution:')}:gone"
+    local.aws.client("dynamodb").put_item(  # a turn whose holder ended without giving it back
+        TableName="lattice-deploy-DeploymentsTable",
+        Item={"service": {"S": "myservice"}, "latest": {"N": "99"}, "holder": {"S": ghost}},
+    )
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    bare = _edit(
+        renamed(EXAMPLE, tmp / "c", "uploaded"),
+        "ecs-service-def.json",
+        lambda s: s.update(cluster="my-cluster"),
+    )
+    files = execution.read_bundle(bare)
+    upload(local, "ecs-task-def.json", files["ecs-task-def.json"], service="uploaded")
+    service_def = files["ecs-service-def.json"]
+    run = started(upload(local, "ecs-service-def.json", service_def, "uploaded"))
+    assert finish(local, run["executionArn"]) == "SUCCEEDED"
+    upload(local, "ecs-service-def.json", service_def, "uploaded")  # identical: starts nothing
+    assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
+    event = json.loads(json.dumps(SAMPLE)) | {"account": "123456789012"}
+    event["detail"]["image-digest"] = push(local)
+    redeploy = local.stack.functions["StartRedeploymentsFunction"]
+    local.aws.client("lambda").invoke(FunctionName=redeploy, Payload=json.dumps(event))  # again
+    assert [f["status"] for f in fan_outs(local)] == ["SUCCEEDED"]
+
+
+def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:
+    _deploys(local, tmp_path)
+    _adoption(local, tmp_path)
+    _triggers(local, tmp_path)
+    needed = policies.called(local.stack.functions)
+    unused = sorted(
+        f"{logical}: {action}"
+        for logical, actions in policies.granted().items()
+        for action in actions
+        if action not in NEEDED_WITHOUT_A_CALL
+        and not any(policies.allows([action], used) for used in needed.get(logical, set()))
+    )
+    assert not unused, "granted in template.yaml but never needed:\n" + "\n".join(unused)
