@@ -243,3 +243,21 @@ def test_access_log_subscriptions(lattice: Any) -> None:
         s["id"]
         for s in lattice.list_access_log_subscriptions(resourceIdentifier=svc["id"])["items"]
     ] == [sub["id"]]
+
+
+def test_the_first_create_makes_lattices_service_linked_role(lattice: Any, aws: Any) -> None:
+    iam = aws.client("iam")
+
+    def roles() -> list[tuple[str, str]]:
+        return [
+            (r["RoleName"], r["Path"])
+            for r in iam.list_roles()["Roles"]
+            if r["RoleName"] == "AWSServiceRoleForVpcLattice"
+        ]
+
+    assert roles() == []  # a fresh account
+    lattice.create_service_network(name="first-network")
+    lattice.create_service(name="then-a-service")
+    assert roles() == [
+        ("AWSServiceRoleForVpcLattice", "/aws-service-role/vpc-lattice.amazonaws.com/")
+    ]

@@ -49,6 +49,13 @@ class CallLog:
                 needed = f"{IAM_PREFIX.get(service, service)}:{action or operation}"
                 self._by_function.setdefault(function, Counter())[needed] += 1
 
+    def need(self, function: str | None, action: str) -> None:
+        """An action AWS checks on the caller's behalf without a request of its own (a
+        service-linked role a create makes)."""
+        if function:
+            with self._lock:
+                self._by_function.setdefault(function, Counter())[action] += 1
+
     def actions(self) -> dict[str, set[str]]:
         """The IAM actions each in-process Lambda function's requests needed, by function name:
         the evidence a least-privilege check holds against the function's policy."""
