@@ -23,15 +23,6 @@ NEEDED_WITHOUT_A_CALL = {
     "and RegisterTaskDefinition the task roles; no PassRole request is made",
     "ecs:TagResource": "ECS checks it for tags given at create (tag-on-create)",
     "vpc-lattice:TagResource": "VPC Lattice checks it for tags given at create",
-    "logs:CreateLogDelivery": "VPC Lattice sets up access-log delivery with the caller's rights "
-    "(VPC Lattice User Guide, access logs: IAM permissions)",
-    "logs:GetLogDelivery": "as logs:CreateLogDelivery",
-    "logs:PutResourcePolicy": "as logs:CreateLogDelivery (CloudWatch Logs destinations)",
-    "logs:DescribeResourcePolicies": "as logs:CreateLogDelivery",
-    "logs:DescribeLogGroups": "as logs:CreateLogDelivery",
-    "s3:GetBucketPolicy": "as logs:CreateLogDelivery (S3 destinations)",
-    "s3:PutBucketPolicy": "as logs:CreateLogDelivery (S3 destinations)",
-    "firehose:TagDeliveryStream": "as logs:CreateLogDelivery (Firehose destinations)",
     "s3:ListBucket": "S3 answers a missing key (an optional ecspresso.yml) with 404 only to a "
     "caller that may list the bucket, else with 403 (S3 API reference, GetObject)",
 }
@@ -68,8 +59,9 @@ def _deploys(local: Local, tmp: Path) -> None:
     deploy, inject = local.deploy, local.aws.inject
     logs = "arn:aws:logs:ap-northeast-1:123456789012:log-group:lattice-access"
     logged = _lattice(renamed(EXAMPLE, tmp, "logged"), accessLogs=logs, registration="direct")
+    doomed = _lattice(renamed(logged, tmp / "a", "doomed"), accessLogs="arn:aws:s3:::access-logs")
     inject("unhealthy-targets")  # the very first run fails: all it made is deleted, network too
-    assert deploy(renamed(logged, tmp / "a", "doomed"))["status"] == "FAILED"
+    assert deploy(doomed)["status"] == "FAILED"
     local.aws.clear_faults()
     assert deploy(EXAMPLE)["status"] == "SUCCEEDED"
     assert deploy(EXAMPLE)["status"] == "SUCCEEDED"  # a redeploy that changes nothing
@@ -106,6 +98,7 @@ def _adoption(local: Local, tmp: Path) -> None:
         serviceNetwork=next(n["arn"] for n in networks if n["name"] == "dev-servicenetwork"),
         serviceArn=service["arn"],
         targetGroupArn=group["arn"],
+        accessLogs="arn:aws:firehose:ap-northeast-1:123456789012:deliverystream/access-logs",
     )
     local.aws.inject("unhealthy-targets:adopter")  # the listener's action is put back
     assert local.deploy(adopter)["status"] == "FAILED"

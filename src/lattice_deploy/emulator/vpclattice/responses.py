@@ -12,7 +12,7 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.vpclattice.responses import VPCLatticeResponse
 
 from ..instrumented import STATE_LOCK, InstrumentedResponse
-from . import service_linked_role
+from . import implied
 from .models import EmulatedLatticeBackend, lattice_backends
 
 CREATING = "CREATE_IN_PROGRESS"
@@ -26,9 +26,13 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
     def call_action(self) -> TYPE_RESPONSE:
         with STATE_LOCK:  # the catching-up below touches ECS and Lattice state too
             self.backend.sweep()  # tasks that started register, finished deletes are gone
-            if self._get_action().startswith("Create"):
-                service_linked_role.ensure(self.current_account)
-            return super().call_action()
+            operation = self._get_action()
+            if operation.startswith("Create"):
+                implied.service_linked_role(self.current_account)
+            status, headers, body = super().call_action()
+            if status < 300 and "AccessLogSubscription" in operation:
+                implied.access_logs(operation, self._get_param("destinationArn"))
+            return status, headers, body
 
     def _page(self, items: list[Any], token: str | None) -> TYPE_RESPONSE:
         return self.reply(
