@@ -56,10 +56,18 @@ def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
     rollback = event.get("rollback") or {}
     done = rollback.get("status") == "DONE"
     left = [p for p in rollback.get("pending") or []]
+    kept = rollback.get("kept") or []
     if done:
         tail = (
             f"Rolled back: removed {len(rollback.get('removed') or [])} resource(s) and restored "
-            f"{len(rollback.get('restored') or [])}; ECS and VPC Lattice are as the run found them."
+            f"{len(rollback.get('restored') or [])}; ECS and VPC Lattice are as the run found them"
+        )
+        tail += (
+            "."
+            if not kept
+            else ", except what other services use now: "
+            + "; ".join(f"{k['type']} {k['id']} ({k['reason']})" for k in kept)
+            + "."
         )
     else:
         why = (event.get("rollbackError") or {}).get("Cause") or "it did not finish in time"
@@ -70,6 +78,7 @@ def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
         "rolledBack": done,
         "removed": rollback.get("removed") or [],
         "restored": rollback.get("restored") or [],
+        "kept": kept,
         "left": left,
     }
 

@@ -77,5 +77,6 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         attempts=attempts,
         removed=ledger.removed,
         restored=ledger.restored,
+        kept=ledger.kept,
         pending=ledger.pending,
     )

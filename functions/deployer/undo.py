@@ -20,6 +20,7 @@ class Ledger:
         previous = previous or {}
         self.removed: list[dict[str, Any]] = list(previous.get("removed") or [])
         self.restored: list[dict[str, Any]] = list(previous.get("restored") or [])
+        self.kept: list[dict[str, Any]] = list(previous.get("kept") or [])
         self.pending: list[dict[str, Any]] = []
 
     def remove(self, kind: str, ident: str, call: Callable[[], Any], command: str) -> None:
@@ -47,6 +48,11 @@ class Ledger:
 
     def restore(self, kind: str, ident: str, **values: Any) -> None:
         self.restored.append({"type": kind, "id": ident, **values})
+
+    def keep(self, kind: str, ident: str, reason: str) -> None:
+        """A resource this run made that others now use: left in place, and said so."""
+        if not any(k["id"] == ident for k in self.kept):
+            self.kept.append({"type": kind, "id": ident, "reason": reason})
 
 
 def made_by(tags: dict[str, str], deployment_id: str) -> bool:

@@ -94,10 +94,33 @@ class LatticeUndo:
             self.target_group(group)
         if service and self.mine(service["arn"]):
             self.delete("latticeService", service["id"])
+        users = self.other_services(network["id"], service) if network else []
+        shared = f"now used by {', '.join(users)}: kept" if users else ""
         for assoc in self.items("list_service_network_vpc_associations", vpcIdentifier=vpc):
-            self.delete("vpcAssociation", assoc["id"])
+            if shared:
+                self.ledger.keep("vpcAssociation", assoc["id"], shared)
+            else:
+                self.delete("vpcAssociation", assoc["id"])
         if network and self.mine(network["arn"]):
-            self.delete("serviceNetwork", network["id"])
+            if shared:
+                self.ledger.keep("serviceNetwork", network["id"], shared)
+            else:
+                self.delete("serviceNetwork", network["id"])
+
+    def other_services(self, network: str, ours: dict[str, Any] | None) -> list[str]:
+        """Services of other deployments in the network. Why: the network and its VPC
+        association are the environment's, and the lock is per service, so another service may
+        have joined a network this run made; deleting it would cut that service off."""
+        pages = self.api.get_paginator("list_service_network_service_associations").paginate(
+            serviceNetworkIdentifier=network
+        )
+        return sorted(
+            str(i.get("serviceName") or i.get("serviceId"))
+            for page in pages
+            for i in page["items"]
+            if i.get("status") not in ("DELETE_IN_PROGRESS", "DELETE_FAILED")
+            and i.get("serviceId") != (ours or {}).get("id")
+        )
 
     def service_side(self, svc: str) -> None:
         for sub in self.items("list_access_log_subscriptions", resourceIdentifier=svc):

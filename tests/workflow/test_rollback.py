@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bundles import renamed
 from lattice_deploy.cli.main import main
+from lattice_deploy.emulator import CLOCK
 
 from .conftest import EXAMPLE, Local
 from .snapshot import snapshot
+from .test_ordering import until
 
 
 def health_polls(local: Local, summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,3 +172,52 @@ def test_direct_registration_is_undone_too(local: Local, bundle: Any) -> None:
         "message"
     ]
     assert snapshot(local.aws) == before
+
+
+def test_a_rollback_keeps_the_network_another_service_joined_meanwhile(
+    local: Local, tmp_path: Path
+) -> None:
+    """The lock is per service: while myservice's first deploy waits for health, ``other`` joins
+    the network that run made. The failed run's rollback removes its own service and keeps the
+    network and the VPC association, which ``other`` now needs, and says so."""
+    sfn = local.aws.client("stepfunctions")
+
+    def waiting_for_health(service: str) -> bool:
+        runs = sfn.list_executions(stateMachineArn=local.stack.state_machine_arn)["executions"]
+        return any(
+            r["name"].startswith(service) and "wait_for_health" in str(local.history(r))
+            for r in runs
+        )
+
+    local.aws.inject("unhealthy-targets:myservice")
+    results: dict[str, dict[str, Any]] = {}
+    held = CLOCK.started()  # virtual time stands still until both runs wait for health
+    try:
+        first = threading.Thread(target=lambda: results.update(first=local.deploy(EXAMPLE)))
+        first.start()
+        until(lambda: waiting_for_health("myservice"), "myservice's run made the network")
+        other = renamed(EXAMPLE, tmp_path, "other")
+        second = threading.Thread(target=lambda: results.update(second=local.deploy(other)))
+        second.start()
+        until(lambda: waiting_for_health("other"), "other joined it")
+    finally:
+        CLOCK.ended(held)
+    first.join(timeout=120)
+    second.join(timeout=120)
+    failed, joined = results["first"], results["second"]
+    assert (failed["status"], failed["rolledBack"], joined["status"]) == (
+        "FAILED",
+        True,
+        "SUCCEEDED",
+    )
+    kept = {k["type"]: k["reason"] for k in failed["rollback"]["kept"]}
+    reason = "now used by dev-other-service: kept"
+    assert kept == dict.fromkeys(("serviceNetwork", "vpcAssociation"), reason)
+    assert "except what other services use now" in failed["failure"]["message"]
+    api = local.aws.client("vpc-lattice")
+    (association,) = api.list_service_network_vpc_associations(vpcIdentifier="vpc-12345678")[
+        "items"
+    ]
+    assert association["status"] == "ACTIVE"
+    services = {s["name"] for s in api.list_services()["items"]}
+    assert services == {"dev-other-service"}  # myservice's own Lattice service is gone

@@ -39,7 +39,7 @@ def deploy_bundle(
         "calls": report.get("awsCalls", {}),
         "rolledBack": bool(report.get("rolledBack")),
         **(
-            {"rollback": {k: report[k] for k in ("removed", "restored", "left")}}
+            {"rollback": {k: report.get(k, []) for k in ("removed", "restored", "kept", "left")}}
             if "removed" in report
             else {}
         ),

@@ -125,13 +125,23 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
         )
 
     def list_service_network_service_associations(self) -> TYPE_RESPONSE:  # type: ignore[override]
-        return self._page(
-            *self.backend.list_service_network_service_associations(
-                service_network_identifier=self._get_param("serviceNetworkIdentifier"),
-                service_identifier=self._get_param("serviceIdentifier"),
-                **self._paging(),
-            )
+        found, token = self.backend.list_service_network_service_associations(
+            service_network_identifier=self._get_param("serviceNetworkIdentifier"),
+            service_identifier=self._get_param("serviceIdentifier"),
+            **self._paging(),
         )
+        return self._page([self._named(a.to_dict()) for a in found], token)
+
+    def _named(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The names and ARNs AWS's summary carries beside the ids (moto's has ids only)."""
+        for kind, store in (
+            ("service", self.backend.services),
+            ("serviceNetwork", self.backend.service_networks),
+        ):
+            if found := store.get(item.get(f"{kind}Id") or ""):
+                item.setdefault(f"{kind}Name", found.name)
+                item.setdefault(f"{kind}Arn", found.arn)
+        return item
 
     # ---- deletes
     def _deleted(self, obj: Any) -> TYPE_RESPONSE:
