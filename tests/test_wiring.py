@@ -145,3 +145,14 @@ def test_the_fan_out_bounds_concurrency_and_starts_the_deploy_state_machine() ->
     task = fan_out["ItemProcessor"]["States"]["deploy_service"]
     assert task["Resource"] == "arn:aws:states:::states:startExecution.sync:2"
     assert task["Parameters"]["StateMachineArn"] == "${DeployStateMachineArn}"
+
+
+def test_every_inline_policy_states_its_version_and_kept_data_is_retained() -> None:
+    template = cfn.load(ROOT / "template.yaml")
+    for logical_id, resource in template.resources.items():
+        for policy in (resource.get("Properties") or {}).get("Policies") or []:
+            if "Statement" in policy:
+                assert policy.get("Version") == "2012-10-17", logical_id
+    for kept in ("BundleBucket", "DeploymentsTable"):
+        resource = template.resources[kept]
+        assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"

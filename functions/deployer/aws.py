@@ -40,6 +40,22 @@ def _count(event_name: str, **_: Any) -> None:
 _making = threading.Lock()
 
 
+def require_botocore(minimum: tuple[int, ...], feature: str) -> None:
+    """Fail at cold start, naming the version needed, when the runtime's botocore predates
+    ``feature``. Why: boto3 comes from the Lambda runtime, and an older one rejects the request
+    parameter instead (``Unknown parameter``) in the middle of a deployment."""
+    import botocore
+
+    found = tuple(int(part) for part in re.findall(r"\d+", botocore.__version__)[:3])
+    if found < minimum:
+        needed = ".".join(map(str, minimum))
+        raise RuntimeError(
+            f"botocore {botocore.__version__} in this Lambda runtime does not know {feature} "
+            f"(botocore >= {needed}, boto3 >= 1.{minimum[1]}.{minimum[2]}); package a newer "
+            "boto3 with the functions (a requirements.txt beside them) or use a newer runtime"
+        )
+
+
 @cache
 def client(service: str, region: str | None = None) -> Any:
     """A cached client for ``service`` whose calls are counted. Made under a lock: clients are

@@ -7,6 +7,8 @@ from typing import Any
 
 from . import aws
 
+aws.require_botocore((1, 35, 64), "ECS vpcLatticeConfigurations")  # the first that has it
+
 
 def client(plan: dict[str, Any]) -> Any:
     return aws.client("ecs", plan["region"] or None)

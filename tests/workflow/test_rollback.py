@@ -11,7 +11,8 @@ import pytest
 
 from bundles import renamed
 from lattice_deploy.cli.main import main
-from lattice_deploy.emulator import CLOCK
+from lattice_deploy.emulator import CLOCK, Fault
+from lattice_deploy.runner import run
 
 from .conftest import EXAMPLE, Local
 from .snapshot import snapshot
@@ -221,3 +222,22 @@ def test_a_rollback_keeps_the_network_another_service_joined_meanwhile(
     assert association["status"] == "ACTIVE"
     services = {s["name"] for s in api.list_services()["items"]}
     assert services == {"dev-other-service"}  # myservice's own Lattice service is gone
+
+
+def test_a_report_that_cannot_be_written_ends_the_run_failed_with_the_cause(local: Local) -> None:
+    def report_denied(deployment_id: str, service: str) -> None:  # for this run's steps only
+        rule = Fault.parse("fail:stepfunctions.GetExecutionHistory")
+        local.aws.inject(rule.scoped(deployment_id, service))
+
+    summary = run.deploy_bundle(local.target, EXAMPLE, None, local.lines.append, report_denied)
+    assert summary["status"] == "FAILED"
+    message = summary["failure"]["message"]
+    assert message.startswith("The run ended but its report could not be written (")
+    assert "GetExecutionHistory" in message and "execution history" in message
+    states = [
+        e["stateEnteredEventDetails"]["name"]
+        for e in local.history(summary)
+        if "stateEnteredEventDetails" in e
+    ]
+    assert states[-3:] == ["report", "report_failed", "unreported"]
+    assert "release_lock" in states  # the turn was given back before

@@ -26,8 +26,11 @@ def deploy_bundle(
     sfn = target.session.client("stepfunctions")
     for event in execution.history(sfn, started.execution_arn):
         printer(event)
-    status = sfn.describe_execution(executionArn=started.execution_arn)["status"]
+    described = sfn.describe_execution(executionArn=started.execution_arn)
+    status = described["status"]
     report = printer.outputs.get("report", {}).get("report") or {}
+    if not report and status != "SUCCEEDED":  # the report itself failed: the execution says why
+        report = {"failure": {"step": "report", "message": described.get("cause", status)}}
     return {
         "status": "SUPERSEDED" if report.get("status") == "SUPERSEDED" else status,
         **({"reason": report["reason"]} if "reason" in report else {}),
