@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup test lint sam demo bench serve clean
+.PHONY: setup test lint sam scan demo bench serve clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,16 @@ lint: setup
 sam: setup
 	$(BIN)/sam validate --lint
 	$(BIN)/sam build
+
+# Security scanners, in their own virtualenv (their pins are not the project's): cfn-lint
+# (latest), checkov and bandit. Skipped checks and their reasons: .checkov.yaml, and bandit's
+# `# nosec` lines, each under a comment saying why.
+SCAN := .tools/scan
+scan:
+	test -x $(SCAN)/bin/checkov || { $(PYTHON) -m venv $(SCAN) && $(SCAN)/bin/pip install --quiet 'checkov>=3.2,<4' 'bandit>=1.8,<2' cfn-lint; }
+	$(SCAN)/bin/cfn-lint template.yaml
+	$(SCAN)/bin/checkov -f template.yaml --config-file .checkov.yaml
+	$(SCAN)/bin/bandit -q -r functions src
 
 demo: setup
 	$(BIN)/lattice-deploy deploy examples/myservice --local

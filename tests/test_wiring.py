@@ -156,3 +156,13 @@ def test_every_inline_policy_states_its_version_and_kept_data_is_retained() -> N
     for kept in ("BundleBucket", "DeploymentsTable"):
         resource = template.resources[kept]
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_bucket_refuses_plain_http_and_failed_triggers_are_kept() -> None:
+    template = cfn.load(ROOT / "template.yaml")
+    (deny,) = template.resources["BundleBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    for trigger in ("StartDeploymentFunction", "StartRedeploymentsFunction"):
+        queue = template.resources[trigger]["Properties"]["DeadLetterQueue"]
+        assert queue["Type"] == "SQS", trigger

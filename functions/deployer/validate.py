@@ -78,7 +78,8 @@ RESERVED_TAG_PREFIX = "lattice-deploy:"
 @cache
 def _input(operation: str) -> StructureShape:
     shape = get_session().get_service_model("ecs").operation_model(operation).input_shape
-    assert isinstance(shape, StructureShape)
+    if not isinstance(shape, StructureShape):  # botocore's model: always a structure
+        raise TypeError(f"ECS {operation}: unexpected input shape {shape!r}")
     return shape
 
 

@@ -96,6 +96,8 @@ class ControlClient:
     """The controls of a running ``serve``, with :class:`~.account.EmbeddedAws`'s method names."""
 
     def __init__(self, endpoint_url: str, account_id: str = ACCOUNT_ID) -> None:
+        if not endpoint_url.startswith(("http://", "https://")):
+            raise ValueError(f"{endpoint_url!r}: give serve's URL, http://HOST:PORT")
         self.endpoint_url, self.account_id = endpoint_url.rstrip("/"), account_id
 
     def _call(
@@ -109,7 +111,8 @@ class ControlClient:
             method=method,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=30) as response:
+        # the URL is serve's --endpoint-url, refused unless http(s) in __init__
+        with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310
             result: dict[str, Any] = json.loads(response.read())
             return result
 

@@ -39,7 +39,8 @@ class EndpointSession:
     """A boto3 session whose clients all go to one endpoint (a running ``serve``)."""
 
     def __init__(self, endpoint_url: str, region: str) -> None:
-        self._session = boto3.session.Session(
+        # the embedded AWS's dummy keys, not a secret
+        self._session = boto3.session.Session(  # nosec B106
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
         )
         self.endpoint_url = endpoint_url
@@ -53,7 +54,8 @@ def use_endpoint(endpoint_url: str | None, region: str) -> None:
     running ``serve``, or to the account boto3 finds when ``endpoint_url`` is None."""
     os.environ.setdefault("AWS_REGION", region)
     if endpoint_url:
-        os.environ.update(
+        # the embedded AWS's dummy keys, not a secret
+        os.environ.update(  # nosec B106
             AWS_ENDPOINT_URL=endpoint_url,
             AWS_ACCESS_KEY_ID="testing",
             AWS_SECRET_ACCESS_KEY="testing",

@@ -58,7 +58,8 @@ class Template:
 
 
 def load(path: Path, overrides: dict[str, Any] | None = None) -> Template:
-    doc = yaml.load(path.read_text(), Loader=_CfnLoader)
+    # _CfnLoader is a SafeLoader subclass (it adds only CloudFormation's tags)
+    doc = yaml.load(path.read_text(), Loader=_CfnLoader)  # nosec B506
     params = {k: v.get("Default") for k, v in (doc.get("Parameters") or {}).items()}
     params.update(overrides or {})
     globals_fn = (doc.get("Globals") or {}).get("Function") or {}

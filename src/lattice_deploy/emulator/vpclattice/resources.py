@@ -46,7 +46,9 @@ NAME_RULES: dict[str, tuple[int, str | None]] = {  # max length, reserved prefix
     "listener": (63, "listener-"),
 }
 _NAME = re.compile(r"(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+")
-_PAGE = {"input_token": "next_token", "limit_key": "max_results", "limit_default": 100}
+# moto's paginator parameter name, not a password
+_TOKEN_PARAMETER = "next_token"  # nosec B105
+_PAGE = {"input_token": _TOKEN_PARAMETER, "limit_key": "max_results", "limit_default": 100}
 
 
 class LatticeResources(VPCLatticeBackend):
