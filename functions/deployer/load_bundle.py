@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, baseline, bundle, lattice, validate
+from . import aws, baseline, bundle, lattice, passable_roles, validate
 from .errors import BundleInvalid
 from .step import step
 
@@ -126,6 +126,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
     )
     plan["lattice"]["vpcId"] = _vpc_of(plan)
     _check_account(plan)
+    passable_roles.check(plan)
     _check_adopted(plan)
     return plan
 

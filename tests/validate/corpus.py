@@ -369,6 +369,12 @@ CORPUS += [
 # Defects only the account can show: refused by the state machine's first state.
 ACCOUNT_CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
     (
+        "role-the-stack-cannot-pass",
+        TASK,
+        setting("executionRoleArn", "arn:aws:iam::123456789012:role/MyTaskRole"),
+        ["executionRoleArn", "MyTaskRole", "named ecs*", "BundleRolePrefix"],
+    ),
+    (
         "missing-subnet",
         SVC,
         setting("networkConfiguration.awsvpcConfiguration.subnets", ["subnet-00000000"]),

@@ -105,7 +105,7 @@ def test_a_renamed_port_mapping_names_the_port_name(
 def test_validate_against_the_account_finds_what_only_the_account_knows(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, file, edit, words = ACCOUNT_CORPUS[2]  # a cluster that does not exist
+    _, file, edit, words = ACCOUNT_CORPUS[3]  # a cluster that does not exist
     bundle = broken(tmp_path, file, edit)
     with EmbeddedAws():
         assert main(["validate", str(bundle)]) == 0  # offline it cannot know

@@ -58,7 +58,7 @@ def test_resources_named_by_arn_are_adopted_and_nothing_is_made_in_their_place(
 
 def test_the_native_ecs_shape_is_taken_as_is(local: Local, bundle: Any) -> None:
     _, group = existing(local)
-    role = "arn:aws:iam::123456789012:role/my-own-lattice-role"
+    role = "arn:aws:iam::123456789012:role/ecs-own-lattice-role"  # BundleRolePrefix "ecs"
 
     def native(service: dict[str, Any]) -> None:
         del service["vpcLatticeConfiguration"]
