@@ -3,14 +3,24 @@ service network.
 
 A VPC can be associated with one service network only; if it already is with another one, the
 step fails with the remedy (name that network in the bundle) instead of a bare ConflictException.
+
+The association's security groups decide which clients in the VPC may reach the service network,
+so they are the environment's (stack parameter ``VpcAssociationSecurityGroupIds``), not the
+tasks': none given, every client in the VPC may.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import lattice
 from .errors import DeployError
+
+
+def association_groups() -> list[str]:
+    value = os.environ.get("VPC_ASSOCIATION_SECURITY_GROUPS", "")
+    return [g.strip() for g in value.split(",") if g.strip()]
 
 
 def ensure(event: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +41,7 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
     created = api.create_service_network_vpc_association(
         serviceNetworkIdentifier=network["id"],
         vpcIdentifier=vpc,
-        securityGroupIds=plan["lattice"]["securityGroupIds"],
+        **({"securityGroupIds": groups} if (groups := association_groups()) else {}),
         clientToken=lattice.token(plan, "snva"),
         tags=plan["tags"],
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, baseline, bundle, lattice, passable_roles, validate
+from . import aws, baseline, bundle, lattice, lattice_ingress, passable_roles, validate
 from .errors import BundleInvalid
 from .step import step
 
@@ -73,7 +73,8 @@ def _vpc_of(plan: dict[str, Any]) -> str:
 
 
 def _check_account(plan: dict[str, Any]) -> None:
-    """The cluster and the security groups the bundle names exist, the groups in the VPC."""
+    """The cluster and the security groups the bundle names exist, the groups in the VPC; a
+    warning (``plan.warnings``) when the groups do not let VPC Lattice in."""
     region, vpc = plan["region"] or None, plan["lattice"]["vpcId"]
     groups = plan["lattice"]["securityGroupIds"]
     try:
@@ -94,6 +95,9 @@ def _check_account(plan: dict[str, Any]) -> None:
                 f"{group['GroupId']} is in VPC {group['VpcId']}, the subnets in {vpc}; "
                 f"use groups of {vpc}"
             )
+    check = plan["lattice"]["targetGroup"].get("healthCheck") or {}
+    ports = {int(plan["lattice"]["containerPort"]), int(check.get("port") or 0)} - {0}
+    plan["warnings"] = lattice_ingress.warnings(aws.client("ec2", region), found, ports)
     clusters = aws.client("ecs", region).describe_clusters(clusters=[plan["cluster"]])["clusters"]
     if not any(c.get("status") == "ACTIVE" for c in clusters):
         raise BundleInvalid(

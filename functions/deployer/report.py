@@ -132,6 +132,7 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
         ],
         "targets": health.get("targets", []),
         "health": health.get("reason"),
+        **({"warnings": plan["warnings"]} if plan.get("warnings") else {}),
         **rollback,
         **({"failure": failure} if failure else {}),
     }

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import Local
+from .conftest import EXAMPLE, Local
 
 PLACEHOLDER_SERVICE = (
     "arn:aws:vpc-lattice:ap-northeast-1:123456789012:service/svc-12345678901234567"
@@ -160,3 +160,40 @@ def test_direct_registration_registers_task_ips_without_ecs_wiring(
         "deployments"
     ][0]
     assert not deployment.get("vpcLatticeConfigurations")
+
+
+def test_security_groups_that_keep_lattice_out_are_warned_about(local: Local, bundle: Any) -> None:
+    ec2 = local.aws.client("ec2")
+    closed = ec2.create_security_group(
+        GroupName="closed", Description="no rule for Lattice", VpcId="vpc-12345678"
+    )["GroupId"]
+
+    def in_closed_group(service: dict[str, Any]) -> None:
+        service["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"] = [closed]
+
+    summary = local.deploy(bundle(service=in_closed_group))
+    (warning,) = summary["warnings"]
+    assert f"none of {closed} admits VPC Lattice" in warning
+    assert "com.amazonaws.ap-northeast-1.vpc-lattice" in warning and "port 80" in warning
+    assert "add an inbound rule from that prefix list" in warning
+    assert "\n      ! ecs-service-def.json: networkConfiguration" in "\n".join(local.lines)
+    assert "warnings" not in local.deploy(EXAMPLE)  # the demo group admits it
+
+
+def test_the_vpc_association_gets_the_environments_groups_not_the_tasks(
+    local: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ec2 = local.aws.client("ec2")
+    clients = ec2.create_security_group(
+        GroupName="clients", Description="who may reach the network", VpcId="vpc-12345678"
+    )["GroupId"]
+    monkeypatch.setenv("VPC_ASSOCIATION_SECURITY_GROUPS", clients)  # the stack parameter
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    lattice = local.aws.client("vpc-lattice")
+    (association,) = lattice.list_service_network_vpc_associations(vpcIdentifier="vpc-12345678")[
+        "items"
+    ]
+    got = lattice.get_service_network_vpc_association(
+        serviceNetworkVpcAssociationIdentifier=association["id"]
+    )
+    assert got["securityGroupIds"] == [clients]

@@ -63,6 +63,16 @@ def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
             "moto.ec2.models.security_groups.random_security_group_id",
             SECURITY_GROUP_ID,
         )
+        # VPC Lattice reaches the tasks from its managed prefix list: health checks and traffic
+        # (VPC Lattice User Guide, "Control traffic to resources using security groups")
+        lattice = next(
+            p
+            for p in ec2.describe_managed_prefix_lists()
+            if p.prefix_list_name == f"com.amazonaws.{region}.vpc-lattice"
+        )
+        ec2.authorize_security_group_ingress(
+            SECURITY_GROUP_ID, "tcp", "80", "80", [], prefix_list_ids=[{"PrefixListId": lattice.id}]
+        )
     ecs = ecs_backends[account_id][region]
     if CLUSTER not in ecs.clusters:
         ecs.create_cluster(CLUSTER)

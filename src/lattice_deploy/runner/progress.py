@@ -27,7 +27,7 @@ def describe(name: str, result: Any) -> str:
             f"service {result.get('serviceName')} on cluster {result.get('cluster')}, "
             f"registration {result['lattice']['registration']}, "
             f"timeout {result.get('timeoutSeconds')}s"
-        )
+        ) + "".join(f"\n      ! {warning}" for warning in result.get("warnings") or [])
     if name == "acquire_lock":
         reason = f"; {result['reason']}" if result.get("reason") else ""
         return f"{result.get('status')}: request #{result.get('ticket')}{reason}"

@@ -47,6 +47,7 @@ def deploy_bundle(
             else {}
         ),
         **({"failure": report["failure"]} if "failure" in report else {}),
+        **({"warnings": report["warnings"]} if report.get("warnings") else {}),
         **({"report": report["location"]} if "location" in report else {}),
     }
 
