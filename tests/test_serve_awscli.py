@@ -152,6 +152,7 @@ def test_controls_inject_faults_and_move_time(endpoint: str) -> None:
 def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: str) -> None:
     listed = aws(endpoint, "stepfunctions", "list-state-machines")["stateMachines"]
     assert sorted(m["name"] for m in listed) == [
+        "lattice-deploy-CleanupStateMachine",
         "lattice-deploy-DeployStateMachine",
         "lattice-deploy-RedeployStateMachine",
     ]

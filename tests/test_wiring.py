@@ -84,7 +84,12 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
     template = cfn.load(ROOT / "template.yaml")
     for fn in template.functions:
         state = fn.handler.split(".")[1]
-        if state in ("register_targets", "start_deployment", "start_redeployments"):
+        if state in (
+            "register_targets",
+            "start_deployment",
+            "start_redeployments",
+            "clean_up_stopped",
+        ):
             continue  # ECS-managed registration in the example; the triggers' samples follow
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
         if state in ("acquire_lock", "release_lock", "check_health", "report"):  # Parameters
@@ -107,10 +112,14 @@ def test_each_trigger_rule_matches_its_sample_event_and_nothing_else() -> None:
 
     template = cfn.load(ROOT / "template.yaml")
     bucket = "lattice-deploy-bundles-123456789012-ap-northeast-1"
-    attributes = {"BundleBucket": {"Ref": bucket}}
+    deploy = (
+        "arn:aws:states:ap-northeast-1:123456789012:stateMachine:lattice-deploy-DeployStateMachine"
+    )
+    attributes = {"BundleBucket": {"Ref": bucket}, "DeployStateMachine": {"Ref": deploy}}
     samples = {
         "StartDeploymentFunction": json.loads((ROOT / "events" / "s3-upload.json").read_text()),
         "StartRedeploymentsFunction": json.loads((ROOT / "events" / "ecr-push.json").read_text()),
+        "CleanUpStoppedFunction": json.loads((ROOT / "events" / "sfn-stopped.json").read_text()),
     }
     rules = {
         fn.logical_id: cfn.resolve(event["Properties"]["Pattern"], template, attributes)

@@ -151,6 +151,25 @@ def acquire(service: str, ticket: int, execution: str) -> dict[str, Any]:
     return {**turn, "status": "ACQUIRED"}
 
 
+def hand_over(service: str, ticket: int, stopped: str, cleanup: str) -> bool:
+    """The turn of ``stopped`` (request ``ticket``, ended without giving it back) to
+    ``cleanup``; False once a newer request exists (running, waiting or done) or another
+    execution holds the turn: the service is a newer run's now."""
+    return (
+        _conditional_update(
+            service,
+            UpdateExpression="SET holder = :new",
+            ConditionExpression="latest = :t AND (holder = :old OR attribute_not_exists(holder))",
+            ExpressionAttributeValues={
+                ":old": {"S": stopped},
+                ":new": {"S": cleanup},
+                ":t": {"N": str(ticket)},
+            },
+        )
+        is not None
+    )
+
+
 def release(service: str, execution: str) -> bool:
     """Give the turn back if this execution holds it (idempotent)."""
     return (

@@ -16,7 +16,8 @@ from lattice_deploy.runner import execution
 from . import policies
 from .conftest import EXAMPLE, Local
 from .test_ecr_trigger import ORDERS, SAMPLE, fan_outs, push
-from .test_s3_trigger import finish, started, upload
+from .test_s3_trigger import finish, settle, started, upload
+from .test_stopped import stop_while_waiting_for_health
 
 NEEDED_WITHOUT_A_CALL = {
     "iam:PassRole": "ECS checks it when CreateService/UpdateService pass the infrastructure role "
@@ -107,7 +108,8 @@ def _adoption(local: Local, tmp: Path) -> None:
 
 
 def _triggers(local: Local, tmp: Path) -> None:
-    """A turn taken over, an upload without ecspresso.yml (twice), an ECR push (twice)."""
+    """A turn taken over, an upload without ecspresso.yml (twice), an ECR push (twice), a run
+    stopped by hand (and cleaned up)."""
     ghost = f"{local.stack.state_machine_arn.replace(':stateMachine:', ':execution:')}:gone"
     local.aws.client("dynamodb").put_item(  # a turn whose holder ended without giving it back
         TableName="lattice-deploy-DeploymentsTable",
@@ -131,6 +133,11 @@ def _triggers(local: Local, tmp: Path) -> None:
     redeploy = local.stack.functions["StartRedeploymentsFunction"]
     local.aws.client("lambda").invoke(FunctionName=redeploy, Payload=json.dumps(event))  # again
     assert [f["status"] for f in fan_outs(local)] == ["SUCCEEDED"]
+    stopped = stop_while_waiting_for_health(
+        local, _image(renamed(EXAMPLE, tmp / "d", "halted"), "nginx:2")
+    )
+    assert stopped["status"] == "ABORTED"  # then cleaned up by its status event
+    assert [c["status"] for c in settle(local, "CleanupStateMachine")] == ["SUCCEEDED"]
 
 
 def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:

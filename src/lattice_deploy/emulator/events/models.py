@@ -29,7 +29,8 @@ DELIVERIES: list[dict[str, Any]] = []
 
 class Rule(moto_events.Rule):
     def send_to_targets(self, original_event: Any, transform_input: bool = True) -> None:
-        if not self.event_pattern.matches_event(original_event):
+        # a disabled rule delivers nothing (moto 5.2's put_events ignores the state)
+        if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
             return
         functions = [t for t in self.targets if parse_arn(t["Arn"]).service == "lambda"]
         for target in self.targets:

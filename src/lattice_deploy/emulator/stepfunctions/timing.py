@@ -36,6 +36,7 @@ from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from ..clock import CLOCK
 from ..faults import FAULTS
+from . import status_events
 
 _installed = False
 
@@ -64,6 +65,7 @@ def _start(self: Any) -> None:
 def _execution_logic(self: Any) -> None:
     try:
         _original_logic(self)
+        status_events.emit(self._execution_communication.execution)
     finally:
         FAULTS.release(self._evaluation_details.execution_details.name)
         CLOCK.ended(self._clock_generation)

@@ -1,0 +1,76 @@
+"""A deployment stopped by hand (or timed out) skips its own Catch: its Step Functions status
+event starts a cleanup that rolls it back, unless a newer run owns the service already."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from bundles import renamed
+from lattice_deploy.emulator import CLOCK
+
+from .conftest import EXAMPLE, Local
+from .snapshot import snapshot
+from .test_ordering import until
+from .test_s3_trigger import settle
+
+
+def stop_while_waiting_for_health(local: Local, directory: Any) -> dict[str, Any]:
+    """Deploy ``directory``, stop the run once it waits for health; its summary."""
+    sfn, result = local.aws.client("stepfunctions"), {}
+    held = CLOCK.started()  # virtual time stands still until the run is stopped
+    try:
+        run = threading.Thread(target=lambda: result.update(local.deploy(directory)))
+        run.start()
+
+        def waiting() -> list[str]:
+            arn = local.stack.state_machine_arn
+            running = sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")
+            return [
+                e["executionArn"]
+                for e in running["executions"]
+                if "wait_for_health" in str(local.history(e))
+            ]
+
+        until(lambda: waiting(), "the run made the Lattice side and waits for health")
+        sfn.stop_execution(executionArn=waiting()[0], cause="stopped by hand")
+    finally:
+        CLOCK.ended(held)
+    run.join(timeout=120)
+    return result
+
+
+def test_a_stopped_first_deploy_is_cleaned_up_to_the_account_it_found(local: Local) -> None:
+    before = snapshot(local.aws)
+    summary = stop_while_waiting_for_health(local, EXAMPLE)
+    assert summary["status"] == "ABORTED"
+    (cleanup,) = settle(local, "CleanupStateMachine")
+    assert cleanup["status"] == "SUCCEEDED"
+    assert cleanup["name"].startswith(summary["deploymentId"][:40])
+    assert snapshot(local.aws) == before
+    item = local.aws.client("dynamodb").get_item(
+        TableName="lattice-deploy-DeploymentsTable", Key={"service": {"S": "myservice"}}
+    )["Item"]
+    assert "holder" not in item  # the turn is given back
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"  # the next run needs no takeover
+
+
+def test_a_cleanup_never_undoes_a_newer_run(local: Local, tmp_path: Any) -> None:
+    """The stopped run's event arrives after a newer run took the service's turn (the rule is
+    off meanwhile): the cleanup changes nothing and says why."""
+    events = local.aws.client("events")
+    (rule,) = [r for r in events.list_rules()["Rules"] if "DeploymentStopped" in r["Name"]]
+    events.disable_rule(Name=rule["Name"])
+    summary = stop_while_waiting_for_health(local, EXAMPLE)
+    newer = local.deploy(renamed(EXAMPLE, tmp_path, "myservice"))
+    assert newer["status"] == "SUCCEEDED"
+    after_newer = snapshot(local.aws)
+    sample = json.loads((EXAMPLE.parents[1] / "events" / "sfn-stopped.json").read_text())
+    sample["detail"] |= {"executionArn": summary["executionArn"], "name": summary["deploymentId"]}
+    function = local.stack.functions["CleanUpStoppedFunction"]
+    answer = local.aws.client("lambda").invoke(FunctionName=function, Payload=json.dumps(sample))
+    result = json.loads(answer["Payload"].read())
+    assert result["started"] is False and "a newer request for myservice exists" in result["reason"]
+    assert settle(local, "CleanupStateMachine") == []
+    assert snapshot(local.aws) == after_newer
