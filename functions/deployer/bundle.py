@@ -188,9 +188,13 @@ def _lattice(
         "containerPort": container_port,
         "vpcId": context.get("vpcId"),
         "securityGroupIds": list(network.get("securityGroups") or []),
-        "serviceNetwork": _ref(
-            spec.get("serviceNetwork") or spec.get("serviceNetworkArn"), names["serviceNetwork"]
-        ),
+        "serviceNetwork": {
+            **_ref(
+                spec.get("serviceNetwork") or spec.get("serviceNetworkArn"),
+                names["serviceNetwork"],
+            ),
+            "named": bool(spec.get("serviceNetwork") or spec.get("serviceNetworkArn")),
+        },
         "service": _ref(spec.get("serviceArn"), names["service"]),
         "targetGroup": {
             **_ref(spec.get("targetGroupArn"), names["targetGroup"]),

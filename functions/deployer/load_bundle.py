@@ -106,6 +106,36 @@ def _check_account(plan: dict[str, Any]) -> None:
         )
 
 
+def _network_of_vpc(plan: dict[str, Any]) -> None:
+    """A VPC joins one service network only. Already associated (by hand, as the origin
+    document's procedure does): a bundle that names no network uses that one (adopted, never
+    deleted); a bundle that names another is refused before any change, with both ways out."""
+    vpc, wanted = plan["lattice"]["vpcId"], plan["lattice"]["serviceNetwork"]
+    found = lattice.find(
+        lattice.client(plan),
+        "list_service_network_vpc_associations",
+        lambda _: True,
+        vpcIdentifier=vpc,
+    )
+    if not found:
+        return
+    arn, name = found["serviceNetworkArn"], found["serviceNetworkName"]
+    if wanted.get("arn", arn) == arn and wanted.get("name", name) == name:
+        return
+    if not wanted.get("named"):
+        plan["lattice"]["serviceNetwork"] = {"arn": arn, "named": False}
+        return
+    asked = wanted.get("arn") or wanted.get("name")
+    raise BundleInvalid(
+        f"ecs-service-def.json: vpcLatticeConfiguration.serviceNetwork: VPC {vpc} is already "
+        f"associated with service network {name} ({arn}), and a VPC joins one service network "
+        f"only; the bundle names {asked}. Either name {arn} there (or leave serviceNetwork out to "
+        f"use it), or remove that association first: aws vpc-lattice "
+        f"delete-service-network-vpc-association --service-network-vpc-association-identifier "
+        f"{found['id']}"
+    )
+
+
 def _check_adopted(plan: dict[str, Any]) -> None:
     """Every resource the bundle names by ARN must exist before anything is changed."""
     api = lattice.client(plan)
@@ -131,6 +161,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
     plan["lattice"]["vpcId"] = _vpc_of(plan)
     _check_account(plan)
     passable_roles.check(plan)
+    _network_of_vpc(plan)
     _check_adopted(plan)
     return plan
 

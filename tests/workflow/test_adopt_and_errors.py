@@ -197,3 +197,56 @@ def test_the_vpc_association_gets_the_environments_groups_not_the_tasks(
         serviceNetworkVpcAssociationIdentifier=association["id"]
     )
     assert got["securityGroupIds"] == [clients]
+
+
+def _network_made_by_hand(local: Local) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The origin document's first two commands: a service network, the VPC associated to it."""
+    api = local.aws.client("vpc-lattice")
+    network = api.create_service_network(name="my-service-network", authType="NONE")
+    association = api.create_service_network_vpc_association(
+        serviceNetworkIdentifier=network["id"],
+        vpcIdentifier="vpc-12345678",
+        securityGroupIds=["sg-12345678"],
+    )
+    return network, association
+
+
+def test_a_vpc_already_in_a_network_made_by_hand_is_deployed_into_it(local: Local) -> None:
+    network, association = _network_made_by_hand(local)
+    local.aws.inject("unhealthy-targets")
+    failed = local.deploy(EXAMPLE)  # rolled back: the hand-made network and association stay
+    assert (failed["status"], failed["rolledBack"]) == ("FAILED", True)
+    local.aws.clear_faults()
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    made = {r["type"]: r for r in summary["resources"]}
+    assert (made["serviceNetwork"]["action"], made["serviceNetwork"]["arn"]) == (
+        "adopted",
+        network["arn"],
+    )
+    assert (made["vpcAssociation"]["action"], made["vpcAssociation"]["id"]) == (
+        "unchanged",
+        association["id"],
+    )
+    api = local.aws.client("vpc-lattice")
+    assert [n["name"] for n in api.list_service_networks()["items"]] == ["my-service-network"]
+
+
+def test_a_bundle_naming_another_network_than_the_vpcs_is_refused_before_any_change(
+    local: Local, bundle: Any
+) -> None:
+    network, association = _network_made_by_hand(local)
+
+    def other_network(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["serviceNetwork"] = "team-network"
+
+    local.aws.reset_calls()
+    summary = local.deploy(bundle(service=other_network))
+    assert summary["status"] == "FAILED" and summary["failure"]["error"] == "BundleInvalid"
+    message = summary["failure"]["message"]
+    assert f"already associated with service network my-service-network ({network['arn']})" in (
+        message
+    )
+    assert "the bundle names team-network" in message and association["id"] in message
+    changed = [k for k in local.aws.calls()["mutatingCalls"] if k.startswith(("ecs", "vpc-lat"))]
+    assert changed == []
