@@ -191,6 +191,31 @@ def _arns(spec: dict[str, Any], where: str, region: str, problems: list[str]) ->
             )
 
 
+ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
+
+
+def _needs_execution_role(task: dict[str, Any]) -> str:
+    """What in the task needs its execution role, if anything. A public image with no logs
+    driver and no secrets runs without one (Amazon ECS Developer Guide, "Amazon ECS task
+    execution IAM role": ECR images, awslogs, private registry auth, Secrets Manager/SSM)."""
+    for index, container in enumerate(task.get("containerDefinitions") or []):
+        if not isinstance(container, dict):
+            continue
+        where = f"containerDefinitions[{index}]"
+        if ECR_IMAGE.match(str(container.get("image", ""))):
+            why = f"{where}.image (an ECR image)"
+        elif (container.get("logConfiguration") or {}).get("logDriver") == "awslogs":
+            why = f"{where}.logConfiguration (the awslogs driver)"
+        elif container.get("repositoryCredentials"):
+            why = f"{where}.repositoryCredentials (a private registry)"
+        elif container.get("secrets"):
+            why = f"{where}.secrets"
+        else:
+            continue
+        return why
+    return ""
+
+
 def _fargate(
     task: dict[str, Any], service: dict[str, Any], task_file: str, problems: list[str]
 ) -> None:
@@ -199,10 +224,10 @@ def _fargate(
     )
     if not fargate:
         return
-    if not task.get("executionRoleArn"):
+    if not task.get("executionRoleArn") and (needs := _needs_execution_role(task)):
         problems.append(
-            f"{task_file}: executionRoleArn: FARGATE tasks need an execution role to pull the "
-            "image and write logs; add the ARN of e.g. ecsTaskExecutionRole"
+            f"{task_file}: executionRoleArn: {needs} needs the task execution role; add the ARN "
+            "of e.g. ecsTaskExecutionRole"
         )
     if task.get("networkMode") != "awsvpc":
         problems.append(
@@ -230,8 +255,9 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
     problems: list[str] = []
     try:
         config = bundle.config_of(files)
-    except BundleInvalid as exc:
-        return [str(exc)]
+    except BundleInvalid as exc:  # said; the definitions are still checked, by default names
+        problems.append(str(exc))
+        config = {}
     for key in config:
         if key not in CONFIG_KEYS:
             problems.append(

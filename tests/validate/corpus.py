@@ -357,12 +357,37 @@ CORPUS += [  # health checks that could never pass (VPC Lattice's health check r
     ),
 ]
 
-CORPUS += [
+ECR = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/myapp:latest"
+
+
+def without_role(**container: Any) -> Callable[[Any], str]:
+    """No execution role, and a container that needs one."""
+
+    def change(task: dict[str, Any]) -> None:
+        del task["executionRoleArn"]
+        task["containerDefinitions"][0].update(container)
+
+    return j(change)
+
+
+CORPUS += [  # what needs the task execution role (a public image with no logs needs none)
     (
-        "task-no-execution-role",
+        "task-ecr-image-no-execution-role",
         TASK,
-        removing("executionRoleArn"),
-        ["executionRoleArn", "execution role"],
+        without_role(image=ECR),
+        ["executionRoleArn", "containerDefinitions[0].image (an ECR image)", "needs the task"],
+    ),
+    (
+        "task-awslogs-no-execution-role",
+        TASK,
+        without_role(logConfiguration={"logDriver": "awslogs", "options": {}}),
+        ["executionRoleArn", "the awslogs driver"],
+    ),
+    (
+        "task-secrets-no-execution-role",
+        TASK,
+        without_role(secrets=[{"name": "DB", "valueFrom": "arn:aws:ssm:::parameter/db"}]),
+        ["executionRoleArn", "containerDefinitions[0].secrets"],
     ),
 ]
 

@@ -113,3 +113,26 @@ def test_validate_against_the_account_finds_what_only_the_account_knows(
         assert main(["validate", str(bundle), "--account"]) == 2
         assert words[1] in capsys.readouterr().out
         assert main(["validate", str(EXAMPLE), "--account"]) == 0
+
+
+def test_a_public_image_without_logs_needs_no_execution_role(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def minimal(text: str) -> str:
+        task = json.loads(text)
+        del task["executionRoleArn"]
+        return json.dumps(task)
+
+    assert main(["validate", str(broken(tmp_path, "ecs-task-def.json", minimal))]) == 0
+
+
+def test_a_yaml_error_does_not_hide_the_definitions_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = broken(tmp_path, "ecspresso.yml", lambda t: t + "oops\n")
+    service = json.loads((bundle / "ecs-service-def.json").read_text())
+    service["desiredCount"] = "three"
+    (bundle / "ecs-service-def.json").write_text(json.dumps(service))
+    assert main(["validate", str(bundle)]) == 2
+    out = capsys.readouterr().out
+    assert "ecspresso.yml:7:" in out and "desiredCount" in out

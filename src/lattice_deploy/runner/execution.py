@@ -35,7 +35,13 @@ def read_bundle(directory: Path, strict: bool = True) -> dict[str, str]:
     config_path = directory / bundle.CONFIG_FILE
     if config_path.is_file():
         files[bundle.CONFIG_FILE] = config_path.read_text()
-    for name in bundle.file_names(bundle.config_of(files)):
+    try:
+        names = bundle.file_names(bundle.config_of(files))
+    except BundleInvalid:
+        if strict:
+            raise
+        names = (bundle.SERVICE_FILE, bundle.TASK_FILE)  # validate reports the YAML error
+    for name in names:
         path = directory / name
         if not path.is_file():
             if not strict:
