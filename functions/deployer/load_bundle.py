@@ -14,7 +14,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, baseline, bundle, lattice, lattice_ingress, passable_roles, validate
+from . import (
+    aws,
+    baseline,
+    bundle,
+    lattice,
+    lattice_ingress,
+    passable_roles,
+    render,
+    validate,
+)
 from .errors import BundleInvalid
 from .step import step
 
@@ -166,14 +175,41 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
     return plan
 
 
+def ssm_parameter(name: str) -> str:
+    """``{{ ssm `name` }}``: the parameter's value, decrypted; a missing one is named."""
+    try:
+        got = aws.client("ssm").get_parameter(Name=name, WithDecryption=True)
+    except ClientError as exc:
+        raise BundleInvalid(
+            f"ssm `{name}`: {exc.response['Error']['Code']}: {exc.response['Error']['Message']}; "
+            "create the parameter in the account and region the bundle deploys to"
+        ) from exc
+    return str(got["Parameter"]["Value"])
+
+
+def _variables(event: dict[str, Any]) -> dict[str, str]:
+    """What ``env``/``must_env`` read: the run's ``templateEnv`` (the CLI's), else the optional
+    ``env.json`` uploaded beside the bundle."""
+    if "templateEnv" in event:
+        return {str(k): str(v) for k, v in (event["templateEnv"] or {}).items()}
+    text = _read(event["bundle"], render.ENV_FILE, required=False)
+    if text is None:
+        return {}
+    values = bundle.parse_json(text, render.ENV_FILE)
+    return {str(k): str(v) for k, v in values.items()}
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    source = event["bundle"]
+    source, variables = event["bundle"], _variables(event)
     files: dict[str, str] = {}
     if (config := _read(source, bundle.CONFIG_FILE, required=False)) is not None:
-        files[bundle.CONFIG_FILE] = config
+        files[bundle.CONFIG_FILE] = render.render(
+            config, bundle.CONFIG_FILE, variables, ssm_parameter
+        )
     for name in bundle.file_names(bundle.config_of(files)):
-        files[name] = _read(source, name, required=True) or ""
+        text = _read(source, name, required=True) or ""
+        files[name] = render.render(text, name, variables, ssm_parameter)
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
     plan = plan_of(
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment

@@ -108,8 +108,8 @@ def _adoption(local: Local, tmp: Path) -> None:
 
 
 def _triggers(local: Local, tmp: Path) -> None:
-    """A turn taken over, an upload without ecspresso.yml (twice), an ECR push (twice), a run
-    stopped by hand (and cleaned up)."""
+    """A turn taken over, an upload without ecspresso.yml (twice; its image from Parameter
+    Store), an ECR push (twice), a run stopped by hand (and cleaned up)."""
     ghost = f"{local.stack.state_machine_arn.replace(':stateMachine:', ':execution:')}:gone"
     local.aws.client("dynamodb").put_item(  # a turn whose holder ended without giving it back
         TableName="lattice-deploy-DeploymentsTable",
@@ -121,7 +121,8 @@ def _triggers(local: Local, tmp: Path) -> None:
         "ecs-service-def.json",
         lambda s: s.update(cluster="my-cluster"),
     )
-    files = execution.read_bundle(bare)
+    local.aws.client("ssm").put_parameter(Name="/uploaded/image", Value="nginx:1", Type="String")
+    files = execution.read_bundle(_image(bare, "{{ ssm `/uploaded/image` }}"))  # Parameter Store
     upload(local, "ecs-task-def.json", files["ecs-task-def.json"], service="uploaded")
     service_def = files["ecs-service-def.json"]
     run = started(upload(local, "ecs-service-def.json", service_def, "uploaded"))

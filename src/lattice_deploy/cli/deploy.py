@@ -102,7 +102,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     out = _out(args)
 
     try:
-        files = execution.read_bundle(args.directory)
+        files = execution.rendered(execution.read_bundle(args.directory))
         faults = [Fault.parse(spec) for spec in args.inject]
     except (BundleInvalid, OSError) as exc:
         out(f"invalid bundle: {exc}")

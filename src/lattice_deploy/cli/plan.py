@@ -13,11 +13,11 @@ from botocore.exceptions import ClientError
 
 from deployer import bundle
 from deployer.errors import DeployError
-from deployer.load_bundle import plan_of
+from deployer.load_bundle import plan_of, ssm_parameter
 from deployer.plan import plan_changes
 
 from ..emulator import demo_account as demo
-from ..runner.execution import read_bundle
+from ..runner.execution import read_bundle, rendered
 from ..runner.targets import use_endpoint
 
 MARKS = {"create": "+", "adopt": "=", "change": "~", "unchanged": "="}
@@ -50,9 +50,11 @@ def render(items: list[dict[str, Any]]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        files = read_bundle(args.directory)
-        region = str(args.region or bundle.config_of(files).get("region") or demo.REGION)
+        raw = read_bundle(args.directory)
+        config = bundle.config_of(rendered(raw))
+        region = str(args.region or config.get("region") or demo.REGION)
         use_endpoint(args.endpoint_url, region)
+        files = rendered(raw, ssm_parameter)  # SSM read in the account planned against
         items = plan_changes(plan_of(files, "plan", args.environment))
     except (DeployError, OSError, ClientError) as exc:
         print(f"cannot plan: {exc}")

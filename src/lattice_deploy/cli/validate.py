@@ -11,10 +11,10 @@ from typing import Any
 
 from deployer import bundle, validate
 from deployer.errors import DeployError
-from deployer.load_bundle import plan_of
+from deployer.load_bundle import plan_of, ssm_parameter
 
 from ..emulator import demo_account as demo
-from ..runner.execution import read_bundle
+from ..runner.execution import read_bundle, rendered
 from ..runner.targets import use_endpoint
 
 
@@ -37,14 +37,28 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Each file rendered; one whose template cannot be (a must_env variable unset) is said,
+    and left as it is so the other files' problems are reported too."""
+    files, problems = {}, []
+    for name, text in raw.items():
+        try:
+            files.update(rendered({name: text}))
+        except DeployError as exc:
+            problems.append(str(exc))
+            files[name] = text
+    return files, problems
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        files = read_bundle(args.directory, strict=False)
-        problems = validate.problems_in(files, args.environment)
+        raw = read_bundle(args.directory, strict=False)
+        files, problems = _rendered(raw)
+        problems += validate.problems_in(files, args.environment)
         if not problems and (args.endpoint_url or args.account):
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
-            plan_of(files, "validate", args.environment)
+            plan_of(rendered(raw, ssm_parameter), "validate", args.environment)
     except (DeployError, OSError) as exc:
         problems = [str(exc)]
     if args.json:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle
+from deployer import bundle, render
 from deployer.errors import BundleInvalid
 
 
@@ -52,6 +53,22 @@ def read_bundle(directory: Path, strict: bool = True) -> dict[str, str]:
             )
         files[name] = path.read_text()
     return files
+
+
+def offline_ssm(name: str) -> str:
+    """``{{ ssm }}`` where no account is read (validate offline): a stand-in value."""
+    return f"ssm:{name}"
+
+
+def rendered(files: dict[str, str], ssm: render.Lookup = offline_ssm) -> dict[str, str]:
+    """The bundle as this caller's environment renders it (ecspresso's template functions)."""
+    return render.render_files(files, os.environ, ssm)
+
+
+def template_env(files: dict[str, str]) -> dict[str, str]:
+    """The caller's variables the bundle's templates read: what a run renders them with."""
+    wanted = set().union(*(render.names(text) for text in files.values()))
+    return {name: os.environ[name] for name in sorted(wanted) if name in os.environ}
 
 
 def service_of(files: dict[str, str]) -> str:
@@ -97,13 +114,14 @@ def start(
     prepare: Prepare | None = None,
 ) -> Started:
     files = read_bundle(directory)
-    service = service_of(files)
+    service = service_of(rendered(files))  # a missing must_env variable stops here, at once
     versions = upload(session.client("s3"), bucket, service, files)
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:8]
     deployment_id = f"{service[:40]}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{digest}"
     payload = {
         "deploymentId": deployment_id,
         "bundle": {"bucket": bucket, "prefix": f"definitions/{service}/", "versions": versions},
+        "templateEnv": template_env(files),
         **({"environment": environment} if environment else {}),
     }
     if prepare:

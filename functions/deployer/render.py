@@ -1,0 +1,124 @@
+"""ecspresso's template functions in a bundle's files, rendered before they are parsed.
+
+ecspresso renders ``ecspresso.yml`` and both definitions with Go's text/template and these
+functions (kayac/go-config; ecspresso's ssm plugin): ``{{ env `NAME` `default` }}``,
+``{{ must_env `NAME` }}``, ``{{ ... | json_escape }}`` (or ``json_escape (...)``) and
+``{{ ssm `/path` }}``. A bundle written for ecspresso must work unchanged, so the same actions
+are rendered here; anything else in ``{{ }}`` is refused by name rather than left in a value.
+
+Where values come from: ``env``/``must_env`` read the variables given to the run (the caller's
+environment for ``lattice-deploy deploy``, which passes the ones the bundle names; an
+``env.json`` object uploaded beside the bundle for the S3 trigger); ``ssm`` reads Parameter
+Store (with decryption) in the account the run deploys to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+
+from .errors import BundleInvalid
+
+ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+TOKEN = re.compile(
+    r"`(?P<raw>[^`]*)`|\"(?P<quoted>(?:[^\"\\\\]|\\\\.)*)\"|(?P<pipe>\|)|(?P<open>\()"
+    r"|(?P<close>\))|(?P<func>[A-Za-z_]\w*)|(?P<number>\d+)"
+)
+ENV_FILE = "env.json"
+"""Beside an uploaded bundle: the variables its templates read (``{"NAME": "value"}``)."""
+
+Lookup = Callable[[str], str]
+
+
+def names(text: str) -> set[str]:
+    """The environment variables the text's actions read (``env`` and ``must_env``)."""
+    found = set()
+    for action in ACTION.findall(text):
+        tokens = [m["raw"] or m["quoted"] or m["func"] for m in TOKEN.finditer(action)]
+        for index, token in enumerate(tokens[:-1]):
+            if token in ("env", "must_env") and tokens[index + 1]:
+                found.add(str(tokens[index + 1]))
+    return found
+
+
+def _call(func: str, args: list[str], env: Mapping[str, str], ssm: Lookup, where: str) -> str:
+    if func == "env" and 1 <= len(args) <= 2:
+        return env.get(args[0], args[1] if len(args) == 2 else "")
+    if func == "must_env" and len(args) == 1:
+        if args[0] not in env:
+            raise BundleInvalid(
+                f"{where}: must_env `{args[0]}`: the variable {args[0]} is not set; set it "
+                f"(lattice-deploy deploy passes its own environment; an upload reads "
+                f"{ENV_FILE} beside the bundle)"
+            )
+        return env[args[0]]
+    if func == "json_escape" and len(args) == 1:
+        return json.dumps(args[0])[1:-1]
+    if func == "ssm" and 1 <= len(args) <= 2:
+        value = ssm(args[0])
+        return value.split(",")[int(args[1])] if len(args) == 2 else value
+    raise BundleInvalid(
+        f"{where}: {{{{ {func} ... }}}} with {len(args)} argument(s) is not a template function "
+        "this deployer renders (env, must_env, json_escape, ssm); remove it or render the "
+        "bundle with ecspresso render first"
+    )
+
+
+def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> str:
+    """One action: ``func args`` stages joined by ``|`` (a stage's last argument is the value
+    piped in), an argument may be ``(func args)``."""
+    tokens = [m for m in TOKEN.finditer(action)]
+    if "".join(m.group(0) for m in tokens).replace(" ", "") != action.replace(" ", ""):
+        raise BundleInvalid(
+            f"{where}: {{{{ {action} }}}} is not a template action this deployer can read"
+        )
+    position = 0
+
+    def stage(stop: str | None) -> str:
+        nonlocal position
+        func: str | None = None
+        args: list[str] = []
+        while position < len(tokens):
+            m = tokens[position]
+            position += 1
+            if m["close"] is not None:
+                if stop != ")":
+                    raise BundleInvalid(f"{where}: unbalanced ) in {{{{ {action} }}}}")
+                break
+            if m["pipe"] is not None:  # the value so far goes last into the next stage
+                value = _call(str(func), args, env, ssm, where)
+                nxt = tokens[position] if position < len(tokens) else None
+                if nxt is None or nxt["func"] is None:
+                    raise BundleInvalid(f"{where}: a function must follow | in {{{{ {action} }}}}")
+                position += 1
+                func, args = nxt["func"], [value]
+                continue
+            if m["open"] is not None:  # a nested call
+                args.append(stage(")"))
+            elif m["func"] is not None and func is None:
+                func = m["func"]
+            else:
+                args.append(next(v for v in (m["raw"], m["quoted"], m["number"]) if v is not None))
+        if func is None:
+            if len(args) == 1:
+                return args[0]
+            raise BundleInvalid(f"{where}: {{{{ {action} }}}} calls no function")
+        return _call(func, args, env, ssm, where)
+
+    return stage(None)
+
+
+def render(text: str, name: str, env: Mapping[str, str], ssm: Lookup) -> str:
+    """``text`` of bundle file ``name`` with every action replaced by its value."""
+
+    def replace(match: re.Match[str]) -> str:
+        line = text.count("\n", 0, match.start()) + 1
+        return _evaluate(match.group(1), env, ssm, f"{name}:{line}")
+
+    return ACTION.sub(replace, text)
+
+
+def render_files(files: Mapping[str, str], env: Mapping[str, str], ssm: Lookup) -> dict[str, str]:
+    """Every bundle file rendered (``env.json`` itself is data, left out)."""
+    return {name: render(text, name, env, ssm) for name, text in files.items() if name != ENV_FILE}

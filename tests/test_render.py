@@ -1,0 +1,51 @@
+"""ecspresso's template functions, rendered as ecspresso renders them (kayac/go-config)."""
+
+from __future__ import annotations
+
+import pytest
+
+from deployer import render
+from deployer.errors import BundleInvalid
+
+ENV = {"TAG": "1.27", "QUOTED": 'say "hi"'}
+PARAMETERS = {"/myservice/image": "nginx:1.27", "/myservice/subnets": "subnet-a,subnet-b"}
+
+
+def rendered(text: str) -> str:
+    return render.render(text, "ecs-task-def.json", ENV, PARAMETERS.__getitem__)
+
+
+@pytest.mark.parametrize(
+    ("template", "value"),
+    [
+        ("nginx:{{ must_env `TAG` }}", "nginx:1.27"),
+        ('{{ env "MISSING" "fallback" }}', "fallback"),
+        ("{{ env `MISSING` }}", ""),
+        ("{{ must_env `QUOTED` | json_escape }}", 'say \\"hi\\"'),
+        ("{{ json_escape (must_env `QUOTED`) }}", 'say \\"hi\\"'),
+        ("{{ ssm `/myservice/image` }}", "nginx:1.27"),
+        ("{{ ssm `/myservice/subnets` 1 }}", "subnet-b"),
+        ("{{- must_env `TAG` -}}", "1.27"),
+    ],
+)
+def test_each_function_renders_as_ecspresso_does(template: str, value: str) -> None:
+    assert rendered(template) == value
+
+
+def test_an_unset_must_env_names_the_file_line_and_variable() -> None:
+    with pytest.raises(BundleInvalid) as refused:
+        rendered('{\n  "image": "nginx:{{ must_env `IMAGE_TAG` }}"\n}')
+    assert str(refused.value).startswith("ecs-task-def.json:2: must_env `IMAGE_TAG`")
+    assert "IMAGE_TAG is not set" in str(refused.value) and "env.json" in str(refused.value)
+
+
+@pytest.mark.parametrize("template", ["{{ tfstate `aws_lb.arn` }}", "{{ .Values.x }}"])
+def test_what_it_cannot_render_is_refused_by_name(template: str) -> None:
+    with pytest.raises(BundleInvalid) as refused:
+        rendered(template)
+    assert "ecs-task-def.json:1" in str(refused.value)
+
+
+def test_the_variables_a_bundle_reads_are_found() -> None:
+    text = "{{ must_env `A` }} {{ env `B` `x` }} {{ ssm `/c` }}"
+    assert render.names(text) == {"A", "B"}

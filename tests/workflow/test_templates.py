@@ -1,0 +1,91 @@
+"""Bundles written for ecspresso, templates and all: by CLI (the caller's environment), by
+upload (an env.json beside the bundle) and from Parameter Store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lattice_deploy.cli.main import main
+from lattice_deploy.runner import execution
+
+from .conftest import EXAMPLE, Local
+from .test_s3_trigger import finish, started, upload
+
+
+def templated(
+    bundle: Any, image: str = "nginx:{{ must_env `IMAGE_TAG` }}", name: str = "myservice"
+) -> Path:
+    def task(data: dict[str, Any]) -> None:
+        data["containerDefinitions"][0]["image"] = image
+
+    config = (
+        (EXAMPLE / "ecspresso.yml")
+        .read_text()
+        .replace("cluster: my-cluster", "cluster: '{{ env `CLUSTER` `my-cluster` }}'")
+    )
+    return Path(bundle(name, task=task, config=config))
+
+
+def image_of(local: Local, summary: dict[str, Any]) -> str:
+    arn = next(r["arn"] for r in summary["resources"] if r["type"] == "taskDefinition")
+    described = local.aws.client("ecs").describe_task_definition(taskDefinition=arn)
+    return str(described["taskDefinition"]["containerDefinitions"][0]["image"])
+
+
+def test_the_cli_renders_with_the_callers_environment(
+    local: Local, bundle: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IMAGE_TAG", "1.27")
+    summary = local.deploy(templated(bundle))
+    assert summary["status"] == "SUCCEEDED"
+    assert image_of(local, summary) == "nginx:1.27"
+    execution_input = json.loads(
+        local.aws.client("stepfunctions").describe_execution(executionArn=summary["executionArn"])[
+            "input"
+        ]
+    )
+    assert execution_input["templateEnv"] == {"IMAGE_TAG": "1.27"}  # only what it reads
+
+
+def test_an_unset_must_env_stops_the_cli_before_anything_is_uploaded(
+    bundle: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("IMAGE_TAG", raising=False)
+    directory = templated(bundle)
+    assert main(["validate", str(directory)]) == 2
+    assert "must_env `IMAGE_TAG`: the variable IMAGE_TAG is not set" in capsys.readouterr().out
+    assert main(["deploy", str(directory), "--local"]) == 2
+    assert "IMAGE_TAG is not set" in capsys.readouterr().out
+    monkeypatch.setenv("IMAGE_TAG", "1.27")
+    assert main(["validate", str(directory)]) == 0
+
+
+def test_an_upload_renders_with_the_env_json_beside_it(local: Local, bundle: Any) -> None:
+    files = execution.read_bundle(templated(bundle))
+    upload(local, "env.json", json.dumps({"IMAGE_TAG": "1.26"}))
+    for name in ("ecspresso.yml", "ecs-task-def.json"):
+        upload(local, name, files[name])
+    run = started(upload(local, "ecs-service-def.json", files["ecs-service-def.json"]))
+    assert finish(local, run["executionArn"]) == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    (service,) = ecs.describe_services(cluster="my-cluster", services=["myservice"])["services"]
+    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    assert task["taskDefinition"]["containerDefinitions"][0]["image"] == "nginx:1.26"
+
+
+def test_parameter_store_values_are_read_in_the_account(local: Local, bundle: Any) -> None:
+    local.aws.client("ssm").put_parameter(
+        Name="/myservice/image", Value="nginx:1.25", Type="SecureString"
+    )
+    summary = local.deploy(templated(bundle, image="{{ ssm `/myservice/image` }}"))
+    assert summary["status"] == "SUCCEEDED"
+    assert image_of(local, summary) == "nginx:1.25"
+    missing = local.deploy(templated(bundle, "{{ ssm `/myservice/nothing` }}", "again"))
+    assert (
+        missing["status"] == "FAILED"
+        and "ssm `/myservice/nothing`" in (missing["failure"]["message"])
+    )
