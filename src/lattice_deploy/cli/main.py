@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import deploy, plan, serve, status, validate
+from . import deploy, init, plan, serve, status, validate
 
-VERBS = (deploy, plan, serve, status, validate)
+VERBS = (deploy, init, plan, serve, status, validate)
 
 
 def parser() -> argparse.ArgumentParser:
