@@ -2,8 +2,9 @@
 
 Why not PyYAML: the Lambda runtime ships boto3, not PyYAML, and the Powertools layer does not add
 it; vendoring a YAML library for a flat file of scalars is not worth a deployment package. This
-reader takes ``key: value`` lines (nested by indentation), comments, quoted scalars, and says the
-line and column of anything else.
+reader takes ``key: value`` lines (nested by indentation), ``- item`` lists (of scalars or of
+mappings, as ``plugins:`` is written), comments, quoted scalars, and says the line and column of
+anything else.
 """
 
 from __future__ import annotations
@@ -33,9 +34,47 @@ def _scalar(text: str, where: str) -> Any:
     return text
 
 
+Frame = tuple[int, Any, Any, Any]
+"""``(indent, container, owner, key)``: a mapping or list open at ``indent``, ``owner[key]``."""
+
+
+def _assign(
+    frames: list[Frame], mapping: dict[str, Any], match: Any, column: int, where: str
+) -> None:
+    key, value = match["key"], match["value"]
+    if key in mapping:
+        raise BundleInvalid(f"{where}: duplicate key {key!r}")
+    if value is None or value == "":
+        mapping[key] = {}
+        frames.append((column, mapping[key], mapping, key))
+    else:
+        mapping[key] = _scalar(value, where)
+
+
+def _item(frames: list[Frame], indent: int, body: str, where: str) -> None:
+    """``- value`` or ``- key: value`` (a mapping whose other keys follow, indented)."""
+    _, container, owner, key = frames[-1]
+    if not isinstance(container, list):
+        if container or owner is None:
+            raise BundleInvalid(f"{where}: a list item where a key was expected")
+        container = owner[key] = []
+        frames[-1] = (indent, container, owner, key)
+    rest = body[1:].strip()
+    match = _KEY.fullmatch(rest)
+    if match and rest[:1] not in "\"'":
+        mapping: dict[str, Any] = {}
+        container.append(mapping)
+        frames.append((indent + 1, mapping, None, None))
+        _assign(frames, mapping, match, indent + 2, where)
+    elif rest:
+        container.append(_scalar(rest, where))
+    else:
+        raise BundleInvalid(f"{where}: an empty list item")
+
+
 def parse(text: str, filename: str = "ecspresso.yml") -> dict[str, Any]:
     root: dict[str, Any] = {}
-    stack: list[tuple[int, dict[str, Any]]] = [(-1, root)]
+    frames: list[Frame] = [(-1, root, None, None)]
     for number, raw in enumerate(text.splitlines(), start=1):
         line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
         if not line.strip() or line.strip() == "---":
@@ -44,20 +83,22 @@ def parse(text: str, filename: str = "ecspresso.yml") -> dict[str, Any]:
         where = f"{filename}:{number}:{indent + 1}"
         if "\t" in raw[: indent + 1]:
             raise BundleInvalid(f"{where}: tabs are not allowed for indentation")
-        match = _KEY.fullmatch(line.strip())
+        body = line.strip()
+        listed = body == "-" or body.startswith("- ")
+        while frames[-1][0] >= indent and not (
+            listed and isinstance(frames[-1][1], list) and frames[-1][0] == indent
+        ):
+            frames.pop()
+        if listed:
+            _item(frames, indent, body, where)
+            continue
+        match = _KEY.fullmatch(body)
         if not match:
-            raise BundleInvalid(f"{where}: expected 'key: value', got {line.strip()!r}")
-        while indent <= stack[-1][0]:
-            stack.pop()
-        parent = stack[-1][1]
-        key, value = match["key"], match["value"]
-        if key in parent:
-            raise BundleInvalid(f"{where}: duplicate key {key!r}")
-        if value is None or value == "":
-            parent[key] = {}
-            stack.append((indent, parent[key]))
-        else:
-            parent[key] = _scalar(value, where)
+            raise BundleInvalid(f"{where}: expected 'key: value', got {body!r}")
+        container = frames[-1][1]
+        if not isinstance(container, dict):
+            raise BundleInvalid(f"{where}: a key where a list item ('- …') was expected")
+        _assign(frames, container, match, indent, where)
     return root
 
 

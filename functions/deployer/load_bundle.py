@@ -214,5 +214,6 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan = plan_of(
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment
     )
+    plan["warnings"] = validate.notices_in(files) + plan.get("warnings", [])
     plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
     return plan

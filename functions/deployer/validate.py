@@ -22,6 +22,14 @@ from botocore.session import get_session
 from . import bundle, ecspresso_yaml
 from .errors import BundleInvalid
 
+NOT_HONOURED = {
+    "required_version": "it constrains ecspresso's version; lattice-deploy is not ecspresso",
+    "appspec": "CodeDeploy deployments are not used (rolling, by ECS)",
+    "codedeploy": "CodeDeploy deployments are not used (rolling, by ECS)",
+    "filter_command": "it picks among services interactively, an ecspresso CLI feature",
+    "ignore": "plan compares only what the bundle sets",
+}
+"""ecspresso.yml keys ecspresso documents that this deployer reads but does not act on."""
 CONFIG_KEYS = {
     "region",
     "cluster",
@@ -30,12 +38,10 @@ CONFIG_KEYS = {
     "task_definition",
     "timeout",
     "plugins",
-    "required_version",
-    "appspec",
-    "filter_command",
-    "ignore",
-    "codedeploy",
+    *NOT_HONOURED,
 }
+PLUGINS_HONOURED = {"ssm"}
+"""ecspresso plugins whose template functions are rendered here (``{{ ssm }}``)."""
 FRIENDLY_KEYS = {
     "enabled": bool,
     "serviceArn": str,
@@ -319,6 +325,28 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
         except BundleInvalid as exc:
             problems.append(str(exc))
     return problems
+
+
+def notices_in(files: dict[str, str]) -> list[str]:
+    """What the bundle asks that this deployer reads but does not act on: said, not failed."""
+    try:
+        config = bundle.config_of(files)
+    except BundleInvalid:
+        return []
+    notes = [
+        f"{bundle.CONFIG_FILE}: {key}: not honoured by lattice-deploy: {why}"
+        for key, why in NOT_HONOURED.items()
+        if key in config
+    ]
+    for plugin in config.get("plugins") or []:
+        name = plugin.get("name") if isinstance(plugin, dict) else plugin
+        if name not in PLUGINS_HONOURED:
+            notes.append(
+                f"{bundle.CONFIG_FILE}: plugins: {name}: not honoured by lattice-deploy: its "
+                "template functions are not rendered (a bundle using them is refused); only "
+                "ssm is"
+            )
+    return notes
 
 
 def check(files: dict[str, str], environment: str = "dev") -> None:

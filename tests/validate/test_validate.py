@@ -136,3 +136,23 @@ def test_a_yaml_error_does_not_hide_the_definitions_problems(
     assert main(["validate", str(bundle)]) == 2
     out = capsys.readouterr().out
     assert "ecspresso.yml:7:" in out and "desiredCount" in out
+
+
+def test_ecspresso_keys_it_does_not_act_on_are_named_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def ecspresso_config(text: str) -> str:
+        return text + (
+            "required_version: '>= 2.0'\n"
+            "plugins:\n"
+            "  - name: tfstate\n"
+            "    config:\n"
+            "      url: s3://my-bucket/terraform.tfstate\n"
+            "  - name: ssm\n"
+        )
+
+    assert main(["validate", str(broken(tmp_path, "ecspresso.yml", ecspresso_config))]) == 0
+    out = capsys.readouterr().out
+    assert "note: ecspresso.yml: required_version: not honoured by lattice-deploy" in out
+    assert "note: ecspresso.yml: plugins: tfstate: not honoured" in out
+    assert "plugins: ssm" not in out

@@ -59,14 +59,18 @@ def run(args: argparse.Namespace) -> int:
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
             plan_of(rendered(raw, ssm_parameter), "validate", args.environment)
+        notes = validate.notices_in(files)
     except (DeployError, OSError) as exc:
-        problems = [str(exc)]
+        problems, notes = [str(exc)], []
     if args.json:
-        print(json.dumps({"valid": not problems, "problems": problems}, indent=2))
-    elif problems:
+        print(json.dumps({"valid": not problems, "problems": problems, "notes": notes}, indent=2))
+        return 2 if problems else 0
+    if problems:
         print(f"{args.directory}: {len(problems)} problem(s)")
         for problem in problems:
             print(f"  - {problem}")
     else:
         print(f"{args.directory}: valid")
+    for note in notes:
+        print(f"  note: {note}")
     return 2 if problems else 0
