@@ -41,19 +41,15 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if status not in ("ABORTED", "TIMED_OUT") or not stopped:
         return {"started": False, "reason": f"{stopped or 'an execution'} ended {status}"}
     state = _last_state(stopped)
-    plan = state.get("plan") or {}
-    prefix = str((state.get("bundle") or {}).get("prefix", ""))  # definitions/<service>/
-    service = (
-        (state.get("turn") or {}).get("service")
-        or plan.get("serviceName")
-        or (prefix.split("/")[1] if prefix.count("/") >= 2 else None)
-    )
+    plan, turn = state.get("plan") or {}, state.get("turn") or {}
+    service = turn.get("service")
+    if turn.get("status") != "ACQUIRED" or not service:
+        return {"started": False, "reason": f"{stopped} never held the turn: it changed nothing"}
+    if "released" in state:  # stopped in report: deployed or rolled back already, turn given back
+        return {"started": False, "reason": f"{stopped} had ended its deployment: nothing to undo"}
     machine = os.environ["CLEANUP_STATE_MACHINE_ARN"]
     name = f"{detail.get('name', 'run')}"[:72] + "-cleanup"
     cleanup = f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
-    turn = state.get("turn") or {}
-    if turn.get("status") != "ACQUIRED" or not service:
-        return {"started": False, "reason": f"{stopped} never held the turn: it changed nothing"}
     if not ordering.hand_over(service, int(turn["ticket"]), stopped, cleanup):
         left = plan.get("deploymentId") or state.get("deploymentId")
         return {

@@ -74,3 +74,21 @@ def test_a_cleanup_never_undoes_a_newer_run(local: Local, tmp_path: Any) -> None
     assert result["started"] is False and "a newer request for myservice exists" in result["reason"]
     assert settle(local, "CleanupStateMachine") == []
     assert snapshot(local.aws) == after_newer
+
+
+def test_a_run_stopped_after_it_gave_its_turn_back_is_left_as_it_ended(local: Local) -> None:
+    """Stopped while writing its report: it had deployed (or rolled back) and released the turn,
+    so there is nothing to undo; a cleanup would undo a good deployment."""
+    summary = local.deploy(EXAMPLE)
+    assert summary["status"] == "SUCCEEDED"
+    deployed = snapshot(local.aws)
+    sample = json.loads((EXAMPLE.parents[1] / "events" / "sfn-stopped.json").read_text())
+    sample["detail"] |= {"executionArn": summary["executionArn"], "name": summary["deploymentId"]}
+    function = local.stack.functions["CleanUpStoppedFunction"]
+    answer = local.aws.client("lambda").invoke(FunctionName=function, Payload=json.dumps(sample))
+    result = json.loads(answer["Payload"].read())
+    assert result == {
+        "started": False,
+        "reason": f"{summary['executionArn']} had ended its deployment: nothing to undo",
+    }
+    assert settle(local, "CleanupStateMachine") == [] and snapshot(local.aws) == deployed
