@@ -15,7 +15,7 @@ from typing import Any
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from . import aws
+from . import announce, aws
 from .calls import count_calls
 from .step import step
 
@@ -157,7 +157,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     report = summarize(event["state"])
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
-    report["awsCalls"] = count_calls(event["execution"], writes=int(write))
+    report["awsCalls"] = count_calls(event["execution"], writes=int(write) + 1)  # + the event
     publish_metrics(report)
     if write:
         key = f"reports/{report['service']}/{report['deploymentId']}.json"
@@ -165,4 +165,5 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             Bucket=bucket, Key=key, Body=json.dumps(report, indent=2).encode()
         )
         report["location"] = f"s3://{bucket}/{key}"
+    announce.send(report, event["execution"])
     return report

@@ -37,7 +37,7 @@ class Rule(moto_events.Rule):
             if target not in functions:  # moto's own delivery, one target at a time
                 single = copy.copy(self)
                 single.targets = [target]
-                moto_events.Rule.send_to_targets(single, original_event, transform_input)
+                super(Rule, single).send_to_targets(original_event, transform_input)
         for target in functions:
             self._invoke(target, original_event)
 
