@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lattice_deploy.cli.status import render
+from lattice_deploy.cli.status import exit_code, render
 from lattice_deploy.runner.status import status
 
 from .conftest import EXAMPLE, Local
@@ -42,7 +42,10 @@ def test_status_lists_the_services_runs_newest_first_with_who_started_them(
     lines = render(found)
     assert lines[0] == "myservice: deploying now: nobody"
     assert lines[1].startswith("  newest request #3: upload of s3://")
-    assert lines[2].startswith("  ✓ SUCCEEDED")
+    assert lines[2] == "  healthy"  # then ECS and Lattice as they are now, then the runs
+    runs_at = next(i for i, line in enumerate(lines) if line.startswith(("  ✓", "  ✗")))
+    assert lines[runs_at].startswith("  ✓ SUCCEEDED")
+    assert any(line.startswith("  VPC Lattice: target group arn:") for line in lines[3:runs_at])
     assert len(status(local.target, None)["executions"]) == 4
     assert len(status(local.target, "myservice", limit=1)["executions"]) == 1
 
@@ -52,3 +55,24 @@ def test_status_without_a_stack_exits_2(capsys: Any) -> None:
 
     assert main(["status", "myservice", "--endpoint-url", "http://127.0.0.1:9"]) == 2
     assert "lattice-deploy serve" in capsys.readouterr().out
+
+
+def test_status_says_whether_the_service_is_healthy_now(local: Local, bundle: Any) -> None:
+    deployed = local.deploy(EXAMPLE)
+    found = status(local.target, "myservice")
+    health = found["health"]
+    assert health["healthy"] is True and exit_code(found) == 0
+    assert health["ecs"]["running"] == health["ecs"]["desired"] == 3
+    assert [d["rolloutState"] for d in health["ecs"]["deployments"]] == ["COMPLETED"]
+    group = next(r["arn"] for r in deployed["resources"] if r["type"] == "targetGroup")
+    listed = local.aws.client("vpc-lattice").list_targets(targetGroupIdentifier=group)["items"]
+    assert {(t["id"], t["status"]) for t in health["lattice"]["targets"]} == {
+        (t["id"], "HEALTHY") for t in listed
+    }
+    assert render(found)[2] == "  healthy"
+
+    local.aws.inject("unhealthy-targets:myservice:2")
+    failed = local.deploy(bundle("broken", task=lambda d: d.update(cpu="512", memory="1024")))
+    assert failed["status"] == "FAILED"
+    after = status(local.target, "myservice")
+    assert exit_code(after) == 1  # the newest deployment failed (rolled back)

@@ -1,8 +1,11 @@
 """``lattice-deploy status [SERVICE]``: who deploys the service now, its newest request, and its
 recent executions (started by an upload, an ECR push or ``deploy``) with their outcome.
 
+With SERVICE, also whether it is healthy now: the ECS service (revision, counts, each
+deployment's rollout) and its VPC Lattice target group's targets with status and reason.
 ``--endpoint-url`` reads a running ``serve``; without it, the real stack named in
-``samconfig.toml``. Read calls only. Exit codes: 0, or 2 when there is no stack to read.
+``samconfig.toml``. Read calls only. Exit codes: 0 healthy and the newest deployment succeeded
+(or a list of services), 1 unhealthy or the newest deployment failed, 2 no stack to read.
 """
 
 from __future__ import annotations
@@ -28,6 +31,35 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run_status)
 
 
+def _health_lines(health: dict[str, Any]) -> list[str]:
+    lines = [f"  {'healthy' if health['healthy'] else 'NOT HEALTHY'}"]
+    ecs = health.get("ecs")
+    if not ecs:
+        lines.append("  ECS: the service does not exist")
+    else:
+        lines.append(f"  ECS: {ecs['taskDefinition']}, {ecs['running']}/{ecs['desired']} running")
+        for d in ecs["deployments"]:
+            lines.append(
+                f"    {d['status']:<8} {d['taskDefinition']} {d['rolloutState']} "
+                f"{d['running']}/{d['desired']}"
+            )
+    lattice = health["lattice"]
+    lines.append(f"  VPC Lattice: target group {lattice.get('targetGroup')}")
+    for t in lattice["targets"]:
+        reason = f" ({t['reasonCode']})" if t.get("reasonCode") else ""
+        lines.append(f"    {t['id']}:{t['port']} {t['status']}{reason}")
+    return lines
+
+
+def exit_code(found: dict[str, Any]) -> int:
+    """0 healthy and the newest deployment succeeded; 1 otherwise (one service); 0 for a list."""
+    if not found.get("service"):
+        return 0
+    decided = [r for r in found["executions"] if r["status"] != "SUPERSEDED"]
+    newest_ok = bool(decided) and decided[0]["status"] in ("SUCCEEDED", "RUNNING")
+    return 0 if newest_ok and (found.get("health") or {}).get("healthy") else 1
+
+
 def render(found: dict[str, Any]) -> list[str]:
     lines = []
     if "turn" in found:
@@ -36,6 +68,8 @@ def render(found: dict[str, Any]) -> list[str]:
         lines.append(f"{found['service']}: deploying now: {holder}")
         if turn["newestRequest"]:
             lines.append(f"  newest request #{turn['newestRequest']}: {turn['newestRequestBy']}")
+    if "health" in found:
+        lines += _health_lines(found["health"])
     if not found["executions"]:
         lines.append("  no deployments yet")
     for run in found["executions"]:
@@ -56,4 +90,4 @@ def run_status(args: argparse.Namespace) -> int:
         return 2
     found = status(target, args.service, args.limit)
     print(json.dumps(found, indent=2) if args.json else "\n".join(render(found)))
-    return 0
+    return exit_code(found)
