@@ -29,3 +29,20 @@ def test_enabled_metrics_print_one_record_per_deployment(
     assert records[0]["DeploymentsFailed"] == records[1]["DeploymentsSucceeded"] == [1.0]
     assert "DeploymentsSucceeded" not in records[0]
     assert records[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "LatticeDeploy"
+
+
+def test_a_deployment_records_its_polls_rollbacks_and_time_to_healthy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    health = {"status": "HEALTHY", "polls": 5, "since": "2026-11-26T09:00:00+00:00"}
+    report.publish_metrics({"status": "SUCCEEDED"}, health, "2026-11-26T09:03:00+00:00")
+    report.publish_metrics({"status": "FAILED", "rolledBack": True}, {"polls": 4}, "")
+    healthy, failed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (healthy["SecondsToHealthy"], healthy["HealthPolls"], healthy["Rollbacks"]) == (
+        [180.0],
+        [5.0],
+        [0.0],
+    )
+    assert (failed["Rollbacks"], failed["HealthPolls"]) == ([1.0], [4.0])
+    assert "SecondsToHealthy" not in failed

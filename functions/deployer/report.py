@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Metrics
@@ -138,8 +139,12 @@ def summarize(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def publish_metrics(report: dict[str, Any]) -> None:
-    """One EMF record per deployment, printed to the function's log (CloudWatch reads it).
+def publish_metrics(
+    report: dict[str, Any], health: dict[str, Any] | None = None, now: str = ""
+) -> None:
+    """One EMF record per deployment, printed to the function's log (CloudWatch reads it): the
+    outcome, rollbacks, the health polls and, when healthy, the seconds from the first poll
+    (right after the ECS update) to the verdict (``now``, when ``report`` was entered).
 
     The set is cleared even when metrics are disabled: Powertools keeps it then, and at the 100th
     value of one metric it prints it anyway; in the local runner that line would land in the
@@ -148,6 +153,19 @@ def publish_metrics(report: dict[str, Any]) -> None:
     metrics.add_metric(
         name="Deployments" + report["status"].title(), unit=MetricUnit.Count, value=1
     )
+    health = health or {}
+    if report["status"] != "SUPERSEDED":
+        metrics.add_metric(
+            name="Rollbacks", unit=MetricUnit.Count, value=int(bool(report.get("rolledBack")))
+        )
+        metrics.add_metric(
+            name="HealthPolls", unit=MetricUnit.Count, value=int(health.get("polls") or 0)
+        )
+    if health.get("status") == "HEALTHY" and health.get("since") and now:
+        waited = datetime.fromisoformat(now) - datetime.fromisoformat(health["since"])
+        metrics.add_metric(
+            name="SecondsToHealthy", unit=MetricUnit.Seconds, value=waited.total_seconds()
+        )
     metrics.flush_metrics()
     metrics.clear_metrics()
 
@@ -158,7 +176,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
     report["awsCalls"] = count_calls(event["execution"], writes=int(write) + 1)  # + the event
-    publish_metrics(report)
+    publish_metrics(report, event["state"].get("health"), event.get("now", ""))
     if write:
         key = f"reports/{report['service']}/{report['deploymentId']}.json"
         aws.client("s3").put_object(
