@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup test lint sam scan demo bench serve clean
+.PHONY: setup test lint sam scan docs demo bench serve clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,9 @@ scan:
 	$(SCAN)/bin/cfn-lint template.yaml
 	$(SCAN)/bin/checkov -f template.yaml --config-file .checkov.yaml
 	$(SCAN)/bin/bandit -q -r functions src
+
+docs: setup
+	$(BIN)/python -m lattice_deploy.picture
 
 demo: setup
 	$(BIN)/lattice-deploy deploy examples/myservice --local
