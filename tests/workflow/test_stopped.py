@@ -41,6 +41,16 @@ def stop_while_waiting_for_health(local: Local, directory: Any) -> dict[str, Any
     return result
 
 
+def stopped_event_delivered(local: Local, summary: dict[str, Any]) -> dict[str, Any]:
+    """The cleanup function's answer to the run's ABORTED event, delivered now (as EventBridge
+    would, late)."""
+    sample = json.loads((EXAMPLE.parents[1] / "events" / "sfn-stopped.json").read_text())
+    sample["detail"] |= {"executionArn": summary["executionArn"], "name": summary["deploymentId"]}
+    function = local.stack.functions["CleanUpStoppedFunction"]
+    answer = local.aws.client("lambda").invoke(FunctionName=function, Payload=json.dumps(sample))
+    return dict(json.loads(answer["Payload"].read()))
+
+
 def test_a_stopped_first_deploy_is_cleaned_up_to_the_account_it_found(local: Local) -> None:
     before = snapshot(local.aws)
     summary = stop_while_waiting_for_health(local, EXAMPLE)
@@ -66,11 +76,7 @@ def test_a_cleanup_never_undoes_a_newer_run(local: Local, tmp_path: Any) -> None
     newer = local.deploy(renamed(EXAMPLE, tmp_path, "myservice"))
     assert newer["status"] == "SUCCEEDED"
     after_newer = snapshot(local.aws)
-    sample = json.loads((EXAMPLE.parents[1] / "events" / "sfn-stopped.json").read_text())
-    sample["detail"] |= {"executionArn": summary["executionArn"], "name": summary["deploymentId"]}
-    function = local.stack.functions["CleanUpStoppedFunction"]
-    answer = local.aws.client("lambda").invoke(FunctionName=function, Payload=json.dumps(sample))
-    result = json.loads(answer["Payload"].read())
+    result = stopped_event_delivered(local, summary)
     assert result["started"] is False and "a newer request for myservice exists" in result["reason"]
     assert settle(local, "CleanupStateMachine") == []
     assert snapshot(local.aws) == after_newer
@@ -82,11 +88,7 @@ def test_a_run_stopped_after_it_gave_its_turn_back_is_left_as_it_ended(local: Lo
     summary = local.deploy(EXAMPLE)
     assert summary["status"] == "SUCCEEDED"
     deployed = snapshot(local.aws)
-    sample = json.loads((EXAMPLE.parents[1] / "events" / "sfn-stopped.json").read_text())
-    sample["detail"] |= {"executionArn": summary["executionArn"], "name": summary["deploymentId"]}
-    function = local.stack.functions["CleanUpStoppedFunction"]
-    answer = local.aws.client("lambda").invoke(FunctionName=function, Payload=json.dumps(sample))
-    result = json.loads(answer["Payload"].read())
+    result = stopped_event_delivered(local, summary)
     assert result == {
         "started": False,
         "reason": f"{summary['executionArn']} had ended its deployment: nothing to undo",
