@@ -90,3 +90,15 @@ def test_plan_refuses_an_invalid_bundle(
 
     assert main(["plan", str(bundle(service=typo))]) == 2
     assert "did you mean 'desiredCount'" in capsys.readouterr().out
+
+
+def test_plan_local_plans_against_a_fresh_embedded_aws(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EXAMPLE), "--local"]) == 0
+    out = capsys.readouterr().out
+    assert "+ ecsService" in out and "create" in out
+
+
+def test_plan_names_a_bundle_dir_in_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    assert "the bundle: ecspresso.yml beside" in capsys.readouterr().out

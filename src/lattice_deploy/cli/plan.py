@@ -1,6 +1,7 @@
 """``lattice-deploy plan DIR``: what a deploy would create, adopt, change (with a field diff) and
-leave alone, found with read calls only. ``--endpoint-url`` plans against a running ``serve``;
-without it, against the account boto3 finds. Exit 0 (a plan was made), 2 invalid bundle."""
+leave alone, found with read calls only. ``--endpoint-url`` plans against a running ``serve``,
+``--local`` against a fresh embedded AWS; without either, against the account boto3 finds.
+Exit 0 (a plan was made), 2 invalid bundle or nothing to plan against."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from deployer import bundle
 from deployer.errors import DeployError
@@ -25,8 +26,16 @@ MARKS = {"create": "+", "adopt": "=", "change": "~", "unchanged": "="}
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("plan", help="show what a deploy would change (read calls only)")
-    parser.add_argument("directory", type=Path)
-    parser.add_argument("--endpoint-url", help="plan against a `lattice-deploy serve` at this URL")
+    parser.add_argument(
+        "directory",
+        type=Path,
+        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--endpoint-url", help="plan against a `lattice-deploy serve` at this URL")
+    where.add_argument(
+        "--local", action="store_true", help="plan against a fresh embedded AWS (the demo account)"
+    )
     parser.add_argument(
         "--env", dest="environment", default="dev", help="environment prefix of created names"
     )
@@ -48,16 +57,29 @@ def render(items: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _plan(raw: dict[str, str], environment: str) -> list[dict[str, Any]]:
+    files = rendered(raw, ssm_parameter)  # SSM read in the account planned against
+    return plan_changes(plan_of(files, "plan", environment))
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         raw = read_bundle(args.directory)
         config = bundle.config_of(rendered(raw))
         region = str(args.region or config.get("region") or demo.REGION)
-        use_endpoint(args.endpoint_url, region)
-        files = rendered(raw, ssm_parameter)  # SSM read in the account planned against
-        items = plan_changes(plan_of(files, "plan", args.environment))
+        if args.local:
+            from ..emulator import EmbeddedAws  # moto loads only for --local
+
+            with EmbeddedAws(region=region):
+                items = _plan(raw, args.environment)
+        else:
+            use_endpoint(args.endpoint_url, region)
+            items = _plan(raw, args.environment)
     except (DeployError, OSError, ClientError) as exc:
         print(f"cannot plan: {exc}")
+        return 2
+    except BotoCoreError as exc:  # no endpoint or no credentials: nothing to read
+        print(f"cannot plan: {exc}; start `lattice-deploy serve`, use --local, or set AWS creds")
         return 2
     if args.json:
         print(json.dumps({"changes": items}, indent=2, default=str))

@@ -22,7 +22,11 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "validate", help="check a bundle offline (exit 0 valid, 2 invalid)"
     )
-    parser.add_argument("directory", type=Path)
+    parser.add_argument(
+        "directory",
+        type=Path,
+        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json",
+    )
     parser.add_argument(
         "--env", dest="environment", default="dev", help="environment prefix of created names"
     )
