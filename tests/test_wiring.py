@@ -175,3 +175,21 @@ def test_the_bucket_refuses_plain_http_and_failed_triggers_are_kept() -> None:
     for trigger in ("StartDeploymentFunction", "StartRedeploymentsFunction"):
         queue = template.resources[trigger]["Properties"]["DeadLetterQueue"]
         assert queue["Type"] == "SQS", trigger
+
+
+def test_failures_can_be_mailed_and_only_failures() -> None:
+    from moto.events.models import EventPattern
+
+    template = cfn.load(ROOT / "template.yaml")
+    assert template.parameters["NotificationEmail"] == ""  # off unless asked
+    rule = template.resources["FailuresRule"]
+    assert rule["Condition"] == template.resources["FailuresTopic"]["Condition"] == "Notify"
+    pattern = EventPattern.load(json.dumps(rule["Properties"]["EventPattern"]))
+    for outcome, mailed in (
+        ("Deployment Failed", True),
+        ("Deployment Rolled Back", True),
+        ("Deployment Succeeded", False),
+        ("Deployment Superseded", False),
+    ):
+        event = {"source": "lattice-deploy", "detail-type": outcome, "detail": {}}
+        assert pattern.matches_event(event) is mailed, outcome
