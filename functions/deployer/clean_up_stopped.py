@@ -15,6 +15,8 @@ import json
 import os
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from . import aws, ordering, trigger
 
 
@@ -35,6 +37,16 @@ def _last_state(execution_arn: str) -> dict[str, Any]:
     return latest
 
 
+def _exists(execution_arn: str) -> bool:
+    try:
+        aws.client("stepfunctions").describe_execution(executionArn=execution_arn)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ExecutionDoesNotExist":
+            return False
+        raise
+    return True
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     detail = event.get("detail") or {}
     stopped, status = str(detail.get("executionArn", "")), detail.get("status")
@@ -50,6 +62,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     machine = os.environ["CLEANUP_STATE_MACHINE_ARN"]
     name = f"{detail.get('name', 'run')}"[:72] + "-cleanup"
     cleanup = f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
+    if _exists(cleanup):  # a redelivered event: its cleanup ran or runs (same request)
+        return {"started": False, "reason": f"execution {name} exists: same request"}
     if not ordering.hand_over(service, int(turn["ticket"]), stopped, cleanup):
         left = plan.get("deploymentId") or state.get("deploymentId")
         return {

@@ -154,12 +154,15 @@ def acquire(service: str, ticket: int, execution: str) -> dict[str, Any]:
 def hand_over(service: str, ticket: int, stopped: str, cleanup: str) -> bool:
     """The turn of ``stopped`` (request ``ticket``, ended without giving it back) to
     ``cleanup``; False once a newer request exists (running, waiting or done) or another
-    execution holds the turn: the service is a newer run's now."""
+    execution holds the turn: the service is a newer run's now. A retried hand-over (the same
+    cleanup holds it already) succeeds again."""
     return (
         _conditional_update(
             service,
             UpdateExpression="SET holder = :new",
-            ConditionExpression="latest = :t AND (holder = :old OR attribute_not_exists(holder))",
+            ConditionExpression=(
+                "latest = :t AND (holder IN (:old, :new) OR attribute_not_exists(holder))"
+            ),
             ExpressionAttributeValues={
                 ":old": {"S": stopped},
                 ":new": {"S": cleanup},

@@ -94,3 +94,19 @@ def test_a_run_stopped_after_it_gave_its_turn_back_is_left_as_it_ended(local: Lo
         "reason": f"{summary['executionArn']} had ended its deployment: nothing to undo",
     }
     assert settle(local, "CleanupStateMachine") == [] and snapshot(local.aws) == deployed
+
+
+def test_a_redelivered_stopped_event_starts_one_cleanup(local: Local) -> None:
+    """EventBridge delivers at least once, and retries a failed invocation: the second
+    delivery finds its own cleanup holding the turn and starts nothing new."""
+    events = local.aws.client("events")
+    (rule,) = [r for r in events.list_rules()["Rules"] if "DeploymentStopped" in r["Name"]]
+    events.disable_rule(Name=rule["Name"])
+    before = snapshot(local.aws)
+    summary = stop_while_waiting_for_health(local, EXAMPLE)
+    first = stopped_event_delivered(local, summary)
+    again = stopped_event_delivered(local, summary)
+    assert first["started"] is True
+    assert again["started"] is False and "same request" in again["reason"]
+    (cleanup,) = settle(local, "CleanupStateMachine")
+    assert cleanup["status"] == "SUCCEEDED" and snapshot(local.aws) == before
