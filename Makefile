@@ -25,9 +25,13 @@ lint: setup
 	$(BIN)/ruff format --check src functions tests bench
 	$(BIN)/mypy
 
+# `sam build` installs the Jsonnet layer with a python3.13 (the Lambda runtime's): pyenv's, if any.
+PY313_BIN := $(shell for d in $$(pyenv root 2>/dev/null)/versions/3.13*/bin /usr/local/bin /usr/bin; do \
+	[ -x $$d/python3.13 ] && echo $$d && break; done)
+
 sam: setup
 	$(BIN)/sam validate --lint
-	$(BIN)/sam build
+	PATH="$(PY313_BIN):$$PATH" $(BIN)/sam build
 
 # Security scanners, in their own virtualenv (their pins are not the project's): cfn-lint
 # (latest), checkov and bandit. Skipped checks and their reasons: .checkov.yaml, and bandit's

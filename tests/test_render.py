@@ -48,4 +48,4 @@ def test_what_it_cannot_render_is_refused_by_name(template: str) -> None:
 
 def test_the_variables_a_bundle_reads_are_found() -> None:
     text = "{{ must_env `A` }} {{ env `B` `x` }} {{ ssm `/c` }}"
-    assert render.names(text) == {"A", "B"}
+    assert render.names({"ecs-task-def.json": text}, {"A": "1"}) == {"A", "B"}

@@ -12,6 +12,8 @@ from lattice_deploy.runner import template as cfn
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_IMPORTS = {"boto3", "botocore", "aws_lambda_powertools", "deployer", "__future__"}
+LAYERED = {"jsonnet.py": "_gojsonnet"}
+"""A module that imports what a layer of the stack's own provides (JsonnetLayer)."""
 
 
 def test_each_task_state_has_its_module_function_and_substitution() -> None:
@@ -57,9 +59,11 @@ def test_functions_import_only_the_runtime_and_the_layer() -> None:
                 names = [node.module or ""]
             for name in names:
                 top = name.split(".")[0]
-                assert top in ALLOWED_IMPORTS or top in __import__("sys").stdlib_module_names, (
-                    f"{path}: {name}"
-                )
+                assert (
+                    top in ALLOWED_IMPORTS
+                    or top in __import__("sys").stdlib_module_names
+                    or LAYERED.get(path.name) == top
+                ), f"{path}: {name}"
     assert not list((ROOT / "functions").rglob("requirements.txt"))
 
 
@@ -72,6 +76,13 @@ def test_template_runtime_and_layer() -> None:
         assert (
             "AWSLambdaPowertoolsPythonV3-python313-arm64" in fn.properties["Layers"][0]["Fn::Sub"]
         )
+        # Jsonnet renders where bundles are read: load_bundle only (its layer, beside Powertools)
+        jsonnet = {"Ref": "JsonnetLayer"} in fn.properties["Layers"]
+        assert jsonnet is (fn.handler == "deployer.load_bundle.handler"), fn.logical_id
+    layer = template.resources["JsonnetLayer"]
+    assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
+    pinned = (ROOT / layer["Properties"]["ContentUri"] / "requirements.txt").read_text()
+    assert "gojsonnet==" in pinned
     role = template.resources["EcsInfrastructureRole"]["Properties"]
     assert (
         "AmazonECSInfrastructureRolePolicyForVpcLattice" in role["ManagedPolicyArns"][0]["Fn::Sub"]

@@ -14,10 +14,12 @@ Store (with decryption) in the account the run deploys to.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
+from . import jsonnet
 from .errors import BundleInvalid
 
 ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
@@ -31,20 +33,40 @@ ENV_FILE = "env.json"
 Lookup = Callable[[str], str]
 
 
-def names(text: str) -> set[str]:
-    """The environment variables the text's actions read (``env`` and ``must_env``)."""
-    found = set()
-    for action in ACTION.findall(text):
-        tokens = [m["raw"] or m["quoted"] or m["func"] for m in TOKEN.finditer(action)]
-        for index, token in enumerate(tokens[:-1]):
-            if token in ("env", "must_env") and tokens[index + 1]:
-                found.add(str(tokens[index + 1]))
-    return found
+class _Asked(Mapping[str, str]):
+    """An environment that notes each variable a render reads."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env, self.asked = env, set[str]()
+
+    def __getitem__(self, key: str) -> str:
+        self.asked.add(key)
+        return self.env[key]
+
+    def __contains__(self, key: object) -> bool:
+        self.asked.add(str(key))
+        return key in self.env
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.env)
+
+    def __len__(self) -> int:
+        return len(self.env)
+
+
+def names(files: Mapping[str, str], env: Mapping[str, str]) -> set[str]:
+    """The variables rendering ``files`` reads (``env``, ``must_env``, Jsonnet's natives too):
+    found by rendering, so whatever the template or Jsonnet computes, nothing is missed. A
+    render that fails stops the search; the run reports that failure itself."""
+    asked = _Asked(env)
+    with contextlib.suppress(BundleInvalid):
+        render_files(files, asked, lambda name: f"ssm:{name}")
+    return asked.asked
 
 
 def _call(func: str, args: list[str], env: Mapping[str, str], ssm: Lookup, where: str) -> str:
     if func == "env" and 1 <= len(args) <= 2:
-        return env.get(args[0], args[1] if len(args) == 2 else "")
+        return env[args[0]] if args[0] in env else (args[1] if len(args) == 2 else "")
     if func == "must_env" and len(args) == 1:
         if args[0] not in env:
             raise BundleInvalid(
@@ -110,7 +132,11 @@ def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> s
 
 
 def render(text: str, name: str, env: Mapping[str, str], ssm: Lookup) -> str:
-    """``text`` of bundle file ``name`` with every action replaced by its value."""
+    """``text`` of bundle file ``name`` with every action replaced by its value (a Jsonnet file
+    is evaluated first, its native functions being these ones, then rendered: ecspresso's
+    order)."""
+    if jsonnet.is_jsonnet(name):
+        text = jsonnet.evaluate(text, name, lambda func, args: _call(func, args, env, ssm, name))
 
     def replace(match: re.Match[str]) -> str:
         line = text.count("\n", 0, match.start()) + 1

@@ -1,5 +1,6 @@
-"""Trigger (not a state): an upload of ``definitions/<service>/ecs-service-def.json`` to the
-bundle bucket starts one deployment of that service.
+"""Trigger (not a state): an upload of ``definitions/<service>/ecs-service-def.json`` (or of
+``ecs-service-def.jsonnet``, a Jsonnet bundle's) to the bundle bucket starts one deployment of
+that service.
 
 The event is S3's ``Object Created`` through EventBridge (chosen over S3 notifications: rules
 filter on the key, several targets can listen, and the same bus carries ECR's push events). The
@@ -19,7 +20,9 @@ from typing import Any
 from . import bundle, ordering, trigger
 
 SERVICE_KEY = re.compile(
-    r"definitions/(?P<service>[A-Za-z0-9_-]{1,255})/" + re.escape(bundle.SERVICE_FILE)
+    r"definitions/(?P<service>[A-Za-z0-9_-]{1,255})/(?P<file>"
+    + re.escape(bundle.SERVICE_FILE)
+    + r"(?:net)?)"
 )
 
 
@@ -30,12 +33,12 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if not bucket or not match:
         return {
             "started": False,
-            "reason": f"{key!r} is not definitions/<service>/{bundle.SERVICE_FILE}",
+            "reason": f"{key!r} is not definitions/<service>/{bundle.SERVICE_FILE}[net]",
         }
     service, version = match["service"], detail["object"].get("version-id")
-    pinned = {bundle.SERVICE_FILE: version} if version else {}
+    pinned = {match["file"]: version} if version else {}
     files = trigger.read_objects(bucket, f"definitions/{service}/", pinned)
-    uploaded = files.get(bundle.SERVICE_FILE)
+    uploaded = files.get(match["file"])
     if uploaded and bundle.STARTED_BY in uploaded.metadata:
         if sequencer := detail["object"].get("sequencer"):
             ordering.note_upload(service, sequencer)

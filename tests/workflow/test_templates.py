@@ -89,3 +89,49 @@ def test_parameter_store_values_are_read_in_the_account(local: Local, bundle: An
         missing["status"] == "FAILED"
         and "ssm `/myservice/nothing`" in (missing["failure"]["message"])
     )
+
+
+JSONNET = EXAMPLE.parent / "catalog"
+
+
+def test_a_jsonnet_bundle_deploys_by_cli_with_the_callers_environment(
+    local: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IMAGE_TAG", "1.27")
+    monkeypatch.setenv("DESIRED_COUNT", "3")
+    summary = local.deploy(JSONNET)
+    assert summary["status"] == "SUCCEEDED", summary.get("failure")
+    assert image_of(local, summary) == "nginx:1.27"
+    (service,) = local.aws.client("ecs").describe_services(
+        cluster="my-cluster", services=["catalog"]
+    )["services"]
+    assert service["desiredCount"] == 3
+    sfn = local.aws.client("stepfunctions")
+    given = json.loads(sfn.describe_execution(executionArn=summary["executionArn"])["input"])
+    assert given["templateEnv"] == {"DESIRED_COUNT": "3", "IMAGE_TAG": "1.27"}
+
+
+def test_a_jsonnet_bundle_deploys_by_upload_with_env_json(local: Local) -> None:
+    upload(local, "env.json", json.dumps({"IMAGE_TAG": "1.26"}), service="catalog")
+    for name in ("ecspresso.yml", "ecs-task-def.jsonnet"):
+        upload(local, name, (JSONNET / name).read_text(), service="catalog")
+    text = (JSONNET / "ecs-service-def.jsonnet").read_text()
+    run = started(upload(local, "ecs-service-def.jsonnet", text, service="catalog"))
+    assert finish(local, run["executionArn"]) == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    (service,) = ecs.describe_services(cluster="my-cluster", services=["catalog"])["services"]
+    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    assert task["taskDefinition"]["containerDefinitions"][0]["image"] == "nginx:1.26"
+    assert service["desiredCount"] == 2  # env('DESIRED_COUNT', '2'): env.json has none
+
+
+def test_a_jsonnet_bundle_without_its_variable_fails_before_any_change(local: Local) -> None:
+    for name in ("ecspresso.yml", "ecs-task-def.jsonnet"):
+        upload(local, name, (JSONNET / name).read_text(), service="catalog")
+    text = (JSONNET / "ecs-service-def.jsonnet").read_text()
+    run = started(upload(local, "ecs-service-def.jsonnet", text, service="catalog"))
+    assert finish(local, run["executionArn"]) == "FAILED"
+    sfn = local.aws.client("stepfunctions")
+    cause = sfn.describe_execution(executionArn=run["executionArn"]).get("cause", "")
+    assert "ecs-task-def.jsonnet: must_env `IMAGE_TAG`" in cause
+    assert not local.aws.client("vpc-lattice").list_services()["items"]

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle, validate
+from deployer import bundle, render, validate
 from deployer.errors import DeployError
 from deployer.load_bundle import plan_of, ssm_parameter
 
 from ..emulator import demo_account as demo
-from ..runner.execution import read_bundle, rendered
+from ..runner.execution import offline_ssm, read_bundle, rendered
 from ..runner.targets import use_endpoint
 
 
@@ -25,7 +26,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "directory",
         type=Path,
-        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json",
+        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json "
+        "(or the .jsonnet definitions ecspresso.yml names)",
     )
     parser.add_argument(
         "--env", dest="environment", default="dev", help="environment prefix of created names"
@@ -41,16 +43,30 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
+class _Unset(dict[str, str]):
+    """The caller's environment, with a stand-in for each variable it lacks."""
+
+    def __missing__(self, key: str) -> str:
+        return f"<{key} unset>"
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
 def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """Each file rendered; one whose template cannot be (a must_env variable unset) is said,
-    and left as it is so the other files' problems are reported too."""
+    then rendered with stand-ins for what is unset (else left as it is), so the rest of it and
+    the other files are still checked."""
     files, problems = {}, []
     for name, text in raw.items():
         try:
             files.update(rendered({name: text}))
         except DeployError as exc:
             problems.append(str(exc))
-            files[name] = text
+            try:
+                files.update(render.render_files({name: text}, _Unset(os.environ), offline_ssm))
+            except DeployError:
+                files[name] = text
     return files, problems
 
 

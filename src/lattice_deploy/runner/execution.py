@@ -67,7 +67,7 @@ def rendered(files: dict[str, str], ssm: render.Lookup = offline_ssm) -> dict[st
 
 def template_env(files: dict[str, str]) -> dict[str, str]:
     """The caller's variables the bundle's templates read: what a run renders them with."""
-    wanted = set().union(*(render.names(text) for text in files.values()))
+    wanted = render.names(files, os.environ)
     return {name: os.environ[name] for name in sorted(wanted) if name in os.environ}
 
 

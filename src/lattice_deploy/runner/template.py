@@ -72,6 +72,9 @@ def load(path: Path, overrides: dict[str, Any] | None = None) -> Template:
                 **((props.get("Environment") or {}).get("Variables") or {}),
             }
             merged = {**globals_fn, **props}
+            for key, value in props.items():  # SAM: a Globals list comes first, then the function's
+                if isinstance(value, list) and isinstance(globals_fn.get(key), list):
+                    merged[key] = [*globals_fn[key], *value]
             template.functions.append(Function(logical_id, merged["Handler"], env, merged))
         elif resource["Type"] == "AWS::Serverless::StateMachine":
             template.state_machines.append(
