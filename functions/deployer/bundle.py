@@ -3,10 +3,11 @@
 A bundle is ecspresso's layout: ``ecspresso.yml`` (optional) beside ``ecs-service-def.json`` and
 ``ecs-task-def.json``. The service definition may carry the origin document's friendly
 ``vpcLatticeConfiguration {enabled, serviceArn, targetGroupArn}`` (translated here, with optional
-extras ``serviceNetwork``, ``portName``, ``listener``, ``healthCheck``, ``accessLogs``,
-``registration``), or ECS's own ``vpcLatticeConfigurations [{roleArn, targetGroupArn,
-portName}]`` (taken as is). What the bundle names by ARN is adopted; what it leaves out is
-created, named ``<env>-<service>-<type>`` as the origin document recommends.
+extras ``service``, ``targetGroup``, ``serviceNetwork`` (each a name or an ARN), ``portName``,
+``listener``, ``healthCheck``, ``accessLogs``, ``registration``), or ECS's own
+``vpcLatticeConfigurations [{roleArn, targetGroupArn, portName}]`` (taken as is). What the bundle
+names by ARN, or by a name that exists, is adopted; what it leaves out is created, named
+``<env>-<service>-<type>`` as the origin document recommends.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ def _lattice(
         spec, service_def, task_def, service_file, task_file
     )
     protocol, protocol_version = APP_PROTOCOLS.get(app_protocol, ("HTTP", "HTTP1"))
-    if not str(spec.get("targetGroupArn") or "").startswith("arn:"):  # a group made here
+    group_ref = spec.get("targetGroup") or spec.get("targetGroupArn")
+    if not str(group_ref or "").startswith("arn:"):  # a group found by name or made here
         ports = {
             int(m["containerPort"])
             for c in task_def.get("containerDefinitions") or []
@@ -188,16 +190,12 @@ def _lattice(
         "containerPort": container_port,
         "vpcId": context.get("vpcId"),
         "securityGroupIds": list(network.get("securityGroups") or []),
-        "serviceNetwork": {
-            **_ref(
-                spec.get("serviceNetwork") or spec.get("serviceNetworkArn"),
-                names["serviceNetwork"],
-            ),
-            "named": bool(spec.get("serviceNetwork") or spec.get("serviceNetworkArn")),
-        },
-        "service": _ref(spec.get("serviceArn"), names["service"]),
+        "serviceNetwork": _ref(
+            spec.get("serviceNetwork") or spec.get("serviceNetworkArn"), names["serviceNetwork"]
+        ),
+        "service": _ref(spec.get("service") or spec.get("serviceArn"), names["service"]),
         "targetGroup": {
-            **_ref(spec.get("targetGroupArn"), names["targetGroup"]),
+            **_ref(group_ref, names["targetGroup"]),
             "port": container_port,
             "protocol": protocol,
             "protocolVersion": protocol_version,
@@ -213,10 +211,11 @@ def _lattice(
 
 
 def _ref(value: Any, default_name: str) -> dict[str, Any]:
-    """``{"arn": …}`` to adopt a resource given by ARN, else ``{"name": …}`` to find or create."""
+    """``{"arn": …}`` to adopt a resource given by ARN, else ``{"name": …}`` to find or create
+    (``named``: the bundle gave the name, so one found by it is adopted, never deleted)."""
     if isinstance(value, str) and value.startswith("arn:"):
-        return {"arn": value}
-    return {"name": str(value or default_name)}
+        return {"arn": value, "named": True}
+    return {"name": str(value or default_name), "named": bool(value)}
 
 
 def _port(

@@ -2,7 +2,10 @@
 forwards to the target group.
 
 A listener on the wanted port that forwards elsewhere is pointed at the target group (its previous
-default action is recorded for rollback); none on that port → one is created.
+default action is recorded for rollback) if it is the workflow's own (named
+``<env>-<service>-listener``); one made by hand is never repointed, since that would move its
+traffic: ``load_bundle`` refuses the bundle before any change, saying what differs
+(:func:`refuse_foreign`). None on that port → one is created.
 """
 
 from __future__ import annotations
@@ -10,11 +13,71 @@ from __future__ import annotations
 from typing import Any
 
 from . import lattice
+from .errors import BundleInvalid
 
 
 def _forwards_to(listener: dict[str, Any], group: dict[str, Any]) -> bool:
     targets = ((listener.get("defaultAction") or {}).get("forward") or {}).get("targetGroups") or []
     return any(t["targetGroupIdentifier"] in (group["id"], group["arn"]) for t in targets)
+
+
+def _listeners(api: Any, service_id: str) -> list[dict[str, Any]]:
+    return [
+        dict(api.get_listener(serviceIdentifier=service_id, listenerIdentifier=item["id"]))
+        for page in api.get_paginator("list_listeners").paginate(serviceIdentifier=service_id)
+        for item in page["items"]
+    ]
+
+
+def _action_text(action: dict[str, Any]) -> str:
+    if fixed := action.get("fixedResponse"):
+        return f"a fixed response {fixed.get('statusCode')}"
+    groups = (action.get("forward") or {}).get("targetGroups") or []
+    return ", ".join(
+        f"target group {g['targetGroupIdentifier']} (weight {g.get('weight', 100)})" for g in groups
+    )
+
+
+def refuse_foreign(plan: dict[str, Any]) -> None:
+    """Before any change: a listener made by hand on the bundle's port of an existing Lattice
+    service must already forward to the bundle's target group; else say exactly what differs."""
+    want, api = plan["lattice"], lattice.client(plan)
+    ref = want["service"]
+    service = (
+        {"id": ref["arn"].rsplit("/", 1)[-1], "arn": ref["arn"]}
+        if "arn" in ref
+        else lattice.find(api, "list_services", lambda i: i["name"] == ref["name"])
+    )
+    if not service:
+        return
+    group_ref = want["targetGroup"]
+    group = (
+        {"id": group_ref["arn"].rsplit("/", 1)[-1], "arn": group_ref["arn"]}
+        if "arn" in group_ref
+        else lattice.find(
+            api,
+            "list_target_groups",
+            lambda i: i["name"] == group_ref["name"],
+            vpcIdentifier=want["vpcId"],
+        )
+    )
+    listeners = _listeners(api, service["id"])
+    if group and any(_forwards_to(listener, group) for listener in listeners):
+        return
+    port = want["listener"]["port"]
+    for listener in listeners:
+        if listener.get("port") != port or listener.get("name") == want["listener"]["name"]:
+            continue
+        bundle_group = group["arn"] if group else f"{group_ref['name']} (which this run would make)"
+        raise BundleInvalid(
+            f"ecs-service-def.json: vpcLatticeConfiguration.listener: listener {listener['name']} "
+            f"on port {port} of Lattice service {service['arn']} was not made by lattice-deploy "
+            f"and forwards to {_action_text(listener.get('defaultAction') or {})}, not to "
+            f"{bundle_group} (weight 100); repointing it would move its traffic. Either name "
+            "the group it forwards to in vpcLatticeConfiguration.targetGroup (to adopt it), point "
+            "the listener at the bundle's group yourself, or give vpcLatticeConfiguration."
+            "listener another port"
+        )
 
 
 def ensure(event: dict[str, Any]) -> dict[str, Any]:
@@ -26,11 +89,7 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
     )
     api = lattice.client(plan)
     action = {"forward": {"targetGroups": [{"targetGroupIdentifier": group["arn"], "weight": 100}]}}
-    listeners = [
-        dict(api.get_listener(serviceIdentifier=service["id"], listenerIdentifier=item["id"]))
-        for page in api.get_paginator("list_listeners").paginate(serviceIdentifier=service["id"])
-        for item in page["items"]
-    ]
+    listeners = _listeners(api, service["id"])
     for listener in listeners:
         if _forwards_to(listener, group):
             return lattice.summary("unchanged", listener, serviceId=service["id"])

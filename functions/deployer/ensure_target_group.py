@@ -40,7 +40,8 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
                 tags=plan["tags"],
             )
             return lattice.summary("created", created)
-        group, action = dict(api.get_target_group(targetGroupIdentifier=found["id"])), "unchanged"
+        group = dict(api.get_target_group(targetGroupIdentifier=found["id"]))
+        action = "adopted" if ref.get("named") else "unchanged"
     lattice.check_target_group(group, vpc)
     current = group["config"].get("healthCheck") or {}
     if covers(current, wanted_check):

@@ -93,8 +93,8 @@ def ensure_named(
         return summary("adopted", adopt(get, kind, ref["arn"], **{IDENTIFIERS[kind]: ref["arn"]}))
     api = client(plan)
     named = find(api, list_operation, lambda item: item["name"] == ref["name"])
-    if named:
-        return summary("unchanged", named)
+    if named:  # one the bundle names is adopted (said so); one of the default name is ours
+        return summary("adopted" if ref.get("named") else "unchanged", named)
     made = create(
         name=ref["name"], authType="NONE", clientToken=token(plan, short), tags=plan["tags"]
     )

@@ -18,6 +18,7 @@ from . import (
     aws,
     baseline,
     bundle,
+    ensure_listener,
     lattice,
     lattice_ingress,
     passable_roles,
@@ -172,6 +173,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
     passable_roles.check(plan)
     _network_of_vpc(plan)
     _check_adopted(plan)
+    ensure_listener.refuse_foreign(plan)
     return plan
 
 

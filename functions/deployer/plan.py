@@ -36,7 +36,8 @@ def _named(
             "id": ref["arn"].rsplit("/", 1)[-1],
         }
     found = lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
-    return _item(resource, "unchanged" if found else "create", ref["name"]), found
+    action = ("adopt" if ref.get("named") else "unchanged") if found else "create"
+    return _item(resource, action, ref["name"]), found
 
 
 def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:

@@ -46,6 +46,8 @@ FRIENDLY_KEYS = {
     "enabled": bool,
     "serviceArn": str,
     "targetGroupArn": str,
+    "service": str,
+    "targetGroup": str,
     "serviceNetwork": str,
     "serviceNetworkArn": str,
     "portName": str,
@@ -74,6 +76,12 @@ ARN = {
     "executionRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
     "taskRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
 }
+NAME_OR_ARN = (
+    ("serviceNetwork", "serviceNetworkArn", 63),
+    ("service", "serviceArn", 40),
+    ("targetGroup", "targetGroupArn", 128),
+)
+"""Friendly fields that take a name (found, or created by that name) or an ARN (adopted)."""
 LATTICE_NAME = re.compile(r"(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+")
 
 
@@ -163,27 +171,30 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
         )
     if spec.get("registration") not in (None, "ecs", "direct"):
         problems.append(f"{where}.registration: {spec['registration']!r} is not ecs or direct")
-    network = spec.get("serviceNetwork")
-    if (
-        isinstance(network, str)
-        and not network.startswith("arn:")
-        and not (3 <= len(network) <= 63 and LATTICE_NAME.fullmatch(network))
-    ):
-        problems.append(
-            f"{where}.serviceNetwork: {network!r} is not a name VPC Lattice accepts "
-            "(3-63 of a-z, 0-9, single hyphens)"
-        )
-    if isinstance(network, str) and network.startswith("arn:"):
-        spec = {**spec, "serviceNetworkArn": network}
+    for key, arn_key, longest in NAME_OR_ARN:
+        value = spec.get(key)
+        if not isinstance(value, str):
+            continue
+        if value.startswith("arn:"):
+            _arns({arn_key: value}, where, region, problems, field=key)
+        elif not (3 <= len(value) <= longest and LATTICE_NAME.fullmatch(value)):
+            problems.append(
+                f"{where}.{key}: {value!r} is not a name VPC Lattice accepts "
+                f"(3-{longest} of a-z, 0-9, single hyphens), nor an ARN"
+            )
     _arns(spec, where, region, problems)
 
 
-def _arns(spec: dict[str, Any], where: str, region: str, problems: list[str]) -> None:
+def _arns(
+    spec: dict[str, Any], where: str, region: str, problems: list[str], field: str = ""
+) -> None:
+    """Each ``*Arn`` of ``spec`` well formed and in the bundle's region (said as ``field``)."""
     for key, pattern in ARN.items():
         value = spec.get(key)
         if not isinstance(value, str):
             continue
         match = re.fullmatch(pattern, value)
+        key = field or key
         if not match:
             problems.append(
                 f"{where}.{key}: {value!r} is not a valid ARN of that kind; "

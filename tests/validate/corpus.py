@@ -193,6 +193,18 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         ["serviceNetwork", "not a name VPC Lattice accepts"],
     ),
     (
+        "lattice-service-name",
+        SVC,
+        setting(f"{LATTICE}.service", "x" * 41),
+        ["service", "3-40 of a-z"],
+    ),
+    (
+        "lattice-target-group-name-or-arn",
+        SVC,
+        setting(f"{LATTICE}.targetGroup", "arn:aws:vpc-lattice:ap-northeast-1:1:targetgroup/x"),
+        ["vpcLatticeConfiguration.targetGroup: 'arn:", "not a valid ARN"],
+    ),
+    (
         "lattice-port-name",
         SVC,
         setting(f"{LATTICE}.portName", "https"),

@@ -80,31 +80,27 @@ def _deploys(local: Local, tmp: Path) -> None:
 
 
 def _adoption(local: Local, tmp: Path) -> None:
-    """Resources made by hand, adopted by ARN; a listener of theirs pointed at the group."""
+    """Resources made by hand, adopted by ARN; the workflow's listener on them moved from one
+    group to another (rolled back once: its action is put back)."""
     api = local.aws.client("vpc-lattice")
     vpc = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
     service = api.create_service(name="handmade")
     group = api.create_target_group(name="handmade-tg", type="IP", config=vpc)
     elsewhere = api.create_target_group(name="elsewhere-tg", type="IP", config=vpc)
-    api.create_listener(
-        serviceIdentifier=service["id"],
-        name="handmade-listener",
-        protocol="HTTP",
-        port=80,
-        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": elsewhere["id"]}]}},
-    )
     networks = api.list_service_networks()["items"]
     adopter = _lattice(
         renamed(EXAMPLE, tmp, "adopter"),
         serviceNetwork=next(n["arn"] for n in networks if n["name"] == "dev-servicenetwork"),
         serviceArn=service["arn"],
-        targetGroupArn=group["arn"],
+        targetGroupArn=elsewhere["arn"],
         accessLogs="arn:aws:firehose:ap-northeast-1:123456789012:deliverystream/access-logs",
     )
-    local.aws.inject("unhealthy-targets:adopter")  # the listener's action is put back
-    assert local.deploy(adopter)["status"] == "FAILED"
-    local.aws.clear_faults()
     assert local.deploy(adopter)["status"] == "SUCCEEDED"
+    moved = _lattice(adopter, targetGroupArn=group["arn"])
+    local.aws.inject("unhealthy-targets:adopter")  # the listener's action is put back
+    assert local.deploy(moved)["status"] == "FAILED"
+    local.aws.clear_faults()
+    assert local.deploy(moved)["status"] == "SUCCEEDED"
 
 
 def _triggers(local: Local, tmp: Path) -> None:
