@@ -65,6 +65,12 @@ def test_every_hand_made_piece_is_adopted_by_name_and_kept_by_a_rollback(
     assert {g["name"] for g in api.list_target_groups()["items"]} == {"shop-tg", "legacy-tg"}
     (kept,) = api.list_listeners(serviceIdentifier=made["service"]["id"])["items"]
     assert kept["id"] == made["listener"]["id"]
+    (link,) = api.list_service_network_service_associations(
+        serviceIdentifier=made["service"]["id"]
+    )["items"]
+    assert link["id"] == made["association"]["id"]
+    assert [n["name"] for n in api.list_service_networks()["items"]] == ["my-service-network"]
+    assert len(api.list_service_network_vpc_associations(vpcIdentifier=VPC)["items"]) == 1
 
     local.aws.reset_calls()
     summary = local.deploy(directory)
