@@ -31,8 +31,14 @@ def aws_cli() -> str:
     return found
 
 
+SERVE_LOG: list[Path] = []
+"""Where the running serve writes its stderr (a file, so a test can read it while it runs)."""
+
+
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("serve") / "stderr.log"
+    SERVE_LOG[:] = [log]
     serve = subprocess.Popen(
         [
             sys.executable,
@@ -45,17 +51,17 @@ def endpoint() -> Iterator[str]:
             "0",
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=log.open("w"),
         text=True,
     )
     assert serve.stdout is not None
     first = serve.stdout.readline()
     match = re.search(r"listening on (http://[\d.]+:\d+)", first)
-    assert match, first + (serve.stderr.read() if serve.stderr else "")
+    assert match, first + log.read_text()
     yield match.group(1)
     serve.send_signal(signal.SIGINT)
-    _, err = serve.communicate(timeout=30)
-    assert serve.returncode == 0 and "stopped" in err
+    serve.communicate(timeout=30)
+    assert serve.returncode == 0 and "stopped" in log.read_text()
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -263,6 +269,9 @@ def test_a_fault_injected_for_a_deploy_through_serve_ends_with_it(
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "health checks" in failed.stdout and "Rolled back" in failed.stdout
     assert ControlClient(endpoint).state()["faults"] == []
+    said = [line for line in SERVE_LOG[0].read_text().splitlines() if "injected-" in line]
+    assert len(said) == 1 and " FAILED: DeploymentFailed: " in said[0], said  # one line, no dump
+    assert "object at 0x" not in SERVE_LOG[0].read_text()
     again = cli("deploy", str(bundle), "--endpoint-url", endpoint)
     assert again.returncode == 0, again.stdout + again.stderr
 
@@ -291,3 +300,20 @@ def test_a_deploy_fault_is_scoped_to_that_deploy(endpoint: str, tmp_path: Path) 
     finally:
         control.clear_faults("someone-elses-run")
     assert control.state()["faults"] == []
+
+
+@pytest.mark.awscli
+def test_status_piped_to_a_reader_that_leaves_prints_no_traceback(endpoint: str) -> None:
+    """``status --json | head -1``: the reader is gone before status writes."""
+    command = [sys.executable, "-m", "lattice_deploy.cli.main", "status", "--json"]
+    status = subprocess.Popen(
+        [*command, "--endpoint-url", endpoint],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert status.stdout is not None and status.stderr is not None
+    status.stdout.close()
+    err = status.stderr.read()
+    status.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

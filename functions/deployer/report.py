@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime
 from typing import Any
 
@@ -74,7 +75,7 @@ def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
         why = (event.get("rollbackError") or {}).get("Cause") or "it did not finish in time"
         todo = "; ".join(p["remove"] for p in left) or "see the execution history"
         tail = f"ROLLBACK INCOMPLETE ({why}). Left behind: {todo}"
-    failure["message"] = f"{failure['step']} failed: {failure['message']} {tail}"
+    failure["message"] = joined(f"{failure['step']} failed: {failure['message']}", tail)
     return {
         "rolledBack": done,
         "removed": rollback.get("removed") or [],
@@ -82,6 +83,36 @@ def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
         "kept": kept,
         "left": left,
     }
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def joined(message: str, tail: str) -> str:
+    """``message`` as a sentence, then ``tail``; a message of several lines (a list of bundle
+    problems) keeps its first line, its other lines indented under it, and ``tail`` on a line
+    of its own, so what a person reads never runs one sentence into the next."""
+    first, *rest = message.strip().splitlines() or [""]
+    if not rest:
+        return f"{_sentence(first)} {tail}"
+    body = "\n".join(f"  {line.strip()}" for line in rest if line.strip())
+    return f"{first}\n{_sentence(body)}\n{tail}"
+
+
+LAMBDA_CRASH = re.compile(r"RequestId: (?P<id>\S+) Error: (?P<what>.*)", re.S)
+"""Lambda's message when the runtime dies (``Runtime.ExitError``, out of memory...)."""
+LAMBDA_TIMEOUT = re.compile(r"\S+ (?P<id>\S+) Task timed out after (?P<after>.*)", re.S)
+
+
+def plain(message: str) -> str:
+    """Lambda's own crash and timeout messages, said plainly with their request id."""
+    if crash := LAMBDA_CRASH.fullmatch(message):
+        return f"the function crashed: {crash['what'].strip()} (Lambda RequestId {crash['id']})"
+    if late := LAMBDA_TIMEOUT.fullmatch(message):
+        return f"the function timed out after {late['after'].strip()} (RequestId {late['id']})"
+    return message
 
 
 def _error(event: dict[str, Any]) -> dict[str, Any] | None:
@@ -93,7 +124,7 @@ def _error(event: dict[str, Any]) -> dict[str, Any] | None:
         message = cause.get("errorMessage") or error.get("Cause")
     except json.JSONDecodeError:
         message = error.get("Cause")
-    return {"error": error.get("Error"), "message": aws.split_note(str(message))[0]}
+    return {"error": error.get("Error"), "message": plain(aws.split_note(str(message))[0])}
 
 
 def _superseded(event: dict[str, Any]) -> dict[str, Any]:

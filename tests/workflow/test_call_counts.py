@@ -4,6 +4,7 @@ to that execution's Lambda invocations."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -58,3 +59,13 @@ def test_a_crashed_invocation_is_said_to_be_uncounted(local: Local) -> None:
     assert "1 crashed invocation(s) uncounted" in run.headline(summary)
     emulator = served(local.aws, summary)
     assert totals(summary)["mutating"] < emulator["mutating"]  # the crashed call went unreported
+
+
+def test_a_crash_is_said_with_lambdas_request_id_never_an_empty_one(local: Local) -> None:
+    local.aws.inject("crash-after:RegisterTaskDefinition")
+    message = local.deploy(EXAMPLE)["failure"]["message"]
+    assert message.startswith(
+        "register_task_definition failed: the function crashed: Runtime exited with error: "
+    )
+    assert re.search(r"\(Lambda RequestId [0-9a-f-]{36}\)\. Rolled back: ", message), message
+    assert "RequestId: " not in message

@@ -135,3 +135,19 @@ def test_a_jsonnet_bundle_without_its_variable_fails_before_any_change(local: Lo
     cause = sfn.describe_execution(executionArn=run["executionArn"]).get("cause", "")
     assert "ecs-task-def.jsonnet: must_env `IMAGE_TAG`" in cause
     assert not local.aws.client("vpc-lattice").list_services()["items"]
+
+
+def test_a_failure_reads_as_sentences_a_list_indented_under_its_line(
+    local: Local, bundle: Any
+) -> None:
+    directory = Path(bundle("broken"))
+    (directory / "ecs-task-def.json").write_text('{"family": ')
+    (directory / "ecspresso.yml").write_text(
+        "service: broken\ncluster: my-cluster\ntimeout: soon\n"
+    )
+    message = local.deploy(directory)["failure"]["message"]
+    first, *listed, tail = message.split("\n")
+    assert first == "load_bundle failed: 2 problem(s) in the bundle:"
+    assert [line[:4] for line in listed] == ["  - ", "  - "], message
+    assert listed[-1].endswith("; fix the syntax there."), message
+    assert tail.startswith("Rolled back: removed 0 resource(s)"), message

@@ -9,6 +9,7 @@ Virtual time flows at ``--time-rate`` virtual seconds per real second, so a heal
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..emulator import demo_account as demo
 from ..emulator.clock import CLOCK
 from ..emulator.control import PREFIX, with_controls
+from ..emulator.stepfunctions.log import LOG as EXECUTIONS_LOG
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
@@ -42,6 +44,11 @@ def add_parser(commands: Any) -> None:
         type=float,
         default=10.0,
         help="virtual seconds per real second (default 10; 0 stops time)",
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every HTTP request (default: only executions that fail, time out or stop)",
     )
     parser.set_defaults(run=run)
 
@@ -94,7 +101,19 @@ def banner(url: str, time_rate: float, deployed: stack.Stack) -> str:
     )
 
 
+def _log_executions(access_log: bool) -> None:
+    """Each execution that fails, times out or is stopped: one line on stderr (and each request
+    only when asked: a deploy's health polls alone are hundreds of lines)."""
+    logging.getLogger("werkzeug").setLevel(logging.INFO if access_log else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    executions = EXECUTIONS_LOG
+    executions.addHandler(handler)
+    executions.setLevel(logging.INFO)
+
+
 def run(args: argparse.Namespace) -> int:
+    _log_executions(args.access_log)
     server, deployed = build_server(args.host, args.port, args.time_rate)
     print(banner(f"http://{args.host}:{server.server_port}", args.time_rate, deployed), flush=True)
     stop = threading.Event()

@@ -30,6 +30,7 @@ from .events.models import install as install_events
 from .instrumented import install as install_instrumentation
 from .s3.notifications import install as install_s3_notifications
 from .stepfunctions.integrations import install as install_sfn_integrations
+from .stepfunctions.log import quiet_moto
 from .stepfunctions.timing import install as install_sfn_timing
 from .vpclattice.models import lattice_backends
 
@@ -38,6 +39,7 @@ def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events,
     EventBridge, Step Functions (integration, virtual time) and Lambda parts, and the hook that
     counts, faults and serializes every request (idempotent)."""
+    quiet_moto()
     install_events()
     install_ec2()
     install_s3_notifications()

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from deployer.report import plain
+
 MARKS = {"created": "+", "updated": "~", "adopted": "=", "unchanged": "=", "skipped": "-"}
 
 
@@ -77,10 +79,11 @@ class Printer:
                 self.out(f"  … {name:<28} {seconds}s")
         elif kind == "LambdaFunctionFailed":
             details = event.get("lambdaFunctionFailedEventDetails") or {}
-            self.out(f"  ✗ {details.get('error')}: {_message(details.get('cause'))}")
-        elif kind == "ExecutionFailed":
+            said = plain(_message(details.get("cause"))).replace("\n", "\n      ")
+            self.out(f"  ✗ {details.get('error')}: {said}")
+        elif kind == "ExecutionFailed":  # its cause is the summary's, said once, below
             details = event.get("executionFailedEventDetails") or {}
-            self.out(f"  ✗ execution failed: {details.get('error')}: {details.get('cause')}")
+            self.out(f"  ✗ execution failed ({details.get('error')})")
 
 
 def _message(cause: str | None) -> str:

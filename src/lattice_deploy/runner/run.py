@@ -81,7 +81,8 @@ def headline(summary: dict[str, Any]) -> str:
         return f"SUPERSEDED: {summary['reason']} ({counted})"
     failure = summary.get("failure") or {}
     error, message = failure.get("error", "unknown error"), failure.get("message", "")
-    return f"{summary['status']}: {error}: {message} ({counted})"
+    gap = "\n" if "\n" in message else " "  # a list of problems: the counts on a line below
+    return f"{summary['status']}: {error}: {message}{gap}({counted})"
 
 
 def exit_code(summary: dict[str, Any]) -> int:

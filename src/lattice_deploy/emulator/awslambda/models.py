@@ -55,7 +55,9 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, LambdaCrash):
         return {
             "errorType": "Runtime.ExitError",
-            "errorMessage": f"RequestId: the function crashed: {exc}",
+            # AWS's words for a runtime that died (Lambda Developer Guide, "Troubleshoot
+            # invocation issues": Runtime.ExitError), with a request id as AWS gives one
+            "errorMessage": f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exc}",
         }
     return {
         "errorType": type(exc).__name__,

@@ -13,6 +13,8 @@ from typing import Any
 
 from moto.events.models import events_backends
 
+from . import log
+
 TERMINAL = ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT")
 
 
@@ -25,6 +27,7 @@ def emit(execution: Any) -> None:
     status = str(getattr(execution.exec_status, "value", execution.exec_status))
     if status not in TERMINAL:
         return
+    log.ended(execution, status)
     arn = str(execution.exec_arn)
     detail = {
         "executionArn": arn,
