@@ -20,6 +20,7 @@ def test_local_json_summary_and_exit_0(capsys: pytest.CaptureFixture[str]) -> No
     assert summary["status"] == "SUCCEEDED"
     assert [t["status"] for t in summary["targets"]] == ["HEALTHY"] * 3
     assert summary["calls"]["phases"]["deploy"]["mutating"] == 8 and summary["calls"]["read"] > 0
+    assert 150 < summary["seconds"] < 400  # the execution's virtual time: 2-3 health checks
     assert {r["action"] for r in summary["resources"]} == {"created", "skipped"}
     assert all(
         r["arn"].startswith("arn:aws:") for r in summary["resources"] if r["action"] == "created"

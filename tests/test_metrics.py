@@ -36,7 +36,9 @@ def test_a_deployment_records_its_polls_rollbacks_and_time_to_healthy(
 ) -> None:
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     health = {"status": "HEALTHY", "polls": 5, "since": "2026-11-26T09:00:00+00:00"}
-    report.publish_metrics({"status": "SUCCEEDED"}, health, "2026-11-26T09:03:00+00:00")
+    report.publish_metrics(
+        {"status": "SUCCEEDED", "seconds": 200.5}, health, "2026-11-26T09:03:00+00:00"
+    )
     report.publish_metrics({"status": "FAILED", "rolledBack": True}, {"polls": 4}, "")
     healthy, failed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (healthy["SecondsToHealthy"], healthy["HealthPolls"], healthy["Rollbacks"]) == (
@@ -44,5 +46,6 @@ def test_a_deployment_records_its_polls_rollbacks_and_time_to_healthy(
         [5.0],
         [0.0],
     )
+    assert healthy["DeploymentSeconds"] == [200.5]
     assert (failed["Rollbacks"], failed["HealthPolls"]) == ([1.0], [4.0])
     assert "SecondsToHealthy" not in failed

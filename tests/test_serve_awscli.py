@@ -183,6 +183,13 @@ def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: s
         machines[0]["stateMachineArn"],
     )
     assert [e["status"] for e in executions["executions"]] == ["SUCCEEDED"]
+    shown = cli("status", "myservice", "--json", "--endpoint-url", endpoint)
+    assert shown.returncode == 0, shown.stderr
+    health = json.loads(shown.stdout)["health"]
+    assert health["healthy"] is True
+    assert {(t["id"], t["status"]) for t in health["lattice"]["targets"]} == {
+        (t["id"], t["status"]) for t in listed
+    }
 
 
 def executions_of(endpoint: str, machine: str) -> list[dict[str, Any]]:
@@ -269,6 +276,7 @@ def test_a_fault_injected_for_a_deploy_through_serve_ends_with_it(
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "health checks" in failed.stdout and "Rolled back" in failed.stdout
     assert ControlClient(endpoint).state()["faults"] == []
+    assert cli("status", "injected", "--endpoint-url", endpoint).returncode == 1
     said = [line for line in SERVE_LOG[0].read_text().splitlines() if "injected-" in line]
     assert len(said) == 1 and " FAILED: DeploymentFailed: " in said[0], said  # one line, no dump
     assert "object at 0x" not in SERVE_LOG[0].read_text()

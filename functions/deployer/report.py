@@ -174,8 +174,9 @@ def publish_metrics(
     report: dict[str, Any], health: dict[str, Any] | None = None, now: str = ""
 ) -> None:
     """One EMF record per deployment, printed to the function's log (CloudWatch reads it): the
-    outcome, rollbacks, the health polls and, when healthy, the seconds from the first poll
-    (right after the ECS update) to the verdict (``now``, when ``report`` was entered).
+    outcome, its duration (``report["seconds"]``), rollbacks, the health polls and, when healthy,
+    the seconds from the first poll (right after the ECS update) to the verdict (``now``, when
+    ``report`` was entered).
 
     The set is cleared even when metrics are disabled: Powertools keeps it then, and at the 100th
     value of one metric it prints it anyway; in the local runner that line would land in the
@@ -185,6 +186,10 @@ def publish_metrics(
         name="Deployments" + report["status"].title(), unit=MetricUnit.Count, value=1
     )
     health = health or {}
+    if "seconds" in report:
+        metrics.add_metric(
+            name="DeploymentSeconds", unit=MetricUnit.Seconds, value=report["seconds"]
+        )
     if report["status"] != "SUPERSEDED":
         metrics.add_metric(
             name="Rollbacks", unit=MetricUnit.Count, value=int(bool(report.get("rolledBack")))
@@ -204,6 +209,9 @@ def publish_metrics(
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     report = summarize(event["state"])
+    if event.get("started") and event.get("now"):  # start to report, in the state machine's time
+        took = datetime.fromisoformat(event["now"]) - datetime.fromisoformat(event["started"])
+        report["seconds"] = round(took.total_seconds(), 3)
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
     report["awsCalls"] = count_calls(event["execution"], writes=int(write) + 1)  # + the event

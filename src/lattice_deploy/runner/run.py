@@ -41,6 +41,7 @@ def deploy_bundle(
         "targets": report.get("targets", []),
         "calls": report.get("awsCalls", {}),
         "rolledBack": bool(report.get("rolledBack")),
+        **({"seconds": report["seconds"]} if "seconds" in report else {}),
         **(
             {"rollback": {k: report.get(k, []) for k in ("removed", "restored", "kept", "left")}}
             if "removed" in report
