@@ -10,6 +10,16 @@ from . import aws
 aws.require_botocore((1, 35, 64), "ECS vpcLatticeConfigurations")  # the first that has it
 
 
+CONNECT = "serviceConnectConfiguration"
+"""ECS returns it on each deployment (the Service shape has none); an update may leave it out."""
+
+
+def connect_of(deployment: dict[str, Any]) -> dict[str, Any] | None:
+    """The Service Connect block in force (None: off, whether absent or ``enabled: false``)."""
+    block = deployment.get(CONNECT)
+    return block if block and block.get("enabled") else None
+
+
 def client(plan: dict[str, Any]) -> Any:
     return aws.client("ecs", plan["region"] or None)
 

@@ -23,6 +23,7 @@ from . import (
     lattice_ingress,
     passable_roles,
     render,
+    service_connect,
     validate,
 )
 from .errors import BundleInvalid
@@ -109,11 +110,13 @@ def _check_account(plan: dict[str, Any]) -> None:
     ports = {int(plan["lattice"]["containerPort"]), int(check.get("port") or 0)} - {0}
     plan["warnings"] = lattice_ingress.warnings(aws.client("ec2", region), found, ports)
     clusters = aws.client("ecs", region).describe_clusters(clusters=[plan["cluster"]])["clusters"]
-    if not any(c.get("status") == "ACTIVE" for c in clusters):
+    active = [c for c in clusters if c.get("status") == "ACTIVE"]
+    if not active:
         raise BundleInvalid(
             f"ecspresso.yml: cluster: ECS cluster {plan['cluster']!r} does not exist in "
             f"{region or 'this region'}; create it or fix the name"
         )
+    service_connect.check(plan, active[0], region)
 
 
 def _network_of_vpc(plan: dict[str, Any]) -> None:
@@ -218,4 +221,5 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     )
     plan["warnings"] = validate.notices_in(files) + plan.get("warnings", [])
     plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
+    plan["warnings"] += service_connect.turned_off(plan)
     return plan

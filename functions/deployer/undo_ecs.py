@@ -1,5 +1,6 @@
 """Rollback, ECS side: delete the service this run created, or put back the task definition,
-desired count and Lattice wiring it had; deregister and delete the revisions this run registered."""
+desired count, Lattice wiring and Service Connect block it had; deregister and delete the
+revisions this run registered."""
 
 from __future__ import annotations
 
@@ -26,16 +27,21 @@ def undo_service(plan: dict[str, Any], baseline: dict[str, Any], ledger: Ledger)
         return
     primary = ecs.primary(current)
     wiring = primary.get("vpcLatticeConfigurations") or []
-    if (current["taskDefinition"], current["desiredCount"], wiring) != (
+    connect, connect_before = ecs.connect_of(primary), ecs.connect_of(before)
+    if (current["taskDefinition"], current["desiredCount"], wiring, connect) != (
         before["taskDefinition"],
         before["desiredCount"],
         before["vpcLatticeConfigurations"],
+        connect_before,
     ):
+        # a block the service had not: turned off again (an update cannot remove it)
+        put_back = connect_before or ({"enabled": False} if connect else None)
         api.update_service(
             **where,
             taskDefinition=before["taskDefinition"],
             desiredCount=before["desiredCount"],
             vpcLatticeConfigurations=before["vpcLatticeConfigurations"],
+            **({ecs.CONNECT: put_back} if put_back and put_back != connect else {}),
         )
         ledger.restore("ecsService", current["serviceArn"], taskDefinition=before["taskDefinition"])
 

@@ -1,7 +1,8 @@
 """State ``update_service``: create the ECS service wired to VPC Lattice, or update it.
 
 An update is made only when the described service does not already cover what the bundle asks
-for; the previous task definition, desired count and Lattice wiring are recorded for rollback.
+for (its Service Connect block included: a change there alone is an update); the previous task
+definition, desired count, Lattice wiring and Service Connect block are recorded for rollback.
 """
 
 from __future__ import annotations
@@ -57,15 +58,18 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             "created", arn=created["serviceArn"], ecsDeploymentId=ecs.primary(created).get("id")
         )
     primary = ecs.primary(current)
+    connect = wanted.get(ecs.CONNECT)  # left out: ECS keeps what the service has
     same = (
         current["taskDefinition"] == task_def
         and covers(current, {k: wanted[k] for k in COMPARED if k in wanted})
         and covers(primary.get("vpcLatticeConfigurations") or [], configs)
+        and (connect is None or covers(primary.get(ecs.CONNECT) or {}, connect))
     )
     previous = {
         "taskDefinition": current["taskDefinition"],
         "desiredCount": current["desiredCount"],
         "vpcLatticeConfigurations": primary.get("vpcLatticeConfigurations") or [],
+        ecs.CONNECT: primary.get(ecs.CONNECT),
     }
     if same:
         return record("unchanged", arn=current["serviceArn"], ecsDeploymentId=primary.get("id"))

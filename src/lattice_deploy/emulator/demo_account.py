@@ -23,6 +23,8 @@ CLUSTER = "my-cluster"
 EXECUTION_ROLE = "ecsTaskExecutionRole"
 REPOSITORY = "myapp"
 """The ECR repository examples/orders runs its image from (pushing to it redeploys orders)."""
+NAMESPACE = "my-namespace"
+"""The Cloud Map HTTP namespace the origin document's Service Connect block names."""
 
 _TRUST = {
     "Version": "2012-10-17",
@@ -46,11 +48,13 @@ def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
     # moto loads here, not at import: the CLI's verbs read this module's names and nothing else
     from moto.ec2.models import ec2_backends
     from moto.iam.models import iam_backends
+    from moto.servicediscovery.models import servicediscovery_backends
 
     from .ecr.models import ecr_backends
     from .ecs.models import ecs_backends
 
-    """Create the demo network, cluster and execution role (skipping what exists); return ids."""
+    """Create the demo network, cluster, execution role, repository and Service Connect
+    namespace (skipping what exists); return ids."""
     ec2 = ec2_backends[account_id][region]
     if VPC_ID not in ec2.vpcs:
         _once(lambda: ec2.create_vpc(VPC_CIDR), "moto.ec2.models.vpcs.random_vpc_id", VPC_ID)
@@ -84,10 +88,14 @@ def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
     ecr = ecr_backends[account_id][region]
     if REPOSITORY not in ecr.repositories:
         ecr.create_repository(REPOSITORY, None, {}, {}, "MUTABLE", [])
+    cloud_map = servicediscovery_backends[account_id][region]
+    if NAMESPACE not in {n.name for n in cloud_map.list_namespaces()}:
+        cloud_map.create_http_namespace(NAMESPACE, "", "Service Connect (examples)", [])
     return {
         "vpc": VPC_ID,
         "subnets": list(SUBNETS),
         "securityGroup": SECURITY_GROUP_ID,
         "cluster": CLUSTER,
         "repository": REPOSITORY,
+        "namespace": NAMESPACE,
     }

@@ -23,6 +23,7 @@ from moto.moto_api._internal import mock_random
 from ..clock import CLOCK
 from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
+from . import service_connect
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 
@@ -102,6 +103,8 @@ class LatticeAwareService(Service):
         self.created_at = CLOCK.datetime()
         self.deployments: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        self.service_connect: tuple[dict[str, Any] | None, list[dict[str, str]]] = (None, [])
+        """``(configuration, resources)`` each new deployment carries (:mod:`.service_connect`)."""
 
 
 class EmulatedEcsBackend(TaskDefinitionRules):
@@ -122,6 +125,9 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             raise InvalidParameterException("Creation of service was not idempotent.")
         task_def = self.describe_task_definition(params["taskDefinition"])
         self._check_lattice(task_def, params.get("vpcLatticeConfigurations") or [])
+        connect = service_connect.resolve(
+            params.get("serviceConnectConfiguration"), cluster, self.account_id, self.region_name
+        )
         service = LatticeAwareService(  # type: ignore[abstract]
             params=params,
             cluster=cluster,
@@ -135,6 +141,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             network_configuration=params.get("networkConfiguration"),
             propagate_tags=params.get("propagateTags") or "NONE",
         )
+        service.service_connect = connect
         self.services[f"{cluster.name}:{name}"] = service
         self.new_deployment(service)
         reconcile(self, service)
@@ -160,6 +167,15 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             if props.get(key) is not None and props[key] != getattr(service, attr):
                 setattr(service, attr, props[key])
                 redeploy = True
+        if props.get("service_connect_configuration") is not None:  # left out: kept as it is
+            connect = service_connect.resolve(
+                props["service_connect_configuration"],
+                self._get_cluster(service.cluster_name),
+                self.account_id,
+                self.region_name,
+            )
+            redeploy |= connect != service.service_connect
+            service.service_connect = connect
         self._check_lattice(
             self.describe_task_definition(service.task_definition or ""),
             service.vpc_lattice_configurations,
@@ -285,6 +301,10 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             "rolloutStateReason": f"ECS deployment {dep_id} in progress.",
             "vpcLatticeConfigurations": list(service.vpc_lattice_configurations),
         }
+        connect, resources = service.service_connect
+        if connect is not None:
+            deployment["serviceConnectConfiguration"] = connect
+            deployment["serviceConnectResources"] = resources
         service.deployments.insert(0, deployment)
         return deployment
 

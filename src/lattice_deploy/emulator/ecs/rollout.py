@@ -156,6 +156,10 @@ def _trip_breaker(
     service.task_definition = previous["taskDefinition"]
     service.network_configuration = previous["networkConfiguration"]
     service.vpc_lattice_configurations = previous["vpcLatticeConfigurations"]
+    service.service_connect = (
+        previous.get("serviceConnectConfiguration"),
+        previous.get("serviceConnectResources") or [],
+    )
     rollback_to = backend.new_deployment(service)
     rollback_to["rollbackOf"] = failed["id"]
     rollback_to["rolloutStateReason"] = (
