@@ -117,6 +117,8 @@ def _ecs(plan: dict[str, Any], group: dict[str, Any] | None) -> list[dict[str, A
         k: plan["serviceDefinition"][k] for k in UPDATE_FIELDS if k in plan["serviceDefinition"]
     }
     diff = differences(service, desired)
+    if (connect := plan["serviceDefinition"].get(ecs.CONNECT)) is not None:  # on the deployment
+        diff += differences(ecs.primary(service).get(ecs.CONNECT) or {}, connect, ecs.CONNECT)
     if not td_same:
         diff.append(
             {

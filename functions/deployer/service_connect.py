@@ -9,6 +9,7 @@ made; here it is refused first, naming the namespace and both fixes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import aws, ecs
@@ -64,3 +65,60 @@ def _aliases(block: dict[str, Any]) -> list[str]:
         for service in block.get("services") or []
         for alias in service.get("clientAliases") or []
     ]
+
+
+DNS_NAME = re.compile(r"(?!-)[a-z0-9_.-]{1,127}")
+DISCOVERY_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,64}")
+
+
+def problems(service: dict[str, Any], task: dict[str, Any], files: tuple[str, str]) -> list[str]:
+    """What ECS would refuse in the block, said offline (ECS API Reference,
+    ``ServiceConnectService``, ``ServiceConnectClientAlias``), each with its fix."""
+    service_file, task_file = files
+    block = service.get(ecs.CONNECT)
+    if not isinstance(block, dict):
+        return []
+    where = f"{service_file}: {ecs.CONNECT}"
+    found: list[str] = []
+    listed = block.get("services") or []
+    if block.get("enabled") is False and listed:
+        found.append(
+            f"{where}: enabled is false but services are listed; set enabled to true, or remove "
+            "services to turn Service Connect off"
+        )
+    names = {
+        m.get("name")
+        for c in task.get("containerDefinitions") or []
+        if isinstance(c, dict)
+        for m in c.get("portMappings") or []
+        if isinstance(m, dict) and m.get("name")
+    }
+    for index, entry in enumerate(listed):
+        if not isinstance(entry, dict):
+            continue
+        at = f"{where}.services[{index}]"
+        if entry.get("portName") not in names:
+            found.append(
+                f"{at}: portName {entry.get('portName')!r} names no port mapping of {task_file} "
+                f"(names there: {', '.join(sorted(map(str, names))) or 'none'}); use one of them"
+            )
+        discovery = entry.get("discoveryName")
+        if discovery is not None and not DISCOVERY_NAME.fullmatch(str(discovery)):
+            found.append(
+                f"{at}.discoveryName: {discovery!r} is not a Cloud Map service name (1-64 of "
+                "a-z, 0-9, _ and -, not starting with -)"
+            )
+        for number, alias in enumerate(entry.get("clientAliases") or []):
+            if not isinstance(alias, dict):
+                continue
+            port, dns = alias.get("port"), alias.get("dnsName")
+            if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+                found.append(
+                    f"{at}.clientAliases[{number}].port: {port!r} is not a port; give 1-65535"
+                )
+            if dns is not None and not DNS_NAME.fullmatch(str(dns)):
+                found.append(
+                    f"{at}.clientAliases[{number}].dnsName: {dns!r} is not a DNS name ECS "
+                    "accepts (1-127 of a-z, 0-9, _, - and ., not starting with -)"
+                )
+    return found

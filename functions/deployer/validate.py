@@ -19,7 +19,7 @@ from typing import Any
 from botocore.model import Shape, StructureShape
 from botocore.session import get_session
 
-from . import bundle, ecspresso_yaml
+from . import bundle, ecspresso_yaml, service_connect
 from .errors import BundleInvalid
 
 NOT_HONOURED = {
@@ -313,6 +313,7 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
             _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
     _arns(task, task_file, "", problems)
     _fargate(task, service, task_file, problems)
+    problems += service_connect.problems(service, task, (service_file, task_file))
     for name, definition in ((service_file, service), (task_file, task)):
         for index, tag in enumerate(definition.get("tags") or []):
             if isinstance(tag, dict) and str(tag.get("key", "")).startswith(RESERVED_TAG_PREFIX):
@@ -330,11 +331,14 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
                 f"(at most {limit} of a-z, 0-9, single hyphens); "
                 "shorten or lower-case the service name"
             )
-    if not problems:
-        try:
-            bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
-        except BundleInvalid as exc:
+    try:  # its checks too, whatever else was found (all problems are said at once)
+        bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
+    except BundleInvalid as exc:
+        if str(exc) not in problems:
             problems.append(str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        if not problems:
+            raise  # a shape nothing reported: a bug, not the bundle's
     return problems
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 SVC, TASK, CONF = "ecs-service-def.json", "ecs-task-def.json", "ecspresso.yml"
+CONNECT = "serviceConnectConfiguration"
 TG = "arn:aws:vpc-lattice:ap-northeast-1:123456789012:targetgroup/tg-0123456789abcdef0"
 
 
@@ -191,6 +192,36 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         SVC,
         setting(f"{LATTICE}.serviceNetwork", "My_Network"),
         ["serviceNetwork", "not a name VPC Lattice accepts"],
+    ),
+    (
+        "connect-port-name",
+        SVC,
+        setting(f"{CONNECT}.services.0.portName", "web"),
+        [f"{CONNECT}.services[0]: portName 'web' names no port mapping", "http"],
+    ),
+    (
+        "connect-alias-port",
+        SVC,
+        setting(f"{CONNECT}.services.0.clientAliases.0.port", 70000),
+        [f"{CONNECT}.services[0].clientAliases[0].port: 70000", "1-65535"],
+    ),
+    (
+        "connect-alias-dns-name",
+        SVC,
+        setting(f"{CONNECT}.services.0.clientAliases.0.dnsName", "-My_Service"),
+        [f"{CONNECT}.services[0].clientAliases[0].dnsName: '-My_Service'", "DNS name"],
+    ),
+    (
+        "connect-discovery-name",
+        SVC,
+        setting(f"{CONNECT}.services.0.discoveryName", "my.service"),
+        [f"{CONNECT}.services[0].discoveryName", "Cloud Map service name"],
+    ),
+    (
+        "connect-disabled-with-services",
+        SVC,
+        setting(f"{CONNECT}.enabled", False),
+        [f"{CONNECT}: enabled is false but services are listed", "remove services"],
     ),
     (
         "lattice-service-name",
