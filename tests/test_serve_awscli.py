@@ -171,6 +171,13 @@ def test_deploy_through_serve_then_the_aws_cli_sees_healthy_task_ips(endpoint: s
     listed = aws(endpoint, "vpc-lattice", "list-targets", "--target-group-identifier", group)[
         "items"
     ]
+    (running,) = aws(
+        endpoint, "ecs", "describe-services", "--cluster", "my-cluster", "--services", "myservice"
+    )["services"]
+    connect = running["deployments"][0]["serviceConnectConfiguration"]  # the origin document's
+    assert (connect["namespace"], connect["services"][0]["portName"]) == ("my-namespace", "http")
+    namespaces = aws(endpoint, "servicediscovery", "list-namespaces")["Namespaces"]
+    assert [n["Name"] for n in namespaces] == ["my-namespace"]
     task_ips = {t["id"] for t in summary["targets"]}
     assert len(task_ips) == 3 and {(t["id"], t["status"]) for t in listed} == {
         (ip, "HEALTHY") for ip in task_ips

@@ -24,6 +24,8 @@ def test_init_writes_a_bundle_that_validates_and_redeploys_as_a_no_op(
     service = json.loads((written / "ecs-service-def.json").read_text())
     (wiring,) = service["vpcLatticeConfigurations"]
     assert wiring["portName"] == "http" and ":targetgroup/" in wiring["targetGroupArn"]
+    origin = json.loads((EXAMPLE / "ecs-service-def.json").read_text())
+    assert service["serviceConnectConfiguration"] == origin["serviceConnectConfiguration"]
     task = json.loads((written / "ecs-task-def.json").read_text())
     assert task["family"] == "myservice" and "taskDefinitionArn" not in task
     assert main(["validate", str(written)]) == 0

@@ -1,6 +1,7 @@
 """``lattice-deploy init --cluster C --service S [--dir D]``: write a bundle from a live service,
 as ``ecspresso init`` does: ``ecspresso.yml``, the service definition with its VPC Lattice wiring
-in ECS's own shape (``vpcLatticeConfigurations``), and the task definition the service runs.
+in ECS's own shape (``vpcLatticeConfigurations``) and its Service Connect block, and the task
+definition the service runs.
 
 Why: people who wired Lattice by hand (the origin document's procedure) start from what runs;
 the bundle written here validates and redeploys as a no-op. Fields are those ECS's create calls
@@ -66,8 +67,9 @@ def bundle_of(ecs: Any, cluster: str, service: str, region: str) -> dict[str, st
     service_def = _kept(running, _members("CreateService") - SKIPPED)
     service_def["serviceName"] = service
     primary = next(d for d in running["deployments"] if d["status"] == "PRIMARY")
-    if primary.get("vpcLatticeConfigurations"):
-        service_def["vpcLatticeConfigurations"] = primary["vpcLatticeConfigurations"]
+    for key in ("vpcLatticeConfigurations", "serviceConnectConfiguration"):  # on the deployment
+        if primary.get(key):
+            service_def[key] = primary[key]
     config = "\n".join(
         [
             f"region: {region}",
