@@ -27,6 +27,12 @@ ADDED = {
     "UpdateService",
     "UpdateServiceNetworkVpcAssociation",
     "GetServiceNetworkVpcAssociation",
+    "CreateRule",
+    "GetRule",
+    "ListRules",
+    "UpdateRule",
+    "BatchUpdateRule",
+    "DeleteRule",
 }
 
 
@@ -60,6 +66,18 @@ def test_responses_match_the_output_shapes(aws: Any) -> None:
     lattice.deregister_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}])
     lattice.update_target_group(targetGroupIdentifier=tg["id"], healthCheck={"path": "/health"})
     listener = lattice.list_listeners(serviceIdentifier=tg["serviceId"])["items"][0]
+    on = {"serviceIdentifier": tg["serviceId"], "listenerIdentifier": listener["id"]}
+    rule = lattice.create_rule(
+        **on,
+        name="production",
+        priority=1,
+        match={"httpMatch": {"pathMatch": {"match": {"prefix": "/"}}}},
+        action={"forward": {"targetGroups": [{"targetGroupIdentifier": tg["id"], "weight": 1}]}},
+    )
+    lattice.get_rule(**on, ruleIdentifier=rule["id"]), lattice.list_rules(**on)
+    lattice.update_rule(**on, ruleIdentifier=rule["id"], priority=2)
+    lattice.batch_update_rule(**on, rules=[{"ruleIdentifier": rule["id"], "priority": 3}])
+    lattice.delete_rule(**on, ruleIdentifier=rule["id"])
     lattice.update_listener(
         serviceIdentifier=tg["serviceId"],
         listenerIdentifier=listener["id"],

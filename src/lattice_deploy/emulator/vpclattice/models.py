@@ -30,6 +30,7 @@ from ..clock import CLOCK
 from ..faults import FAULTS
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .resources import KINDS, LatticeResources, forwards
+from .rules import ListenerRules, weights
 from .targets import Target
 
 MAX_TARGETS_PER_CALL = 100
@@ -39,7 +40,7 @@ deletes seen on AWS take seconds. Chosen shorter than a poll (15 s), longer than
 ASSOCIATIONS = ("service_network_vpc_association", "service_network_service_association")
 
 
-class EmulatedLatticeBackend(LatticeResources):
+class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[misc]  # create_rule: ours
     # ---- reads moto gets by id only --------------------------------------------------------
     def get_service(self, service_identifier: str) -> VPCLatticeService:
         return self.find("service", service_identifier)
@@ -77,11 +78,15 @@ class EmulatedLatticeBackend(LatticeResources):
         return self.find("service_network_vpc_association", identifier)
 
     def service_arns_for(self, tg: VPCLatticeTargetGroup) -> list[str]:
+        """The services whose listeners forward to ``tg`` (by default action or by a rule)."""
+        by_rule = {
+            r.listener.id for r in self.listener_rules.values() if tg.id in weights(r.action)
+        }
         return sorted(
             {
                 ln.service_arn
                 for ln in self.listeners.values()
-                if tg.id in forwards(ln.default_action)
+                if tg.id in forwards(ln.default_action) or ln.id in by_rule
             }
         )
 
@@ -165,6 +170,7 @@ class EmulatedLatticeBackend(LatticeResources):
                     f" ({assoc.id}); delete that association first",
                 )
         for listener in [ln for ln in self.listeners.values() if ln.service_identifier == svc.id]:
+            self.forget_rules(listener)
             self._forget("listener", listener)
         for sub in [s for s in self.access_log_subscriptions.values() if s.resourceId == svc.id]:
             self._forget("access_log_subscription", sub)
@@ -172,7 +178,9 @@ class EmulatedLatticeBackend(LatticeResources):
         return self._forget("service", svc)
 
     def delete_listener(self, service_identifier: str, listener_identifier: str) -> None:
-        self._forget("listener", self.get_listener(service_identifier, listener_identifier))
+        listener = self.get_listener(service_identifier, listener_identifier)
+        self.forget_rules(listener)
+        self._forget("listener", listener)
         self._refresh_usage()
 
     def delete_target_group(self, identifier: str) -> VPCLatticeTargetGroup:

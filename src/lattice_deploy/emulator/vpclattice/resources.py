@@ -389,8 +389,12 @@ class LatticeResources(VPCLatticeBackend):
         for tg_id in forwards(action):
             self.find("target_group", tg_id)
 
+    def forwarded_groups(self) -> set[str]:
+        """Target group ids a listener forwards to (:mod:`.rules` adds its rules')."""
+        return {tg for ln in self.listeners.values() for tg in forwards(ln.default_action)}
+
     def _refresh_usage(self) -> None:
-        used = {tg for ln in self.listeners.values() for tg in forwards(ln.default_action)}
+        used = self.forwarded_groups()
         for tg_id in list(self.in_use_since):
             if tg_id not in used:
                 del self.in_use_since[tg_id]

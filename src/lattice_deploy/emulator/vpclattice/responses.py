@@ -13,6 +13,7 @@ from moto.vpclattice.responses import VPCLatticeResponse
 
 from ..instrumented import STATE_LOCK, InstrumentedResponse
 from . import implied
+from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .models import EmulatedLatticeBackend, lattice_backends
 
 CREATING = "CREATE_IN_PROGRESS"
@@ -247,6 +248,70 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
                 "securityGroupIds": assoc.security_group_ids,
             }
         )
+
+    # ---- listener rules (:mod:`.rules`)
+    def _listener(self) -> tuple[str, str]:
+        return self._get_param("serviceIdentifier"), self._get_param("listenerIdentifier")
+
+    @staticmethod
+    def _rule(rule: Any, *keys: str) -> dict[str, Any]:
+        data = rule.to_dict()
+        return {k: data[k] for k in keys} if keys else data
+
+    def create_rule(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        rule = self.backend.create_rule(
+            *self._listener(),
+            name=self._get_param("name"),
+            match=self._get_param("match"),
+            priority=self._get_param("priority"),
+            action=self._get_param("action"),
+            client_token=self._get_param("clientToken"),
+        )
+        if tags := self._get_param("tags"):
+            self.backend.tag_resource(rule.arn, tags)
+        return self.reply(self._rule(rule, "arn", "id", "name", "match", "priority", "action"))
+
+    def get_rule(self) -> TYPE_RESPONSE:
+        return self.reply(
+            self._rule(self.backend.get_rule(*self._listener(), self._get_param("ruleIdentifier")))
+        )
+
+    def list_rules(self) -> TYPE_RESPONSE:
+        keys = ("arn", "id", "name", "isDefault", "priority", "createdAt", "lastUpdatedAt")
+        rules = [self._rule(r, *keys) for r in self.backend.list_rules(*self._listener())]
+        return self._page(rules, None)
+
+    def update_rule(self) -> TYPE_RESPONSE:
+        changes = {k: self._get_param(k) for k in ("match", "priority", "action")}
+        rule = self.backend.update_rule(
+            *self._listener(), self._get_param("ruleIdentifier"), changes
+        )
+        keys = ("arn", "id", "name", "isDefault", "match", "priority", "action")
+        return self.reply(self._rule(rule, *keys))
+
+    def delete_rule(self) -> TYPE_RESPONSE:
+        self.backend.delete_rule(*self._listener(), self._get_param("ruleIdentifier"))
+        return self.reply(None)
+
+    def batch_update_rule(self) -> TYPE_RESPONSE:
+        """Each rule updated on its own: one refused is listed, the others still apply."""
+        done, refused = [], []
+        for item in self._get_param("rules") or []:
+            changes = {k: item.get(k) for k in ("match", "priority", "action")}
+            try:
+                rule = self.backend.update_rule(*self._listener(), item["ruleIdentifier"], changes)
+            except (ValidationException, ConflictException, ResourceNotFoundException) as exc:
+                refused.append(
+                    {
+                        "ruleIdentifier": item["ruleIdentifier"],
+                        "failureCode": exc.error_type,
+                        "failureMessage": exc.message,
+                    }
+                )
+            else:
+                keys = ("arn", "id", "name", "isDefault", "match", "priority", "action")
+                done.append(self._rule(rule, *keys))
+        return self.reply({"successful": done, "unsuccessful": refused})
 
     # ---- targets
     def register_targets(self) -> TYPE_RESPONSE:

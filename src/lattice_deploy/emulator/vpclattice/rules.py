@@ -1,0 +1,174 @@
+"""VPC Lattice listener rules: moto 5.2 creates them only (with a malformed ARN and id), so the
+rule a progressive ECS deployment shifts traffic on is modelled here whole.
+
+As the VPC Lattice API reference gives them (CreateRule, GetRule, ListRules, UpdateRule,
+DeleteRule, BatchUpdateRule): a rule belongs to one listener, its ``priority`` (1-2000) is unique
+among the listener's rules, its ``match`` is an ``httpMatch``, its ``action`` forwards to up to
+10 target groups with weights 0-999 (traffic splits by weight) or answers a fixed response.
+ListRules here lists the rules made; the listener's default action stays on the listener.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.moto_api._internal import mock_random
+
+from ..clock import CLOCK
+from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+
+RULE_NAME = re.compile(r"(?!rule-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]{3,63}")
+MAX_GROUPS, MAX_WEIGHT = 10, 999
+
+
+@dataclass
+class ListenerRule:
+    listener: Any
+    name: str
+    priority: int
+    match: dict[str, Any]
+    action: dict[str, Any]
+    client_token: str | None = None
+    id: str = field(default_factory=lambda: f"rule-{mock_random.get_random_hex(17)}")
+    created_at: str = field(default_factory=lambda: CLOCK.datetime().isoformat())
+    last_updated_at: str = ""
+
+    @property
+    def arn(self) -> str:
+        return f"{self.listener.arn}/rule/{self.id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "id": self.id,
+            "name": self.name,
+            "isDefault": False,
+            "match": self.match,
+            "priority": self.priority,
+            "action": self.action,
+            "createdAt": self.created_at,
+            "lastUpdatedAt": self.last_updated_at or self.created_at,
+        }
+
+
+def weights(action: dict[str, Any] | None) -> dict[str, int]:
+    """Target group id → weight of a forward action (ids or ARNs in the action)."""
+    groups = ((action or {}).get("forward") or {}).get("targetGroups") or []
+    return {
+        str(g["targetGroupIdentifier"]).rsplit("/", 1)[-1]: int(g.get("weight", 100))
+        for g in groups
+    }
+
+
+class ListenerRules:
+    """Mixin of the Lattice backend (it gives ``find``, ``_check_action`` and
+    ``_refresh_usage``)."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)  # type: ignore[call-arg]
+        self.listener_rules: dict[str, ListenerRule] = {}
+
+    def forwarded_groups(self) -> set[str]:
+        """Target group ids a listener's default action or a rule forwards to."""
+        rules = {tg for r in self.listener_rules.values() for tg in weights(r.action)}
+        return super().forwarded_groups() | rules  # type: ignore[misc]
+
+    def forget_rules(self, listener: Any) -> None:
+        """A listener deleted takes its rules with it."""
+        for rule in self._rules_of(listener):
+            del self.listener_rules[rule.id]
+
+    def _rules_of(self, listener: Any) -> list[ListenerRule]:
+        return sorted(
+            (r for r in self.listener_rules.values() if r.listener is listener),
+            key=lambda r: r.priority,
+        )
+
+    def _check_rule(
+        self, listener: Any, priority: Any, match: Any, action: Any, rule: ListenerRule | None
+    ) -> None:
+        if not isinstance(priority, int) or not 1 <= priority <= 2000:
+            raise ValidationException("priority must be 1 to 2000", "priority")
+        taken = [r for r in self._rules_of(listener) if r.priority == priority and r is not rule]
+        if taken:
+            raise ConflictException(
+                "rule", taken[0].id, f"Priority {priority} is used by rule {taken[0].id}"
+            )
+        if not isinstance(match, dict) or "httpMatch" not in match:
+            raise ValidationException("match needs httpMatch", "match")
+        self._check_action(action)  # type: ignore[attr-defined]
+        groups = ((action or {}).get("forward") or {}).get("targetGroups") or []
+        if len(groups) > MAX_GROUPS:
+            raise ValidationException(f"forward holds at most {MAX_GROUPS} target groups", "action")
+        if any(not 0 <= int(g.get("weight", 100)) <= MAX_WEIGHT for g in groups):
+            raise ValidationException(f"weight must be 0 to {MAX_WEIGHT}", "action")
+
+    def create_rule(
+        self,
+        service_identifier: str,
+        listener_identifier: str,
+        name: str,
+        match: dict[str, Any],
+        priority: int,
+        action: dict[str, Any],
+        client_token: str | None = None,
+    ) -> ListenerRule:
+        listener = self.get_listener(service_identifier, listener_identifier)  # type: ignore[attr-defined]
+        for rule in self._rules_of(listener):  # a retried create: the rule it made (same asks)
+            if client_token and rule.client_token == client_token:
+                if (rule.name, rule.priority, rule.match, rule.action) != (
+                    name,
+                    priority,
+                    match,
+                    action,
+                ):
+                    raise ConflictException(
+                        "rule", rule.id, "clientToken was used for a different request"
+                    )
+                return rule
+        if not RULE_NAME.fullmatch(name or ""):
+            raise ValidationException(f"Invalid rule name {name!r}", "name")
+        if any(r.name == name for r in self._rules_of(listener)):
+            raise ConflictException("rule", name, f"Rule {name} exists on this listener")
+        self._check_rule(listener, priority, match, action, None)
+        rule = ListenerRule(listener, name, priority, match, action, client_token)
+        self.listener_rules[rule.id] = rule
+        self._refresh_usage()  # type: ignore[attr-defined]
+        return rule
+
+    def get_rule(self, service: str, listener: str, rule: str) -> ListenerRule:
+        found = self.get_listener(service, listener)  # type: ignore[attr-defined]
+        rid = rule.rsplit("/", 1)[-1]
+        got = self.listener_rules.get(rid)
+        if (
+            got is None
+            or got.listener is not found
+            or (rule.startswith("arn:") and got.arn != rule)
+        ):
+            raise ResourceNotFoundException("rule", rule)
+        return got
+
+    def list_rules(self, service: str, listener: str) -> list[ListenerRule]:
+        return self._rules_of(self.get_listener(service, listener))  # type: ignore[attr-defined]
+
+    def update_rule(
+        self, service: str, listener: str, rule: str, changes: dict[str, Any]
+    ) -> ListenerRule:
+        got = self.get_rule(service, listener, rule)
+        merged = {
+            "priority": got.priority,
+            "match": got.match,
+            "action": got.action,
+            **{k: v for k, v in changes.items() if v is not None},
+        }
+        self._check_rule(got.listener, merged["priority"], merged["match"], merged["action"], got)
+        got.priority, got.match, got.action = merged["priority"], merged["match"], merged["action"]
+        got.last_updated_at = CLOCK.datetime().isoformat()
+        self._refresh_usage()  # type: ignore[attr-defined]
+        return got
+
+    def delete_rule(self, service: str, listener: str, rule: str) -> None:
+        del self.listener_rules[self.get_rule(service, listener, rule).id]
+        self._refresh_usage()  # type: ignore[attr-defined]
