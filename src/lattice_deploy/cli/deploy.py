@@ -58,7 +58,7 @@ def add_parser(commands: Any) -> None:
         default=[],
         metavar="SPEC",
         help="embedded AWS only: a fault, e.g. unhealthy-targets, fail:CreateTargetGroup, "
-        "throttle:CreateListener:2, crash-after:RegisterTaskDefinition (repeatable)",
+        "throttle:CreateListener:2, crash-after:RegisterTaskDefinition, alarm:errors (repeatable)",
     )
     parser.set_defaults(run=run_deploy)
 

@@ -10,6 +10,8 @@ control endpoint, and written as the CLI's ``--inject`` specs::
     crash-after:<Operation>            the call succeeds; the caller is told to die right after
     unhealthy-targets[:<glob>]         targets registered from now on never turn healthy
     tasks-fail-to-start[:<glob>]       ECS tasks started from now on stop before RUNNING
+    alarm[:<glob>]                     CloudWatch alarms so named read as in ALARM (ECS's
+                                       deployment alarms)
 
 ``<Operation>`` may name its service too, where two services share an operation name:
 ``fail:ecs.CreateService`` vs ``fail:vpc-lattice.CreateService``.
@@ -30,9 +32,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
-Kind = Literal["fail", "throttle", "crash-after", "unhealthy-targets", "tasks-fail-to-start"]
+Kind = Literal[
+    "fail", "throttle", "crash-after", "unhealthy-targets", "tasks-fail-to-start", "alarm"
+]
 OPERATION_KINDS: tuple[Kind, ...] = ("fail", "throttle", "crash-after")
-MATCH_KINDS: tuple[Kind, ...] = ("unhealthy-targets", "tasks-fail-to-start")
+MATCH_KINDS: tuple[Kind, ...] = ("unhealthy-targets", "tasks-fail-to-start", "alarm")
+"""``alarm[:<glob>]``: the CloudWatch alarms so named are in ALARM (as ECS reads them)."""
 
 
 class FaultSpecError(ValueError):
@@ -69,7 +74,8 @@ class Fault:
             return cls(kind, match=rest or "*")
         raise FaultSpecError(
             f"{spec!r}: unknown fault; use fail:<Op>[:<Code>], throttle:<Op>:<N>, "
-            "crash-after:<Op>, unhealthy-targets[:<glob>] or tasks-fail-to-start[:<glob>]"
+            "crash-after:<Op>, unhealthy-targets[:<glob>], tasks-fail-to-start[:<glob>] or "
+            "alarm[:<name glob>]"
         )
 
     def scoped(self, owner: str, service: str) -> Fault:

@@ -81,6 +81,9 @@ class InProcessLambdaBackend(LambdaBackend):
             return super().invoke(function_name, qualifier, body, headers, response_headers)
         event = json.loads(body or b"{}")
         context = LambdaContext(fn.function_name, fn.function_arn, aws_request_id=str(uuid.uuid4()))
+        # an invocation may happen inside another's (ECS invoking a lifecycle hook while it
+        # replays a read): the outer one's attribution is put back after
+        outer = getattr(INVOCATION, "function", None), getattr(INVOCATION, "deployment", None)
         INVOCATION.function = fn.function_name
         INVOCATION.deployment = event.get("deploymentId") if isinstance(event, dict) else None
         try:
@@ -89,7 +92,7 @@ class InProcessLambdaBackend(LambdaBackend):
             response_headers["x-amz-function-error"] = "Unhandled"
             payload = json.dumps(error_payload(exc))
         finally:
-            INVOCATION.function = INVOCATION.deployment = None
+            INVOCATION.function, INVOCATION.deployment = outer
         response_headers["Content-Length"] = str(len(payload))
         return payload
 

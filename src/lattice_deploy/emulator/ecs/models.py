@@ -23,7 +23,7 @@ from moto.moto_api._internal import mock_random
 from ..clock import CLOCK
 from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
-from . import service_connect
+from . import progressive, service_connect
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 
@@ -103,6 +103,11 @@ class LatticeAwareService(Service):
         self.created_at = CLOCK.datetime()
         self.deployments: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        self.production_group: str | None = None
+        """The target group production traffic reaches (progressive strategies alternate)."""
+        self.history: list[dict[str, Any]] = []
+        """Every deployment, oldest first: what ListServiceDeployments lists."""
+        self.reconciling = False
         self.service_connect: tuple[dict[str, Any] | None, list[dict[str, str]]] = (None, [])
         """``(configuration, resources)`` each new deployment carries (:mod:`.service_connect`)."""
 
@@ -279,6 +284,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         ]
 
     def new_deployment(self, service: LatticeAwareService) -> dict[str, Any]:
+        blue = next((d for d in service.deployments if d["rolloutState"] == "COMPLETED"), None)
         for old in service.deployments:
             old["status"] = "ACTIVE"
         now = CLOCK.datetime()
@@ -306,6 +312,8 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             deployment["serviceConnectConfiguration"] = connect
             deployment["serviceConnectResources"] = resources
         service.deployments.insert(0, deployment)
+        service.history.append(deployment)
+        progressive.start(self, service, deployment, blue)
         return deployment
 
     def start_service_task(
@@ -347,7 +355,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), {}
         )
         for config, port in self._lattice_ports(
-            task.definition, deployment.get("vpcLatticeConfigurations", [])
+            task.definition, progressive.registered_in(deployment)
         ):
             tg = self.lattice.find("target_group", config["targetGroupArn"])
             failing = task.unhealthy or FAULTS.matches(
@@ -364,8 +372,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), None
         )
         for config, port in self._lattice_ports(
-            task_def,
-            (deployment or {}).get("vpcLatticeConfigurations", []) if task.registered else [],
+            task_def, progressive.registered_in(deployment or {}) if task.registered else []
         ):
             self.lattice.deregister_targets(
                 config["targetGroupArn"], [{"id": task.ip, "port": port}]

@@ -10,6 +10,7 @@ from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from ..instrumented import InstrumentedResponse
+from . import service_deployments
 from .models import EmulatedEcsBackend, ecs_backends
 
 
@@ -42,6 +43,27 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         if start + limit < len(arns):
             result["nextToken"] = base64.b64encode(str(start + limit).encode()).decode()
         return ActionResult(result)
+
+    # ---- service deployments (:mod:`.service_deployments`)
+    def list_service_deployments(self) -> ActionResult:
+        listed = service_deployments.listed(
+            self.ecs_backend,
+            self._get_param("cluster") or "default",
+            self._get_param("service"),
+            self._get_param("status") or [],
+        )
+        start = _offset(self._get_param("nextToken"))
+        limit = self._get_param("maxResults") or 20
+        result: dict[str, object] = {"serviceDeployments": listed[start : start + limit]}
+        if start + limit < len(listed):
+            result["nextToken"] = base64.b64encode(str(start + limit).encode()).decode()
+        return ActionResult(result)
+
+    def describe_service_deployments(self) -> ActionResult:
+        found, failures = service_deployments.described(
+            self.ecs_backend, self._get_param("serviceDeploymentArns") or []
+        )
+        return ActionResult({"serviceDeployments": found, "failures": failures})
 
 
 def _offset(token: str | None) -> int:

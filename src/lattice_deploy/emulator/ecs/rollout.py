@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
+from . import progressive
 
 if TYPE_CHECKING:
     from .models import EmulatedEcsBackend, FargateTask, LatticeAwareService
@@ -32,11 +33,19 @@ def failure_threshold(desired_count: int) -> int:
 
 
 def reconcile(backend: EmulatedEcsBackend, service: LatticeAwareService) -> None:
-    now = CLOCK.now()
-    for _ in range(MAX_EVENTS_PER_READ):
-        if not _next_event(backend, service, now):
-            break
-    _update_counts(backend, service, now)
+    """Replay what is due. Not again from inside itself: a lifecycle hook it invokes reads the
+    service, and sees it as it is at that moment."""
+    if service.reconciling:
+        return
+    service.reconciling = True
+    try:
+        now = CLOCK.now()
+        for _ in range(MAX_EVENTS_PER_READ):
+            if not _next_event(backend, service, now):
+                break
+        _update_counts(backend, service, now)
+    finally:
+        service.reconciling = False
 
 
 def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> bool:
@@ -66,6 +75,8 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
     if _scale(backend, service, now):
         return True
     primary = service.deployments[0]
+    if primary.get("progressive"):  # ECS's own strategy moves it on, stage by stage
+        return progressive.step(backend, service, now)
     if primary["rolloutState"] == "IN_PROGRESS" and _steady(backend, service, primary, now):
         primary.update(
             rolloutState="COMPLETED",
@@ -97,7 +108,7 @@ def _targets(
     task_def = task.definition
     found = []
     for config, port in backend._lattice_ports(
-        task_def, (deployment or {}).get("vpcLatticeConfigurations", [])
+        task_def, progressive.registered_in(deployment or {})
     ):
         target = backend.lattice.target(config["targetGroupArn"], task.ip, port)
         if target is not None:
@@ -147,6 +158,9 @@ def _trip_breaker(
         f"(service {service.name}) deployment {failed['id']} deployment failed: "
         "tasks failed to start.",
     )
+    if failed.get("progressive"):
+        progressive.roll_back(backend, service, at, "tasks failed VPC Lattice health checks")
+        return
     previous = next((d for d in service.deployments[1:] if d["rolloutState"] == "COMPLETED"), None)
     if not rollback or previous is None or failed.get("rollbackOf"):
         return  # ECS rolls back once; a failed rollback is left for the operator

@@ -169,6 +169,27 @@ class ListenerRules:
         self._refresh_usage()  # type: ignore[attr-defined]
         return got
 
+    def set_rule_weights(self, rule_arn: str, wanted: dict[str, int]) -> None:
+        """ECS moving traffic (UpdateRule on the caller's behalf): each target group named by
+        ARN in ``wanted`` gets its weight; groups the rule lacks are added."""
+        rule = next((r for r in self.listener_rules.values() if r.arn == rule_arn), None)
+        if rule is None:
+            raise ResourceNotFoundException("rule", rule_arn)
+        groups = [dict(g) for g in (rule.action.get("forward") or {}).get("targetGroups") or []]
+        for arn, weight in wanted.items():
+            tg_id = arn.rsplit("/", 1)[-1]
+            found = next(
+                (g for g in groups if g["targetGroupIdentifier"].rsplit("/", 1)[-1] == tg_id),
+                None,
+            )
+            if found is None:
+                groups.append({"targetGroupIdentifier": arn, "weight": weight})
+            else:
+                found["weight"] = weight
+        rule.action = {"forward": {"targetGroups": groups}}
+        rule.last_updated_at = CLOCK.datetime().isoformat()
+        self._refresh_usage()  # type: ignore[attr-defined]
+
     def delete_rule(self, service: str, listener: str, rule: str) -> None:
         del self.listener_rules[self.get_rule(service, listener, rule).id]
         self._refresh_usage()  # type: ignore[attr-defined]
