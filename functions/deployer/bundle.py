@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import ecspresso_yaml, health_check
+from . import ecspresso_yaml, health_check, progressive
 from .errors import BundleInvalid
 
 CONFIG_FILE = "ecspresso.yml"
@@ -94,6 +94,8 @@ def normalize(files: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
         ecspresso_yaml.duration_seconds(config["timeout"], f"{CONFIG_FILE}: timeout")
         if "timeout" in config
         else DEFAULT_TIMEOUT
+        if progressive.strategy_of(service_def) not in progressive.STRATEGIES
+        else progressive.DEFAULT_TIMEOUT
     )
     lattice = _lattice(service_def, task_def, service_file, task_file, service, env, context)
     service_def["serviceName"] = service
@@ -207,6 +209,7 @@ def _lattice(
             "protocol": str(listener.get("protocol") or "HTTP"),
         },
         "accessLogs": spec.get("accessLogs"),
+        "progressive": progressive.plan_of(service_def, spec, env, service),
     }
 
 

@@ -12,12 +12,11 @@ the execution history: the timeout counts from the first poll.
 
 from __future__ import annotations
 
-import math
 import os
 from datetime import datetime
 from typing import Any
 
-from . import ecs, health_schedule, lattice, targets
+from . import ecs, follow_deployment, health_schedule, lattice, targets
 from .step import record, step
 
 
@@ -36,7 +35,7 @@ def failed_task_limit(plan: dict[str, Any], service: dict[str, Any]) -> int:
     ServiceDeploymentCircuitBreaker.threshold)."""
     if asked := (plan.get("lattice") or {}).get("maxFailedTasks"):
         return int(asked)
-    return max(3, min(200, math.ceil(int(service["desiredCount"]) / 2)))
+    return ecs.breaker_threshold(int(service["desiredCount"]))
 
 
 def _verdict(
@@ -89,6 +88,22 @@ def _registered(
     return {ip: datetime.fromisoformat(ours[ip]).timestamp() for ip in running if ip in ours}
 
 
+def _follows_ecs(state: dict[str, Any]) -> bool:
+    """An update of a progressive service: ECS shifts traffic and rolls back by itself."""
+    updated = state["resources"].get("ecsService", {}).get("action") == "updated"
+    return bool(state["plan"]["lattice"].get("progressive")) and updated
+
+
+def _groups(state: dict[str, Any]) -> list[str]:
+    resources = state["resources"]
+    alternate = (resources.get("alternateGroup") or {}).get("arn") or (
+        ((state["plan"]["lattice"].get("progressive") or {}).get("adopted") or {}).get(
+            "alternateTargetGroupArn"
+        )
+    )
+    return [resources["targetGroup"]["arn"], *([alternate] if alternate else [])]
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     state, now = event["state"], datetime.fromisoformat(event["now"])
@@ -100,14 +115,28 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     if check is None:  # read once: the gate does not change the group
         got = lattice.client(plan).get_target_group(targetGroupIdentifier=group)
         check = got["config"].get("healthCheck") or {}
+    fallback = int(os.environ.get("POLL_SECONDS", "15"))
+    if _follows_ecs(state):
+        status, reason, detail = follow_deployment.verdict(plan, elapsed)
+        return record(
+            status,
+            status=status,
+            reason=reason,
+            polls=polls,
+            since=since,
+            waitSeconds=max(1, min(fallback or 15, int(plan["timeoutSeconds"] - elapsed))),
+            healthCheck=check,
+            **detail,
+        )
     service = ecs.describe_service(plan)
     primary = ecs.primary(service)
     running = ecs.running_since(plan, primary.get("id"))
     registered = _registered(state, plan, running)
-    health = targets.statuses(plan, group)
+    health = {}  # a progressive service's tasks may be in either of its groups
+    for arn in _groups(state):
+        health.update({ip: t for ip, t in targets.statuses(plan, arn).items() if ip not in health})
     mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}
     status, reason = _verdict(plan, service, mine, elapsed)
-    fallback = int(os.environ.get("POLL_SECONDS", "15"))
     wait = health_schedule.next_poll(check, registered, mine, now.timestamp(), fallback)
     return record(
         status,

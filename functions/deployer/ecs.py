@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
-from . import aws
+from . import aws, progressive
 
 aws.require_botocore((1, 35, 64), "ECS vpcLatticeConfigurations")  # the first that has it
 
@@ -18,6 +19,12 @@ def connect_of(deployment: dict[str, Any]) -> dict[str, Any] | None:
     """The Service Connect block in force (None: off, whether absent or ``enabled: false``)."""
     block = deployment.get(CONNECT)
     return block if block and block.get("enabled") else None
+
+
+def breaker_threshold(desired: int) -> int:
+    """ECS's circuit-breaker threshold: 0.5 x desired count, at least 3, at most 200 (ECS API
+    reference, ServiceDeploymentCircuitBreaker)."""
+    return max(3, min(200, math.ceil(desired / 2)))
 
 
 def client(plan: dict[str, Any]) -> Any:
@@ -66,11 +73,13 @@ def lattice_configurations(event: dict[str, Any]) -> list[dict[str, Any]]:
     plan = event["plan"]
     if plan["lattice"]["registration"] == "direct":
         return []
+    advanced = progressive.advanced_configuration(event)
     return [
         {
             "roleArn": plan["lattice"]["roleArn"],
             "targetGroupArn": event["resources"]["targetGroup"]["arn"],
             "portName": plan["lattice"]["portName"],
+            **({"advancedConfiguration": advanced} if advanced else {}),
         }
     ]
 

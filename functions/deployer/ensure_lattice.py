@@ -21,6 +21,7 @@ from . import (
     ensure_access_logs,
     ensure_lattice_service,
     ensure_listener,
+    ensure_rules,
     ensure_service_association,
     ensure_service_network,
     ensure_target_group,
@@ -29,17 +30,20 @@ from . import (
 from .errors import from_client_error
 from .step import step
 
-Part = Callable[[dict[str, Any]], dict[str, Any]]
+Part = Callable[[dict[str, Any]], dict[str, Any] | None]
 PARTS: tuple[tuple[str, str, Part], ...] = (
     ("serviceNetwork", "service network", ensure_service_network.ensure),
     ("vpcAssociation", "VPC association", ensure_vpc_association.ensure),
     ("latticeService", "Lattice service", ensure_lattice_service.ensure),
     ("targetGroup", "target group", ensure_target_group.ensure),
+    ("alternateGroup", "alternate target group", ensure_target_group.ensure_alternate),
     ("listener", "listener", ensure_listener.ensure),
+    ("rules", "listener rules", ensure_rules.ensure),
     ("serviceAssociation", "service association", ensure_service_association.ensure),
     ("accessLogs", "access logs", ensure_access_logs.ensure),
 )
-"""``(key in the run's resources, what a person calls it, the part)``, in order."""
+"""``(key in the run's resources, what a person calls it, the part)``, in order; a part that
+does not apply (the progressive strategy's, for a ROLLING bundle) answers None and is left out."""
 
 
 def _located(exc: Exception, label: str, done: dict[str, dict[str, Any]]) -> Exception:
@@ -55,10 +59,12 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     resources: dict[str, dict[str, Any]] = {}
     for key, label, part in PARTS:
         try:
-            resources[key] = part({"plan": event["plan"], "resources": resources})
+            made = part({"plan": event["plan"], "resources": resources})
         except ClientError as exc:
             raise _located(from_client_error(exc), label, resources) from exc
         except Exception as exc:
             _located(exc, label, resources)
             raise
+        if made is not None:
+            resources[key] = made
     return dict(resources)

@@ -1,6 +1,7 @@
 """Part ``ensure_target_group`` of state ``ensure_lattice``: an IP target group in the service's
 VPC, with the health check the bundle asks for (updated in place when it differs; the previous check
-is recorded)."""
+is recorded). For a progressive strategy, also the alternate group ECS's green revision registers
+in (``ensure_alternate``): made like the primary, with the primary's health check as it is now."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from . import lattice
 from .compare import covers
 
 
-def ensure(event: dict[str, Any]) -> dict[str, Any]:
-    plan = event["plan"]
-    ref, vpc, api = plan["lattice"]["targetGroup"], plan["lattice"]["vpcId"], lattice.client(plan)
-    wanted_check = ref["healthCheck"]
+def _ensure(
+    plan: dict[str, Any], ref: dict[str, Any], wanted_check: dict[str, Any], kind: str
+) -> dict[str, Any]:
+    vpc, api = plan["lattice"]["vpcId"], lattice.client(plan)
     action = "adopted"
     if "arn" in ref:
         group = lattice.adopt(
@@ -36,7 +37,7 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
                 name=ref["name"],
                 type="IP",
                 config=config,
-                clientToken=lattice.token(plan, "tg"),
+                clientToken=lattice.token(plan, kind),
                 tags=plan["tags"],
             )
             return lattice.summary("created", created)
@@ -50,3 +51,22 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
     return lattice.summary(
         "updated", group, previous={"healthCheck": current}, adopted=action == "adopted" or None
     )
+
+
+def ensure(event: dict[str, Any]) -> dict[str, Any]:
+    plan = event["plan"]
+    ref = plan["lattice"]["targetGroup"]
+    return _ensure(plan, ref, ref["healthCheck"], "tg")
+
+
+def ensure_alternate(event: dict[str, Any]) -> dict[str, Any] | None:
+    plan = event["plan"]
+    progressive = plan["lattice"].get("progressive")
+    if not progressive or progressive["adopted"]:
+        return None
+    primary = lattice.client(plan).get_target_group(
+        targetGroupIdentifier=event["resources"]["targetGroup"]["arn"]
+    )
+    ref = {**plan["lattice"]["targetGroup"], **progressive["alternateGroup"]}
+    ref.pop("arn", None)
+    return _ensure(plan, ref, primary["config"].get("healthCheck") or {}, "tg-alt")

@@ -1,6 +1,7 @@
 """Rollback, VPC Lattice side, in reverse order of creation: what carries this deployment's tag
-is deleted (a target group once its targets have drained); a listener or health check this run
-changed gets its recorded value back; nothing else is touched."""
+is deleted (a target group once its targets have drained; a progressive strategy's rules and
+alternate group too); a listener or health check this run changed gets its recorded value back;
+nothing else is touched."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ DELETES = {  # kind → (operation, identifier parameter)
         "delete_service_network_service_association",
         "serviceNetworkServiceAssociationIdentifier",
     ),
+    "rule": ("delete_rule", "ruleIdentifier"),
     "listener": ("delete_listener", "listenerIdentifier"),
     "targetGroup": ("delete_target_group", "targetGroupIdentifier"),
     "latticeService": ("delete_service", "serviceIdentifier"),
@@ -92,6 +94,8 @@ class LatticeUndo:
             self.service_side(service["id"])
         if group:
             self.target_group(group)
+        if alternate := self.alternate_group(vpc):
+            self.delete("targetGroup", alternate)
         if service and self.mine(service["arn"]):
             self.delete("latticeService", service["id"])
         users = self.other_services(network["id"], service) if network else []
@@ -106,6 +110,14 @@ class LatticeUndo:
                 self.ledger.keep("serviceNetwork", network["id"], shared)
             else:
                 self.delete("serviceNetwork", network["id"])
+
+    def alternate_group(self, vpc: str) -> str | None:
+        """The id of a progressive strategy's alternate group, if this run made it."""
+        wanted = ((self.plan["lattice"].get("progressive") or {}).get("alternateGroup")) or {}
+        found = wanted and lattice.find(
+            self.api, "list_target_groups", lambda i: i["name"] == wanted["name"], vpcIdentifier=vpc
+        )
+        return str(found["id"]) if found and self.mine(found["arn"]) else None
 
     def other_services(self, network: str, ours: dict[str, Any] | None) -> list[str]:
         """Services of other deployments in the network. Why: the network and its VPC
@@ -130,9 +142,16 @@ class LatticeUndo:
         before = (self.baseline.get("latticeService") or {}).get("listeners") or {}
         for page in self.api.get_paginator("list_listeners").paginate(serviceIdentifier=svc):
             for item in page["items"]:
-                if self.mine(item["arn"]):
+                if self.mine(item["arn"]):  # its rules go with it
                     self.delete("listener", item["id"], serviceIdentifier=svc)
-                elif item["id"] in before:
+                    continue
+                for rule in self.items(
+                    "list_rules", serviceIdentifier=svc, listenerIdentifier=item["id"]
+                ):
+                    self.delete(
+                        "rule", rule["id"], serviceIdentifier=svc, listenerIdentifier=item["id"]
+                    )
+                if item["id"] in before:
                     self.restore_listener(svc, item["id"], before[item["id"]])
 
     def restore_listener(self, svc: str, listener: str, action: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from . import ecs
+from . import ecs, progressive
 from .compare import covers
 from .step import record, step
 
@@ -43,6 +43,10 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
     api, task_def = ecs.client(plan), event["resources"]["taskDefinition"]["arn"]
     wanted = {**plan["serviceDefinition"], "taskDefinition": task_def}
+    if plan["lattice"].get("progressive"):  # ECS's strategy, with this stack's gate as its hook
+        wanted["deploymentConfiguration"] = progressive.deployment_configuration(
+            event, wanted.get("deploymentConfiguration") or {}
+        )
     configs = ecs.lattice_configurations(event)
     current = ecs.describe_service(plan)
     if current is None:

@@ -1,8 +1,9 @@
 """Least privilege, both ways: what each function needed (the emulator's record of its requests
 over a run of every path: first deploy, redeploy, update, each rollback, adoption by ARN, access
-logs, direct registration, a turn taken over, the S3 and ECR triggers) against what its policy in
-template.yaml grants. Needed but not granted fails every workflow test (conftest); granted but
-never needed fails here unless listed with the reason AWS needs it anyway."""
+logs, direct registration, a turn taken over, the S3 and ECR triggers, a progressive strategy)
+against what its policy in template.yaml grants. Needed but not granted fails every workflow test
+(conftest); granted but never needed fails here unless listed with the reason AWS needs it
+anyway."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from lattice_deploy.runner import execution
 from . import policies
 from .conftest import EXAMPLE, Local
 from .test_ecr_trigger import ORDERS, SAMPLE, fan_outs, push
+from .test_progressive import bundle_of
 from .test_s3_trigger import finish, settle, started, upload
 from .test_stopped import stop_while_waiting_for_health
 
@@ -137,10 +139,26 @@ def _triggers(local: Local, tmp: Path) -> None:
     assert [c["status"] for c in settle(local, "CleanupStateMachine")] == ["SUCCEEDED"]
 
 
+def _progressive(local: Local, tmp: Path) -> None:
+    """A rolling service turned CANARY: the first try fails (its rules and alternate group are
+    removed from a listener it did not make), the second succeeds with an alarm watched."""
+    canary = {
+        "strategy": "CANARY",
+        "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 1},
+        "alarms": {"alarmNames": ["checkout-5xx"], "enable": True, "rollback": True},
+    }
+    assert local.deploy(bundle_of(tmp, "nginx:1.27", strategy="ROLLING"))["status"] == "SUCCEEDED"
+    local.aws.inject("unhealthy-targets:checkout:2")
+    assert local.deploy(bundle_of(tmp, "nginx:1.28", **canary))["status"] == "FAILED"
+    local.aws.clear_faults()
+    assert local.deploy(bundle_of(tmp, "nginx:1.29", **canary))["status"] == "SUCCEEDED"
+
+
 def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:
     _deploys(local, tmp_path)
     _adoption(local, tmp_path)
     _triggers(local, tmp_path)
+    _progressive(local, tmp_path)
     needed = policies.called(local.stack.functions)
     unused = sorted(
         f"{logical}: {action}"

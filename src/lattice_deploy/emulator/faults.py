@@ -12,6 +12,7 @@ control endpoint, and written as the CLI's ``--inject`` specs::
     tasks-fail-to-start[:<glob>]       ECS tasks started from now on stop before RUNNING
     alarm[:<glob>]                     CloudWatch alarms so named read as in ALARM (ECS's
                                        deployment alarms)
+    <match rule>@<seconds>             the same, from that much virtual time after injection
 
 ``<Operation>`` may name its service too, where two services share an operation name:
 ``fail:ecs.CreateService`` vs ``fail:vpc-lattice.CreateService``.
@@ -31,6 +32,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
+
+from .clock import CLOCK
 
 Kind = Literal[
     "fail", "throttle", "crash-after", "unhealthy-targets", "tasks-fail-to-start", "alarm"
@@ -52,6 +55,10 @@ class Fault:
     remaining: int | None = None
     match: str = "*"
     owner: str | None = None
+    after: float | None = None
+    """A match rule written ``<kind>:<glob>@<seconds>`` holds from that much virtual time after
+    it is injected (an alarm that fires during a bake time, say)."""
+    since: float | None = None
 
     @classmethod
     def parse(cls, spec: str) -> Fault:
@@ -71,7 +78,12 @@ class Fault:
                 return cls("fail", parts[0], code)
             return cls("crash-after", parts[0])
         if kind in MATCH_KINDS:
-            return cls(kind, match=rest or "*")
+            glob, _, delay = rest.partition("@")
+            try:
+                after = float(delay) if delay else None
+            except ValueError as exc:
+                raise FaultSpecError(f"{spec!r}: write {kind}:<glob>@<seconds>") from exc
+            return cls(kind, match=glob or "*", after=after)
         raise FaultSpecError(
             f"{spec!r}: unknown fault; use fail:<Op>[:<Code>], throttle:<Op>:<N>, "
             "crash-after:<Op>, unhealthy-targets[:<glob>], tasks-fail-to-start[:<glob>] or "
@@ -92,7 +104,7 @@ class Fault:
             return f"throttle:{self.operation}:{self.remaining}"
         if self.kind == "crash-after":
             return f"crash-after:{self.operation}"
-        return f"{self.kind}:{self.match}"
+        return f"{self.kind}:{self.match}" + (f"@{self.after:g}" if self.after is not None else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -107,6 +119,8 @@ class FaultRegistry:
 
     def add(self, account_id: str, fault: Fault | str) -> Fault:
         rule = Fault.parse(fault) if isinstance(fault, str) else fault
+        if rule.after is not None and rule.since is None:
+            rule.since = CLOCK.now()
         with self._lock:
             self._rules.setdefault(account_id, []).append(rule)
         return rule
@@ -165,9 +179,11 @@ class FaultRegistry:
 
     def matches(self, account_id: str, kind: Kind, names: Iterable[str | None]) -> bool:
         """Whether a match rule of ``kind`` covers any of ``names`` (service, group names, ids)."""
-        named = [n for n in names if n]
+        named, now = [n for n in names if n], CLOCK.now()
         return any(
-            rule.kind == kind and any(fnmatch.fnmatchcase(n, rule.match) for n in named)
+            rule.kind == kind
+            and (rule.after is None or (rule.since or 0.0) + rule.after <= now)
+            and any(fnmatch.fnmatchcase(n, rule.match) for n in named)
             for rule in self.rules(account_id)
         )
 

@@ -85,7 +85,11 @@ class InProcessLambdaBackend(LambdaBackend):
         # replays a read): the outer one's attribution is put back after
         outer = getattr(INVOCATION, "function", None), getattr(INVOCATION, "deployment", None)
         INVOCATION.function = fn.function_name
-        INVOCATION.deployment = event.get("deploymentId") if isinstance(event, dict) else None
+        INVOCATION.deployment = (  # an ECS lifecycle hook carries it in its hookDetails
+            (event.get("deploymentId") or (event.get("hookDetails") or {}).get("deploymentId"))
+            if isinstance(event, dict)
+            else None
+        )
         try:
             payload = json.dumps(handler(event, context), default=str)
         except (Exception, LambdaCrash) as exc:

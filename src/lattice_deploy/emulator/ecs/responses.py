@@ -65,6 +65,12 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         )
         return ActionResult({"serviceDeployments": found, "failures": failures})
 
+    def describe_service_revisions(self) -> ActionResult:
+        found, failures = service_deployments.revisions(
+            self.ecs_backend, self._get_param("serviceRevisionArns") or []
+        )
+        return ActionResult({"serviceRevisions": found, "failures": failures})
+
 
 def _offset(token: str | None) -> int:
     if not token:

@@ -124,3 +124,38 @@ def described(
         reconcile(backend, match[0])  # type: ignore[arg-type]
         found.append(full(match[0], match[1]))  # type: ignore[arg-type]
     return found, failures
+
+
+def revisions(
+    backend: EmulatedEcsBackend, arns: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """DescribeServiceRevisions: a revision is what one deployment runs."""
+    found, failures = [], []
+    for arn in arns:
+        match = next(
+            (
+                (service, deployment)
+                for service in list(backend.services.values())
+                for deployment in getattr(service, "history", [])
+                if progressive.revision_arn(service, deployment["id"]) == arn  # type: ignore[arg-type]
+            ),
+            None,
+        )
+        if match is None:
+            failures.append({"arn": arn, "reason": "MISSING"})
+            continue
+        service, deployment = match
+        found.append(
+            {
+                "serviceRevisionArn": arn,
+                "serviceArn": service.arn,
+                "clusterArn": service.cluster_arn,
+                "taskDefinition": deployment["taskDefinition"],
+                "launchType": "FARGATE",
+                "platformVersion": deployment.get("platformVersion"),
+                "networkConfiguration": deployment.get("networkConfiguration"),
+                "vpcLatticeConfigurations": deployment.get("vpcLatticeConfigurations") or [],
+                "createdAt": deployment["createdAt"],
+            }
+        )
+    return found, failures

@@ -1,0 +1,79 @@
+"""The health gate of a progressive update: ECS's own service deployment, followed.
+
+ECS shifts the traffic and rolls back by itself (its lifecycle hook is this stack's gate,
+:mod:`.lifecycle_hook`); the run reads where it is (``ListServiceDeployments``,
+``DescribeServiceDeployments``: status, lifecycle stage, production weight on the new revision)
+and ends HEALTHY only when ECS says SUCCESSFUL, FAILED with ECS's reason when it rolled back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ecs
+
+ENDED_BADLY = (
+    "ROLLBACK_REQUESTED",
+    "ROLLBACK_IN_PROGRESS",
+    "ROLLBACK_SUCCESSFUL",
+    "ROLLBACK_FAILED",
+    "STOPPED",
+    "STOP_REQUESTED",
+)
+
+
+def newest(plan: dict[str, Any]) -> dict[str, Any] | None:
+    """The service's newest service deployment, described (the run's: one at a time)."""
+    api = ecs.client(plan)
+    listed = api.list_service_deployments(cluster=plan["cluster"], service=plan["serviceName"])[
+        "serviceDeployments"
+    ]
+    if not listed:
+        return None
+    arn = max(listed, key=lambda d: d["createdAt"])["serviceDeploymentArn"]
+    found = api.describe_service_deployments(serviceDeploymentArns=[arn])["serviceDeployments"]
+    return dict(found[0]) if found else None
+
+
+def verdict(plan: dict[str, Any], elapsed: float) -> tuple[str, str, dict[str, Any]]:
+    """``(HEALTHY | FAILED | WAITING, reason, {stage, productionWeight})``."""
+    strategy = plan["lattice"]["progressive"]["strategy"]
+    found = newest(plan)
+    if found is None:
+        return "WAITING", f"{strategy}: ECS has not started the deployment yet", {}
+    stage = found.get("lifecycleStage", "")
+    weight = float(
+        (found.get("targetServiceRevision") or {}).get("requestedProductionTrafficWeight") or 0
+    )
+    detail = {
+        "stage": stage,
+        "productionWeight": weight,
+        "serviceDeployment": found["serviceDeploymentArn"],
+    }
+    status = found["status"]
+    if status == "SUCCESSFUL":
+        return (
+            "HEALTHY",
+            f"{strategy} deployment SUCCESSFUL: production 100% on the new revision",
+            detail,
+        )
+    if status in ENDED_BADLY:
+        why = found.get("statusReason") or (found.get("rollback") or {}).get("reason") or status
+        return (
+            "FAILED",
+            (
+                f"ECS rolled the {strategy} deployment back at {stage or 'its start'} ({why}); "
+                "production traffic is 100% on the previous revision"
+            ),
+            detail,
+        )
+    if elapsed >= plan["timeoutSeconds"]:
+        return (
+            "FAILED",
+            (
+                f"{strategy} deployment not done within the timeout of {plan['timeoutSeconds']}s "
+                f"(at {stage}, production {weight:g}% on the new revision)"
+            ),
+            detail,
+        )
+    return "WAITING", f"{strategy} {stage}: production {weight:g}% on the new revision", detail

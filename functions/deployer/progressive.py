@@ -1,0 +1,113 @@
+"""ECS's own progressive strategies behind VPC Lattice, as a bundle asks for them.
+
+A service definition whose ``deploymentConfiguration.strategy`` is BLUE_GREEN, LINEAR or CANARY
+gets what the strategy needs and nothing else to write: an alternate IP target group like the
+primary one (same health check), a production listener rule on the listener forwarding to both
+(the primary at 100), an optional test rule (``vpcLatticeConfiguration.testRule``, a Lattice
+``RuleMatch`` such as a header match), their ARNs in ``advancedConfiguration``, and this stack's
+health gate as ECS's lifecycle hook (:mod:`.lifecycle_hook`). ECS then moves the weights; the
+execution follows its service deployment (:mod:`.follow_deployment`). A ROLLING bundle gets none
+of it. ECS's own ``advancedConfiguration`` in the native shape is taken as is (adopted).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
+HOOK_STAGES = (
+    "POST_SCALE_UP",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+)
+"""Where the gate answers: before any production traffic, and after each shift."""
+PRODUCTION_RULE, TEST_RULE = "lattice-deploy-production", "lattice-deploy-test"
+PRODUCTION_PRIORITY, TEST_PRIORITY = 100, 90
+EVERYTHING = {"httpMatch": {"pathMatch": {"match": {"prefix": "/"}}}}
+DEFAULT_TIMEOUT = 3600
+"""A progressive deployment waits out ECS's settles and every bake: the default run timeout."""
+
+
+def strategy_of(service_def: dict[str, Any]) -> str:
+    return str((service_def.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING")
+
+
+def plan_of(
+    service_def: dict[str, Any], spec: dict[str, Any], env: str, service: str
+) -> dict[str, Any] | None:
+    """``plan.lattice.progressive``: what the strategy needs made or adopted (None: ROLLING)."""
+    strategy = strategy_of(service_def)
+    if strategy not in STRATEGIES:
+        return None
+    given = spec.get("advancedConfiguration")  # ECS's own shape, adopted as it is
+    return {
+        "strategy": strategy,
+        "adopted": dict(given) if given else None,
+        "alternateGroup": {"name": f"{env}-{service}-targetgroup-alt"},
+        "productionRule": {"name": PRODUCTION_RULE, "priority": PRODUCTION_PRIORITY},
+        "testRule": (
+            {"name": TEST_RULE, "priority": TEST_PRIORITY, "match": spec["testRule"]}
+            if spec.get("testRule")
+            else None
+        ),
+        "alarms": list(
+            ((service_def.get("deploymentConfiguration") or {}).get("alarms") or {}).get(
+                "alarmNames"
+            )
+            or []
+        ),
+    }
+
+
+def failed_task_limit(plan: dict[str, Any]) -> int:
+    """The bundle's ``maxFailedTasks``, else ECS's circuit-breaker threshold."""
+    if asked := plan["lattice"].get("maxFailedTasks"):
+        return int(asked)
+    from .ecs import breaker_threshold  # ecs imports this module
+
+    return breaker_threshold(int(plan["serviceDefinition"].get("desiredCount") or 1))
+
+
+def advanced_configuration(event: dict[str, Any]) -> dict[str, Any] | None:
+    """``advancedConfiguration`` of the Lattice wiring, from what ``ensure_lattice`` made."""
+    progressive = event["plan"]["lattice"].get("progressive")
+    if not progressive:
+        return None
+    if progressive["adopted"]:
+        return dict(progressive["adopted"])
+    resources = event["resources"]
+    rules = resources["rules"]
+    return {
+        "alternateTargetGroupArn": resources["alternateGroup"]["arn"],
+        "productionListenerRule": rules["production"]["arn"],
+        **({"testListenerRule": rules["test"]["arn"]} if rules.get("test") else {}),
+    }
+
+
+def deployment_configuration(event: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's ``deploymentConfiguration`` with this stack's gate among its hooks."""
+    progressive = event["plan"]["lattice"].get("progressive")
+    if not progressive:
+        return wanted
+    advanced = advanced_configuration(event) or {}
+    groups = [event["resources"]["targetGroup"]["arn"], advanced.get("alternateTargetGroupArn")]
+    gate = {
+        "targetType": "AWS_LAMBDA",
+        "hookTargetArn": os.environ["LIFECYCLE_HOOK_ARN"],
+        "roleArn": os.environ["LIFECYCLE_HOOK_ROLE_ARN"],
+        "lifecycleStages": list(HOOK_STAGES),
+        "hookDetails": {
+            "targetGroups": [g for g in groups if g],
+            "alarms": progressive["alarms"],
+            "deploymentId": event["plan"]["deploymentId"],
+            "maxFailedTasks": failed_task_limit(event["plan"]),
+        },
+    }
+    theirs = [
+        h
+        for h in wanted.get("lifecycleHooks") or []
+        if h.get("hookTargetArn") != gate["hookTargetArn"]
+    ]
+    return {**wanted, "lifecycleHooks": [*theirs, gate]}

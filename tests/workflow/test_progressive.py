@@ -1,0 +1,153 @@
+"""Progressive delivery through VPC Lattice with ECS's own strategies: the workflow makes the
+alternate group and the rules, registers its gate as ECS's hook, follows ECS's deployment, and
+ends with ECS's verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import EXAMPLE, Local
+
+CHECKOUT = EXAMPLE.parent / "checkout"
+
+
+def bundle_of(tmp_path: Path, image: str, **deployment: Any) -> Path:
+    target = tmp_path / image.replace(":", "-")
+    target.mkdir()
+    for name in ("ecspresso.yml", "ecs-service-def.json", "ecs-task-def.json"):
+        (target / name).write_text((CHECKOUT / name).read_text())
+    service = json.loads((target / "ecs-service-def.json").read_text())
+    if deployment:
+        service["deploymentConfiguration"] = deployment
+    (target / "ecs-service-def.json").write_text(json.dumps(service))
+    task = json.loads((target / "ecs-task-def.json").read_text())
+    task["containerDefinitions"][0]["image"] = image
+    (target / "ecs-task-def.json").write_text(json.dumps(task))
+    return target
+
+
+def weights_seen(local: Local, summary: dict[str, Any]) -> list[float]:
+    """The production weight on the new revision, each time a check_health poll saw it move."""
+    seen: list[float] = []
+    for event in local.history(summary):
+        details = event.get("stateExitedEventDetails") or {}
+        if details.get("name") != "check_health":
+            continue
+        health = json.loads(details["output"]).get("health") or {}
+        weight = health.get("productionWeight")
+        if weight is not None and (not seen or seen[-1] != weight):
+            seen.append(weight)
+    return seen
+
+
+def production(local: Local) -> dict[str, int]:
+    """Target group name → weight on the production rule."""
+    api = local.aws.client("vpc-lattice")
+    (service,) = [s for s in api.list_services()["items"] if s["name"] == "dev-checkout-service"]
+    (listener,) = api.list_listeners(serviceIdentifier=service["id"])["items"]
+    on = {"serviceIdentifier": service["id"], "listenerIdentifier": listener["id"]}
+    (rule,) = api.list_rules(**on)["items"]
+    action = api.get_rule(**on, ruleIdentifier=rule["id"])["action"]
+    names = {g["arn"]: g["name"] for g in api.list_target_groups()["items"]}
+    return {
+        names[g["targetGroupIdentifier"]]: g["weight"] for g in action["forward"]["targetGroups"]
+    }
+
+
+def running_image(local: Local) -> str:
+    ecs = local.aws.client("ecs")
+    (service,) = ecs.describe_services(cluster="my-cluster", services=["checkout"])["services"]
+    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    return str(task["taskDefinition"]["containerDefinitions"][0]["image"])
+
+
+@pytest.mark.parametrize(
+    ("deployment", "weights"),
+    [
+        ({"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1}, [0.0, 100.0]),
+        (
+            {
+                "strategy": "LINEAR",
+                "bakeTimeInMinutes": 1,
+                "linearConfiguration": {"stepPercent": 34.0, "stepBakeTimeInMinutes": 1},
+            },
+            [0.0, 34.0, 68.0, 100.0],
+        ),
+        (
+            {
+                "strategy": "CANARY",
+                "bakeTimeInMinutes": 1,
+                "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 2},
+            },
+            [0.0, 10.0, 100.0],
+        ),
+    ],
+)
+def test_an_image_change_is_shifted_by_ecs_in_order_and_succeeds(
+    local: Local, tmp_path: Path, deployment: dict[str, Any], weights: list[float]
+) -> None:
+    first = local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))
+    assert first["status"] == "SUCCEEDED", first.get("failure")
+    made = {r["type"]: r["action"] for r in first["resources"]}
+    assert made["alternateGroup"] == "created" and made["rules"] == "created"
+    assert production(local) == {"dev-checkout-targetgroup": 100, "dev-checkout-targetgroup-alt": 0}
+    second = local.deploy(bundle_of(tmp_path, "nginx:1.28", **deployment))
+    assert second["status"] == "SUCCEEDED", second.get("failure")
+    assert weights_seen(local, second) == weights
+    assert production(local) == {
+        "dev-checkout-targetgroup": 0,
+        "dev-checkout-targetgroup-alt": 999,
+    }
+    assert running_image(local) == "nginx:1.28"
+
+
+def test_an_unhealthy_green_revision_never_gets_production_traffic(
+    local: Local, tmp_path: Path
+) -> None:
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27"))["status"] == "SUCCEEDED"
+    local.aws.inject("unhealthy-targets:checkout:2")
+    failed = local.deploy(bundle_of(tmp_path, "nginx:1.28"))
+    assert failed["status"] == "FAILED"
+    message = failed["failure"]["message"]
+    assert "ECS rolled the CANARY deployment back at POST_SCALE_UP" in message
+    assert "UNHEALTHY" in message
+    assert weights_seen(local, failed) == [0.0]
+    assert production(local) == {"dev-checkout-targetgroup": 100, "dev-checkout-targetgroup-alt": 0}
+    assert running_image(local) == "nginx:1.27"
+
+
+def test_an_alarm_during_bake_rolls_back_to_the_previous_revision(
+    local: Local, tmp_path: Path
+) -> None:
+    alarms = {"alarmNames": ["checkout-5xx"], "enable": True, "rollback": True}
+    deployment = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 30, "alarms": alarms}
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))["status"] == "SUCCEEDED"
+    # the alarm fires 20 minutes in: production is on green, in the 30 minutes of bake time
+    local.aws.inject("alarm:checkout-5xx@1200")
+    failed = local.deploy(bundle_of(tmp_path, "nginx:1.28", **deployment))
+    assert failed["status"] == "FAILED"
+    assert "alarm checkout-5xx" in failed["failure"]["message"]
+    assert weights_seen(local, failed)[-1] == 0.0 and 100.0 in weights_seen(local, failed)
+    assert production(local) == {"dev-checkout-targetgroup": 999, "dev-checkout-targetgroup-alt": 0}
+    assert running_image(local) == "nginx:1.27"
+
+
+def test_a_first_deploy_that_fails_leaves_nothing_behind(local: Local, tmp_path: Path) -> None:
+    local.aws.inject("unhealthy-targets")
+    failed = local.deploy(bundle_of(tmp_path, "nginx:1.27"))
+    assert (failed["status"], failed["rolledBack"]) == ("FAILED", True)
+    api = local.aws.client("vpc-lattice")
+    assert api.list_target_groups()["items"] == [] and api.list_services()["items"] == []
+
+
+def test_the_gate_answers_failed_when_it_cannot_look(local: Local) -> None:
+    """ECS's sample payload, naming a service revision this account does not have."""
+    from deployer import lifecycle_hook
+
+    sample = json.loads((EXAMPLE.parents[1] / "events" / "lifecycle_hook.json").read_text())
+    answer = lifecycle_hook.handler(sample, None)
+    assert answer["hookStatus"] == "FAILED" and answer["reason"]
