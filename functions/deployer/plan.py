@@ -93,7 +93,35 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
             )
         )
     items.append(_item("serviceAssociation", "unchanged" if linked else "create", None))
+    items += _progressive(api, want, service)
     return items, group
+
+
+def _progressive(
+    api: Any, want: dict[str, Any], service: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """What a progressive strategy needs: the alternate group and the listener rules."""
+    progressive = want.get("progressive")
+    if not progressive or progressive["adopted"]:
+        return []
+    name = progressive["alternateGroup"]["name"]
+    found = lattice.find(
+        api, "list_target_groups", lambda i: i["name"] == name, vpcIdentifier=want["vpcId"]
+    )
+    items = [_item("alternateGroup", "unchanged" if found else "create", name)]
+    rules: set[str] = set()
+    if service:
+        for page in api.get_paginator("list_listeners").paginate(serviceIdentifier=service["id"]):
+            for listener in page["items"]:
+                listed = api.list_rules(
+                    serviceIdentifier=service["id"], listenerIdentifier=listener["id"]
+                )
+                rules |= {r["name"] for r in listed["items"]}
+    for key in ("productionRule", "testRule"):
+        if rule := progressive.get(key):
+            action = "unchanged" if rule["name"] in rules else "create"
+            items.append(_item("rule", action, rule["name"]))
+    return items
 
 
 def _ecs(plan: dict[str, Any], group: dict[str, Any] | None) -> list[dict[str, Any]]:

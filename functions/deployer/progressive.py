@@ -111,3 +111,54 @@ def deployment_configuration(event: dict[str, Any], wanted: dict[str, Any]) -> d
         if h.get("hookTargetArn") != gate["hookTargetArn"]
     ]
     return {**wanted, "lifecycleHooks": [*theirs, gate]}
+
+
+def _percent(value: Any, low: float, where: str, found: list[str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return  # the type is the model check's to report
+    if not low <= value <= 100 or abs(value * 10 - round(value * 10)) > 1e-9:
+        found.append(f"{where}: {value} is not a multiple of 0.1 from {low:g} to 100")
+
+
+def problems(service_def: dict[str, Any], spec: dict[str, Any], service_file: str) -> list[str]:
+    """What ECS refuses in a progressive strategy (ECS API reference: DeploymentConfiguration,
+    LinearConfiguration, CanaryConfiguration, DeploymentController), said offline."""
+    config = service_def.get("deploymentConfiguration") or {}
+    strategy = config.get("strategy")
+    where, found = f"{service_file}: deploymentConfiguration", []
+    if strategy not in STRATEGIES:
+        if spec.get("testRule"):
+            found.append(
+                f"{service_file}: vpcLatticeConfiguration.testRule: a test rule serves a "
+                "progressive strategy only; set deploymentConfiguration.strategy to BLUE_GREEN, "
+                "LINEAR or CANARY, or remove testRule"
+            )
+        return found
+    controller = (service_def.get("deploymentController") or {}).get("type", "ECS")
+    if controller != "ECS":
+        found.append(
+            f"{service_file}: deploymentController.type: {controller} cannot run the {strategy} "
+            "strategy; ECS's own strategies need the ECS deployment controller (remove "
+            "deploymentController or set its type to ECS)"
+        )
+    if strategy == "BLUE_GREEN" and "bakeTimeInMinutes" not in config:
+        found.append(f"{where}.bakeTimeInMinutes: required by BLUE_GREEN; give 0 to 1440 minutes")
+    linear = config.get("linearConfiguration") or {}
+    canary = config.get("canaryConfiguration") or {}
+    _percent(linear.get("stepPercent"), 3.0, f"{where}.linearConfiguration.stepPercent", found)
+    _percent(canary.get("canaryPercent"), 0.1, f"{where}.canaryConfiguration.canaryPercent", found)
+    for key, block in (("linearConfiguration", linear), ("canaryConfiguration", canary)):
+        if block and not key.startswith(strategy.lower()):
+            found.append(f"{where}.{key}: applies to {key[:6].upper()} only, not {strategy}")
+    if str(spec.get("registration") or "ecs") == "direct":
+        found.append(
+            f"{service_file}: vpcLatticeConfiguration.registration: direct registration cannot "
+            f"run the {strategy} strategy (ECS registers the green tasks itself); use ecs"
+        )
+    listener = str((spec.get("listener") or {}).get("protocol") or "HTTP")
+    if spec.get("testRule") and listener not in ("HTTP", "HTTPS"):
+        found.append(
+            f"{service_file}: vpcLatticeConfiguration.testRule: a {listener} listener has no "
+            "rules to match requests on; use an HTTP or HTTPS listener"
+        )
+    return found

@@ -19,7 +19,7 @@ from typing import Any
 from botocore.model import Shape, StructureShape
 from botocore.session import get_session
 
-from . import bundle, ecspresso_yaml, service_connect
+from . import bundle, ecspresso_yaml, progressive, service_connect
 from .errors import BundleInvalid
 
 NOT_HONOURED = {
@@ -57,6 +57,7 @@ FRIENDLY_KEYS = {
     "registration": str,
     "roleArn": str,
     "maxFailedTasks": int,
+    "testRule": dict,
 }
 FARGATE_MEMORY = {  # cpu units → allowed memory (MiB)
     256: [512, 1024, 2048],
@@ -314,6 +315,17 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
     _arns(task, task_file, "", problems)
     _fargate(task, service, task_file, problems)
     problems += service_connect.problems(service, task, (service_file, task_file))
+    friendly = service.get(bundle.FRIENDLY)
+    friendly = friendly if isinstance(friendly, dict) else {}
+    problems += progressive.problems(service, friendly, service_file)
+    if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
+        rule_match = get_session().get_service_model("vpc-lattice").shape_for("RuleMatch")
+        _shape(
+            friendly["testRule"],
+            rule_match,
+            f"{service_file}: {bundle.FRIENDLY}.testRule",
+            problems,
+        )
     for name, definition in ((service_file, service), (task_file, task)):
         for index, tag in enumerate(definition.get("tags") or []):
             if isinstance(tag, dict) and str(tag.get("key", "")).startswith(RESERVED_TAG_PREFIX):

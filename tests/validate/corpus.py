@@ -461,3 +461,80 @@ ACCOUNT_CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         ["cluster", "'nope' does not exist"],
     ),
 ]
+
+
+def deployment(**config: Any) -> Callable[[Any], str]:
+    return setting("deploymentConfiguration", config)
+
+
+CORPUS += [  # ECS's progressive strategies (DeploymentConfiguration and its parts)
+    (
+        "strategy-unknown",
+        SVC,
+        deployment(strategy="SLOW"),
+        ["deploymentConfiguration.strategy", "ROLLING"],
+    ),
+    (
+        "blue-green-without-bake-time",
+        SVC,
+        deployment(strategy="BLUE_GREEN"),
+        ["bakeTimeInMinutes: required by BLUE_GREEN"],
+    ),
+    (
+        "linear-step-too-small",
+        SVC,
+        deployment(strategy="LINEAR", linearConfiguration={"stepPercent": 2.0}),
+        ["linearConfiguration.stepPercent: 2.0 is not a multiple of 0.1 from 3 to 100"],
+    ),
+    (
+        "canary-percent-precision",
+        SVC,
+        deployment(strategy="CANARY", canaryConfiguration={"canaryPercent": 0.05}),
+        ["canaryConfiguration.canaryPercent: 0.05"],
+    ),
+    (
+        "canary-block-on-linear",
+        SVC,
+        deployment(strategy="LINEAR", canaryConfiguration={"canaryPercent": 10.0}),
+        ["canaryConfiguration: applies to CANARY only, not LINEAR"],
+    ),
+    (
+        "strategy-with-code-deploy",
+        SVC,
+        j(
+            lambda s: s.update(
+                deploymentConfiguration={"strategy": "CANARY"},
+                deploymentController={"type": "CODE_DEPLOY"},
+            )
+        ),
+        ["deploymentController.type: CODE_DEPLOY cannot run the CANARY strategy"],
+    ),
+    (
+        "strategy-with-direct-registration",
+        SVC,
+        j(
+            lambda s: (
+                s.update(deploymentConfiguration={"strategy": "CANARY"})
+                or s["vpcLatticeConfiguration"].update(registration="direct")
+            )
+        ),
+        ["registration: direct registration cannot run the CANARY strategy"],
+    ),
+    (
+        "test-rule-without-strategy",
+        SVC,
+        setting(f"{LATTICE}.testRule", {"httpMatch": {"method": "GET"}}),
+        ["testRule: a test rule serves a progressive strategy only"],
+    ),
+    (
+        "test-rule-shape",
+        SVC,
+        j(
+            lambda s: (
+                s.update(deploymentConfiguration={"strategy": "CANARY"})
+                or s["vpcLatticeConfiguration"].update(testRule={"httpMatch": {"header": "x"}})
+            )
+        ),
+        ["testRule.httpMatch.header", "unknown"],
+    ),
+]

@@ -151,3 +151,25 @@ def test_the_gate_answers_failed_when_it_cannot_look(local: Local) -> None:
     sample = json.loads((EXAMPLE.parents[1] / "events" / "lifecycle_hook.json").read_text())
     answer = lifecycle_hook.handler(sample, None)
     assert answer["hookStatus"] == "FAILED" and answer["reason"]
+
+
+def test_plan_shows_the_alternate_group_and_rules_it_would_make(
+    local: Local, tmp_path: Path
+) -> None:
+    from deployer import plan as planner
+    from deployer.load_bundle import plan_of
+    from lattice_deploy.runner import execution
+
+    def planned(directory: Path) -> dict[str, str]:
+        files = execution.rendered(execution.read_bundle(directory))
+        items = planner.plan_changes(plan_of(files, "plan", "dev"))
+        return {f"{i['resource']} {i['name']}": i["action"] for i in items}
+
+    directory = bundle_of(tmp_path, "nginx:1.27")
+    before = planned(directory)
+    assert before["alternateGroup dev-checkout-targetgroup-alt"] == "create"
+    assert before["rule lattice-deploy-production"] == "create"
+    assert local.deploy(directory)["status"] == "SUCCEEDED"
+    after = planned(directory)
+    assert after["alternateGroup dev-checkout-targetgroup-alt"] == "unchanged"
+    assert after["rule lattice-deploy-production"] == "unchanged"
