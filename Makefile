@@ -51,6 +51,7 @@ demo: setup
 
 bench: setup
 	$(BIN)/python bench/deploy_bench.py
+	$(BIN)/python bench/canary_bench.py
 	$(BIN)/python bench/trigger_bench.py
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/compare_bench.py --write docs/benchmarks.md

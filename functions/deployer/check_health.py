@@ -116,25 +116,27 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         got = lattice.client(plan).get_target_group(targetGroupIdentifier=group)
         check = got["config"].get("healthCheck") or {}
     fallback = int(os.environ.get("POLL_SECONDS", "15"))
+    service = ecs.describe_service(plan)
+    primary = ecs.primary(service)
+    running = ecs.running_since(plan, primary.get("id"))
+    health = {}  # a progressive service's tasks may be in either of its groups
+    for arn in _groups(state):
+        health.update({ip: t for ip, t in targets.statuses(plan, arn).items() if ip not in health})
     if _follows_ecs(state):
         status, reason, detail = follow_deployment.verdict(plan, elapsed)
+        wait = follow_deployment.next_poll(plan, detail, fallback)
         return record(
             status,
             status=status,
             reason=reason,
             polls=polls,
             since=since,
-            waitSeconds=max(1, min(fallback or 15, int(plan["timeoutSeconds"] - elapsed))),
+            waitSeconds=max(1, min(wait, int(plan["timeoutSeconds"] - elapsed))),
             healthCheck=check,
+            targets=[health[ip] for ip in sorted(health) if ip in running],
             **detail,
         )
-    service = ecs.describe_service(plan)
-    primary = ecs.primary(service)
-    running = ecs.running_since(plan, primary.get("id"))
     registered = _registered(state, plan, running)
-    health = {}  # a progressive service's tasks may be in either of its groups
-    for arn in _groups(state):
-        health.update({ip: t for ip, t in targets.statuses(plan, arn).items() if ip not in health})
     mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}
     status, reason = _verdict(plan, service, mine, elapsed)
     wait = health_schedule.next_poll(check, registered, mine, now.timestamp(), fallback)

@@ -77,3 +77,16 @@ def verdict(plan: dict[str, Any], elapsed: float) -> tuple[str, str, dict[str, A
             detail,
         )
     return "WAITING", f"{strategy} {stage}: production {weight:g}% on the new revision", detail
+
+
+SETTLE_POLL = 30
+"""While ECS scales up, shifts or runs a hook: the next poll, at most this far apart."""
+
+
+def next_poll(plan: dict[str, Any], detail: dict[str, Any], fallback: int) -> int:
+    """When the next poll can see a change: during a bake (canary, linear step, bake time) no
+    sooner than a minute, the unit of every bake ECS takes; else every ``SETTLE_POLL`` seconds
+    (ECS's settles are not documented in length; the stack's poll interval, if longer, wins)."""
+    weight, stage = detail.get("productionWeight", 0.0), detail.get("stage", "")
+    baking = stage == "BAKE_TIME" or 0.0 < weight < 100.0
+    return max(fallback, 60 if baking else SETTLE_POLL)
