@@ -269,3 +269,44 @@ def test_a_test_rule_gets_all_test_traffic_before_production_moves(
         if green_weights(lattice, env, test_rule) == 100.0:
             break
     assert green_weights(lattice, env) == 0.0  # production has not moved yet
+
+
+def test_a_cloudwatch_alarm_in_alarm_rolls_back_too(aws: Any, lattice: Any, ecs: Any) -> None:
+    cloudwatch = aws.client("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="errors",
+        MetricName="5xx",
+        Namespace="App",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    alarms = {"alarmNames": ["errors"], "enable": True, "rollback": True}
+    env = progressive_service(
+        aws, lattice, ecs, {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10, "alarms": alarms}
+    )
+    update(ecs)
+    assert follow(aws, ecs, lattice, env, int(SCALE_UP_SETTLE + SHIFT_SETTLE) + 120)[-1] == 100.0
+    cloudwatch.set_alarm_state(AlarmName="errors", StateValue="ALARM", StateReason="test")
+    assert follow(aws, ecs, lattice, env, 60) == [0.0]
+    assert deployments(ecs)[0]["status"] == "ROLLBACK_SUCCESSFUL"
+
+
+def test_a_hook_past_its_timeout_rolls_back(aws: Any, lattice: Any, ecs: Any) -> None:
+    arn, seen = hook(aws, lambda e: {"hookStatus": "IN_PROGRESS", "callBackDelay": 60})
+    hooks = [
+        {
+            "hookTargetArn": arn,
+            "roleArn": ROLE,
+            "lifecycleStages": ["POST_SCALE_UP"],
+            "timeoutConfiguration": {"timeoutInMinutes": 3, "action": "ROLLBACK"},
+        }
+    ]
+    env = progressive_service(aws, lattice, ecs, {"strategy": "CANARY", "lifecycleHooks": hooks})
+    update(ecs)
+    assert follow(aws, ecs, lattice, env, 600) == [0.0]
+    newest = deployments(ecs)[0]
+    assert newest["status"] == "ROLLBACK_SUCCESSFUL" and "timed out" in newest["statusReason"]
+    assert 3 <= len(seen) <= 4  # asked every 60 s until the 3 minutes ran out

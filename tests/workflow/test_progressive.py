@@ -173,3 +173,62 @@ def test_plan_shows_the_alternate_group_and_rules_it_would_make(
     after = planned(directory)
     assert after["alternateGroup dev-checkout-targetgroup-alt"] == "unchanged"
     assert after["rule lattice-deploy-production"] == "unchanged"
+
+
+def test_ecs_own_advanced_configuration_is_adopted_as_it_is(local: Local, tmp_path: Path) -> None:
+    api = local.aws.client("vpc-lattice")
+    vpc = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
+    blue = api.create_target_group(name="shop-blue", type="IP", config=vpc)
+    green = api.create_target_group(name="shop-green", type="IP", config=vpc)
+    shop = api.create_service(name="shop", authType="NONE")
+    listener = api.create_listener(
+        serviceIdentifier=shop["id"],
+        name="http",
+        protocol="HTTP",
+        port=80,
+        defaultAction={"fixedResponse": {"statusCode": 404}},
+    )
+    rule = api.create_rule(
+        serviceIdentifier=shop["id"],
+        listenerIdentifier=listener["id"],
+        name="live",
+        priority=1,
+        match={"httpMatch": {"pathMatch": {"match": {"prefix": "/"}}}},
+        action={
+            "forward": {
+                "targetGroups": [
+                    {"targetGroupIdentifier": blue["arn"], "weight": 100},
+                    {"targetGroupIdentifier": green["arn"], "weight": 0},
+                ]
+            }
+        },
+    )
+    native = [
+        {
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-own-lattice-role",
+            "targetGroupArn": blue["arn"],
+            "portName": "http",
+            "advancedConfiguration": {
+                "alternateTargetGroupArn": green["arn"],
+                "productionListenerRule": rule["arn"],
+            },
+        }
+    ]
+
+    def bundle(image: str) -> Path:
+        directory = bundle_of(tmp_path, image, strategy="BLUE_GREEN", bakeTimeInMinutes=1)
+        service = json.loads((directory / "ecs-service-def.json").read_text())
+        del service["vpcLatticeConfiguration"]
+        service["vpcLatticeConfigurations"] = native
+        (directory / "ecs-service-def.json").write_text(json.dumps(service))
+        return directory
+
+    assert local.deploy(bundle("nginx:1.27"))["status"] == "SUCCEEDED"
+    second = local.deploy(bundle("nginx:1.28"))
+    assert second["status"] == "SUCCEEDED", second.get("failure")
+    assert {"alternateGroup", "rules"}.isdisjoint(r["type"] for r in second["resources"])
+    weights = api.get_rule(
+        serviceIdentifier=shop["id"], listenerIdentifier=listener["id"], ruleIdentifier=rule["id"]
+    )["action"]["forward"]["targetGroups"]
+    assert [w["weight"] for w in weights] == [0, 999]  # production moved to their green group
+    assert running_image(local) == "nginx:1.28"
