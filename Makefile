@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup test lint sam scan docs demo bench serve clean
+.PHONY: setup test browser lint sam scan docs demo bench serve clean
 
 setup: $(STAMP)
 
@@ -18,7 +18,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: setup
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q --ignore=tests/browser
+
+# The console in a real browser: Debian's chromium (apt, as root, if absent) driven by Playwright
+# (PyPI); nothing is downloaded from anywhere else (Playwright's own browsers are not used).
+browser: setup
+	command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+	$(BIN)/python -m pytest -q -m browser tests/browser
 
 lint: setup
 	$(BIN)/ruff check src functions tests bench

@@ -61,7 +61,13 @@ def _rows(definition: dict[str, Any]) -> dict[str, int]:
     return rows
 
 
-def draw(definition: dict[str, Any], title: str) -> str:
+MARKS = {"taken": "#188038", "running": "#1a73e8", "failed": "#c5221f"}
+"""The local console's marks: the path taken, the state running, the one that failed."""
+
+
+def draw(definition: dict[str, Any], title: str, marks: dict[str, str] | None = None) -> str:
+    """The picture; with ``marks`` (state → taken/running/failed) each box also carries its
+    name and mark (``data-state``, ``data-mark``) and a coloured border, as the console shows."""
     states, rows = definition["States"], _rows(definition)
     by_row: dict[int, list[str]] = {}
     for name in states:  # the ASL's order within a row
@@ -72,8 +78,9 @@ def draw(definition: dict[str, Any], title: str) -> str:
     for row, names in by_row.items():
         for column, name in enumerate(names):
             at[name] = (MARGIN + column * (BOX_W + GAP_X), MARGIN + 20 + row * (BOX_H + GAP_Y))
+    box = f' viewBox="0 0 {width} {height}"' if marks is not None else ""  # the console scales it
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"{box} '
         f'font-family="sans-serif" font-size="12">',
         f'<text x="{MARGIN}" y="{MARGIN}" font-size="14" font-weight="bold">{escape(title)}</text>',
         '<defs><marker id="a" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto">'
@@ -96,9 +103,16 @@ def draw(definition: dict[str, Any], title: str) -> str:
     for name, state in states.items():
         x, y = at[name]
         fill = COLOURS.get(state["Type"], "#fce8e6" if state["Type"] == "Fail" else "#ffffff")
+        mark = (marks or {}).get(name)
+        stroke = f'stroke="{MARKS[mark]}" stroke-width="3"' if mark else 'stroke="#555"'
+        tag = (
+            f' data-state="{escape(name)}" data-mark="{mark or "none"}"'
+            if marks is not None
+            else ""
+        )
         out.append(
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
-            'stroke="#555"/>'
+            f"{stroke}{tag}/>"
         )
         if any(c.get("Next") == common for c in state.get("Catch") or []):
             out.append(f'<rect x="{x}" y="{y + 4}" width="4" height="{BOX_H - 8}" fill="#c5221f"/>')

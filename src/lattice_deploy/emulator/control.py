@@ -9,6 +9,7 @@ person with curl), so the Python controls of :class:`~.account.EmbeddedAws` are 
     POST   /_lattice-deploy/faults  {"spec": "throttle:CreateListener:2", "owner": "<execution>"}
     DELETE /_lattice-deploy/faults                 clear the account's faults (?owner=: one's)
     DELETE /_lattice-deploy/calls                  reset the account's call counts
+    GET    /_lattice-deploy/console                the local console (:mod:`..console`)
 
 Every path takes ``?account=<id>`` (default: the demo account).
 """
@@ -72,6 +73,12 @@ def with_controls(app: WsgiApp) -> WsgiApp:
         if not path.startswith(PREFIX):
             return app(environ, start_response)
         query = parse_qs(environ.get("QUERY_STRING", ""))
+        if path[len(PREFIX) :].startswith("console"):  # the page and what it reads
+            from ..console import routes
+
+            code, kind, body = routes.serve(path[len(PREFIX) :].strip("/"), query)
+            start_response(f"{code} {'OK' if code == 200 else 'Error'}", [("Content-Type", kind)])
+            return [body]
         size = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(size) if size else b""
         try:

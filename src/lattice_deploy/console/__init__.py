@@ -1,0 +1,1 @@
+"""The local console: ``serve``'s page at ``/_lattice-deploy/console`` (:mod:`.routes`)."""

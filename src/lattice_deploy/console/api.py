@@ -1,0 +1,218 @@
+"""What the local console shows, read from the embedded account as the aws CLI would read it.
+
+Step Functions (executions, their history, the deployed definition), VPC Lattice (targets,
+listener rules) and the ``/_lattice-deploy/`` state (the virtual clock, the faults, each
+target's moments); no second record is kept. Why server-side JSON and not the browser calling
+the AWS APIs itself: the page stays plain (no SigV4, no SDK), and every figure comes from the
+same calls a person could make with ``aws --endpoint-url``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import boto3
+
+from ..emulator.demo_account import ACCOUNT_ID, REGION
+from ..picture import draw
+
+LIMIT = 50
+
+
+def _client(service: str) -> Any:
+    session: Any = boto3.session.Session(region_name=REGION)
+    return session.client(service)
+
+
+def _service_and_trigger(machine: str, given: dict[str, Any]) -> tuple[str, str]:
+    if machine.endswith("RedeployStateMachine"):
+        services = [d.get("service") for d in given.get("deployments") or []]
+        return ", ".join(s for s in services if s), "push"
+    if machine.endswith("CleanupStateMachine"):
+        stopped = (given.get("detail") or {}).get("name") or ""
+        return str(stopped.split("-")[0]), "stopped run"
+    prefix = str((given.get("bundle") or {}).get("prefix") or "")
+    service = prefix.strip("/").rsplit("/", 1)[-1]
+    by = str((given.get("request") or {}).get("by") or "")
+    trigger = (
+        "CLI"
+        if "templateEnv" in given
+        else "upload"
+        if by.startswith("upload")
+        else "push"
+        if by.startswith("ECR")
+        else "CLI"
+    )
+    return service, trigger
+
+
+def _seconds(start: datetime, stop: datetime | None) -> float | None:
+    return (stop - start).total_seconds() if stop else None
+
+
+_ENDED: dict[str, float | None] = {}
+"""Virtual durations of ended executions, kept once read (an ended history does not change)."""
+
+
+def _virtual_seconds(sfn: Any, arn: str, ended: bool) -> float | None:
+    """From the first history event to the last: the history's clock is the virtual one."""
+    if not ended:
+        return None
+    if arn not in _ENDED:
+        pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+        stamps = [e["timestamp"] for page in pages for e in page["events"]]
+        _ENDED[arn] = _seconds(min(stamps), max(stamps)) if stamps else None
+    return _ENDED[arn]
+
+
+def executions() -> list[dict[str, Any]]:
+    """Every state machine's executions, newest first; virtual time from the history, real
+    time from the execution's own dates (Step Functions keeps the wall clock's there)."""
+    sfn, found = _client("stepfunctions"), []
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        listed = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
+        for item in listed[:LIMIT]:
+            described = sfn.describe_execution(executionArn=item["executionArn"])
+            service, trigger = _service_and_trigger(
+                machine["name"], json.loads(described.get("input") or "{}")
+            )
+            ended = item.get("stopDate") is not None
+            found.append(
+                {
+                    "arn": item["executionArn"],
+                    "name": item["name"],
+                    "machine": machine["name"].removeprefix("lattice-deploy-"),
+                    "service": service,
+                    "trigger": trigger,
+                    "status": item["status"],
+                    "started": item["startDate"].isoformat(),
+                    "virtualSeconds": _virtual_seconds(sfn, item["executionArn"], ended),
+                    "realSeconds": _seconds(item["startDate"], item.get("stopDate")),
+                }
+            )
+    return sorted(found, key=lambda e: e["started"], reverse=True)
+
+
+def _steps(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each state the execution entered, in order, with its input, output and outcome."""
+    steps: list[dict[str, Any]] = []
+    for event in events:
+        kind = event["type"]
+        if kind.endswith("StateEntered"):
+            details = event["stateEnteredEventDetails"]
+            steps.append(
+                {
+                    "name": details["name"],
+                    "input": details.get("input"),
+                    "entered": event["timestamp"].isoformat(),
+                    "status": "running",
+                }
+            )
+        elif kind.endswith("StateExited") and steps:
+            details = event["stateExitedEventDetails"]
+            step = next(s for s in reversed(steps) if s["name"] == details["name"])
+            step.update(output=details.get("output"), status="succeeded")
+        elif kind in ("LambdaFunctionFailed", "TaskFailed", "ExecutionFailed") and steps:
+            failure: dict[str, Any] = next(
+                (dict(v) for k, v in event.items() if k.endswith("EventDetails")), {}
+            )
+            steps[-1].update(
+                status="failed", error=failure.get("error"), cause=failure.get("cause")
+            )
+    return steps
+
+
+def _marks(steps: list[dict[str, Any]], status: str) -> dict[str, str]:
+    marks: dict[str, str] = {}
+    for step in steps:
+        marks[step["name"]] = "failed" if step["status"] == "failed" else "taken"
+    if steps and status == "RUNNING" and steps[-1]["status"] == "running":
+        marks[steps[-1]["name"]] = "running"
+    for step in steps:  # a Fail state reached is the failure the run ended on
+        if step["name"] == "failed" or step.get("error"):
+            marks[step["name"]] = "failed"
+    return marks
+
+
+def _resources(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the run's states said they made or found (the newest mention of each)."""
+    found: dict[str, Any] = {}
+    for step in steps:
+        output = json.loads(step.get("output") or "{}")
+        found.update((output.get("resources") or {}) if isinstance(output, dict) else {})
+    return found
+
+
+def _lattice(resources: dict[str, Any]) -> dict[str, Any]:
+    from ..emulator.vpclattice.models import lattice_backends
+
+    api, backend = _client("vpc-lattice"), lattice_backends[ACCOUNT_ID][REGION]
+    groups = []
+    for key in ("targetGroup", "alternateGroup"):
+        arn = (resources.get(key) or {}).get("arn")
+        if not arn:
+            continue
+        try:
+            listed = api.list_targets(targetGroupIdentifier=arn)["items"]
+        except api.exceptions.ResourceNotFoundException:
+            listed = []
+        moments = {t["id"]: t for t in backend.timeline(arn)}
+        targets = []
+        for target in listed:
+            seen = moments.get(target["id"]) or {}
+            took = (
+                seen["healthyAt"] - seen["registeredAt"]
+                if seen.get("healthyAt") is not None and seen.get("registeredAt") is not None
+                else None
+            )
+            targets.append({**target, "secondsToHealthy": took})
+        groups.append({"kind": key, "arn": arn, "targets": targets})
+    weights = []
+    service, listener = resources.get("latticeService") or {}, resources.get("listener") or {}
+    for rule in ((resources.get("rules") or {}).get(k) for k in ("production", "test")):
+        if rule and service.get("id") and listener.get("id"):
+            try:
+                got = api.get_rule(
+                    serviceIdentifier=service["id"],
+                    listenerIdentifier=listener["id"],
+                    ruleIdentifier=rule["id"],
+                )
+            except api.exceptions.ResourceNotFoundException:
+                continue
+            forward = (got.get("action") or {}).get("forward") or {}
+            weights.append({"rule": got["name"], "targetGroups": forward.get("targetGroups", [])})
+    return {"groups": groups, "weights": weights}
+
+
+def execution(arn: str) -> dict[str, Any]:
+    """One execution: its graph with the path marked, history steps, failure and rollback."""
+    sfn = _client("stepfunctions")
+    described = sfn.describe_execution(executionArn=arn)
+    machine = sfn.describe_state_machine(stateMachineArn=described["stateMachineArn"])
+    pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+    events = [e for page in pages for e in page["events"]]
+    steps = _steps(events)
+    marks = _marks(steps, described["status"])
+    report = next(
+        (
+            json.loads(s["output"]).get("report") or {}
+            for s in reversed(steps)
+            if s["name"] == "report" and s.get("output")
+        ),
+        {},
+    )
+    resources = _resources(steps)
+    return {
+        "arn": arn,
+        "name": described["name"],
+        "status": described["status"],
+        "error": described.get("error"),
+        "cause": described.get("cause"),
+        "graph": draw(json.loads(machine["definition"]), machine["name"], marks),
+        "marks": marks,
+        "steps": steps,
+        "rollback": {k: report.get(k) for k in ("removed", "restored", "kept") if report.get(k)},
+        "lattice": _lattice(resources),
+    }

@@ -1,0 +1,109 @@
+"""The local console in a real browser (Debian's chromium, driven by Playwright): what a user
+sees after deploying through ``serve``. Run by ``make browser`` (which installs both)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bundles import renamed
+from test_serve_awscli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [  # as the machine's notes say a headless chromium runs here: no network of its own
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("no chromium: `make browser` installs Debian's")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, endpoint: str) -> Iterator[Any]:
+    opened = browser.new_page(viewport={"width": 1400, "height": 1000})
+    opened.goto(f"{endpoint}/_lattice-deploy/console")
+    yield opened
+    opened.close()
+
+
+def marks(page: Any) -> dict[str, str]:
+    return dict(
+        page.eval_on_selector_all(
+            "#graph rect[data-state]", "rs => rs.map(r => [r.dataset.state, r.dataset.mark])"
+        )
+    )
+
+
+def open_execution(page: Any, service: str, status: str) -> None:
+    row = page.locator("tr.execution", has_text=service).filter(has_text=status).first
+    row.wait_for(timeout=20_000)
+    row.click()
+    page.locator("#execution-status", has_text=status).wait_for(timeout=20_000)
+
+
+def test_a_deploy_is_listed_and_its_path_marked_on_the_graph(page: Any, endpoint: str) -> None:
+    bundle = ROOT / "examples" / "myservice"
+    deployed = cli("deploy", str(bundle), "--endpoint-url", endpoint, "--json")
+    assert deployed.returncode == 0, deployed.stderr
+    name = json.loads(deployed.stdout)["deploymentId"]
+    open_execution(page, "myservice", "SUCCEEDED")
+    assert page.locator("#execution-name").inner_text().startswith(name)
+    taken = {state for state, mark in marks(page).items() if mark == "taken"}
+    path = {
+        "acquire_lock",
+        "load_bundle",
+        "ensure_lattice",
+        "register_task_definition",
+        "update_service",
+        "check_health",
+        "health_verdict",
+        "release_lock",
+        "report",
+        "deployed",
+    }
+    assert path <= taken and "rollback" not in taken
+    healthy = page.locator("tr.target td.HEALTHY")
+    assert healthy.count() == 3
+    page.screenshot(path=str(ROOT / "docs" / "console.png"))
+
+
+def test_a_fault_injected_from_the_page_fails_the_next_deploy_and_is_shown(
+    page: Any,
+    endpoint: str,
+    tmp_path: Path,
+) -> None:
+    page.fill("#fault", "unhealthy-targets:pagefault")
+    page.click("#inject")
+    page.locator("#faults", has_text="unhealthy-targets:pagefault").wait_for(timeout=10_000)
+    bundle = renamed(ROOT / "examples" / "myservice", tmp_path, "pagefault")
+    failed = cli("deploy", str(bundle), "--endpoint-url", endpoint)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    open_execution(page, "pagefault", "FAILED")
+    cause = page.locator("#cause").inner_text()
+    assert "health checks" in cause and "Rolled back" in cause
+    seen = marks(page)
+    assert seen["rollback"] == "taken" and seen["failed"] == "failed"
+    page.click("#clear")
+    page.locator("#faults", has_text="no faults in force").wait_for(timeout=10_000)

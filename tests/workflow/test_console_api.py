@@ -1,0 +1,41 @@
+"""The console's reads, without a browser: what the page is given after a deploy and a failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lattice_deploy.console import api, routes
+
+from .conftest import EXAMPLE, Local
+
+
+def test_a_run_is_listed_with_its_trigger_and_its_path_marked(local: Local) -> None:
+    summary = local.deploy(EXAMPLE)
+    (listed,) = api.executions()
+    assert (listed["service"], listed["trigger"], listed["status"]) == (
+        "myservice",
+        "CLI",
+        "SUCCEEDED",
+    )
+    assert listed["virtualSeconds"] >= 150  # the health checks take 150 virtual seconds
+    shown = api.execution(summary["executionArn"])
+    assert shown["marks"]["deployed"] == "taken" and "rollback" not in shown["marks"]
+    assert 'data-state="check_health" data-mark="taken"' in shown["graph"]
+    (group,) = shown["lattice"]["groups"]
+    assert [t["secondsToHealthy"] for t in group["targets"]] == [150.0] * 3
+
+
+def test_a_failed_run_shows_its_failed_state_cause_and_rollback(local: Local) -> None:
+    local.aws.inject("unhealthy-targets")
+    summary = local.deploy(EXAMPLE)
+    shown = api.execution(summary["executionArn"])
+    assert shown["status"] == "FAILED" and "Rolled back" in (shown["cause"] or "")
+    assert shown["marks"]["failed"] == "failed" and shown["marks"]["rollback"] == "taken"
+    assert {r["type"] for r in shown["rollback"]["removed"]} >= {"targetGroup", "ecsService"}
+
+
+def test_the_page_is_served_and_unknown_paths_are_not(local: Any) -> None:
+    status, kind, body = routes.serve("console", {})
+    assert status == 200 and kind.startswith("text/html") and b"lattice-deploy console" in body
+    assert b"http" not in body.replace(b"http://www.w3.org", b"")  # no CDN: works offline
+    assert routes.serve("console/api/nothing", {})[0] == 404
