@@ -119,25 +119,34 @@ def latency(
     return found
 
 
-def with_image(tmp: Path, image: str) -> Path:
-    """The example bundle with another image: a deploy that rolls out new tasks."""
+def with_image(tmp: Path, image: str, source: Path = EXAMPLE) -> Path:
+    """A bundle (the example's by default) with another image: a deploy of new tasks."""
     directory = tmp / image.replace(":", "-")
-    shutil.copytree(EXAMPLE, directory)
+    shutil.copytree(source, directory)
     task = json.loads((directory / "ecs-task-def.json").read_text())
     task["containerDefinitions"][0]["image"] = image
     (directory / "ecs-task-def.json").write_text(json.dumps(task))
     return directory
 
 
+def target_of(aws: EmbeddedAws) -> targets.Target:
+    """The stack deployed into ``aws``, as the runner targets it."""
+    made = stack.deploy(aws.region)
+    session = boto3.session.Session(region_name=aws.region)
+    return targets.Target(session, made.bucket, made.state_machine_arn, made.definition)
+
+
+def print_table(rows: dict[str, dict[str, Any]]) -> None:
+    keys = list(next(iter(rows.values())))
+    width = max(len(k) for k in keys)
+    print(f"{'':<{width}}  " + "  ".join(f"{name:>21}" for name in rows))
+    for key in keys:
+        print(f"{key:<{width}}  " + "  ".join(f"{row[key]!s:>21}" for row in rows.values()))
+
+
 def main() -> int:
     with EmbeddedAws() as aws, tempfile.TemporaryDirectory() as tmp:
-        made = stack.deploy(aws.region)
-        target = targets.Target(
-            boto3.session.Session(region_name=aws.region),
-            made.bucket,
-            made.state_machine_arn,
-            made.definition,
-        )
+        target = target_of(aws)
         rows = {
             "first deploy": measure(aws, target, EXAMPLE),
             "redeploy, same bundle": measure(aws, target, EXAMPLE),
@@ -148,11 +157,7 @@ def main() -> int:
             aws.inject(fault)
             rows[name] = measure(aws, target, bundle)
             aws.clear_faults()
-    keys = list(next(iter(rows.values())))
-    width = max(len(k) for k in keys)
-    print(f"{'':<{width}}  " + "  ".join(f"{name:>21}" for name in rows))
-    for key in keys:
-        print(f"{key:<{width}}  " + "  ".join(f"{row[key]!s:>21}" for row in rows.values()))
+    print_table(rows)
     expected = {name: "FAILED" if name in ROLLBACKS else "SUCCEEDED" for name in rows}
     return 0 if {name: r["status"] for name, r in rows.items()} == expected else 1
 

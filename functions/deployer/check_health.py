@@ -125,21 +125,16 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     if _follows_ecs(state):
         status, reason, detail = follow_deployment.verdict(plan, elapsed)
         wait = follow_deployment.next_poll(plan, detail, fallback)
-        return record(
-            status,
-            status=status,
-            reason=reason,
-            polls=polls,
-            since=since,
-            waitSeconds=max(1, min(wait, int(plan["timeoutSeconds"] - elapsed))),
-            healthCheck=check,
-            targets=[health[ip] for ip in sorted(health) if ip in running],
-            **detail,
+        shown = [health[ip] for ip in sorted(health) if ip in running]
+    else:
+        registered = _registered(state, plan, running)
+        mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}
+        status, reason = _verdict(plan, service, mine, elapsed)
+        wait = health_schedule.next_poll(check, registered, mine, now.timestamp(), fallback)
+        detail, shown = (
+            {"rolloutState": primary.get("rolloutState")},
+            [health[ip] for ip in sorted(health)],
         )
-    registered = _registered(state, plan, running)
-    mine = {ip: health.get(ip, {}).get("status", "UNREGISTERED") for ip in running}
-    status, reason = _verdict(plan, service, mine, elapsed)
-    wait = health_schedule.next_poll(check, registered, mine, now.timestamp(), fallback)
     return record(
         status,
         status=status,
@@ -148,6 +143,6 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         since=since,
         waitSeconds=max(1, min(wait, int(plan["timeoutSeconds"] - elapsed))),
         healthCheck=check,
-        rolloutState=primary.get("rolloutState"),
-        targets=[health[ip] for ip in sorted(health)],
+        targets=shown,
+        **detail,
     )
