@@ -22,8 +22,9 @@ test: setup
 
 # The console in a real browser: Debian's chromium (apt, as root, if absent) driven by Playwright
 # (PyPI); nothing is downloaded from anywhere else (Playwright's own browsers are not used).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 browser: setup
-	command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
 	$(BIN)/python -m pytest -q -m browser tests/browser
 
