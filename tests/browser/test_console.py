@@ -79,6 +79,17 @@ def test_a_deploy_is_listed_and_its_path_marked_on_the_graph(page: Any, endpoint
     page.screenshot(path=str(ROOT / "docs" / "console.png"))
 
 
+def test_the_clock_buttons_move_virtual_time(page: Any) -> None:
+    clock = page.locator("#clock")
+    clock.filter(has_text="virtual clock").wait_for(timeout=10_000)
+    before = clock.inner_text()
+    page.click("[data-advance='300']")
+    page.wait_for_function(
+        "before => document.getElementById('clock').textContent !== before", arg=before
+    )
+    assert clock.inner_text() != before
+
+
 def test_a_fault_injected_from_the_page_fails_the_next_deploy_and_is_shown(
     page: Any,
     endpoint: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lattice_deploy.console import api, routes
@@ -39,3 +40,12 @@ def test_the_page_is_served_and_unknown_paths_are_not(local: Any) -> None:
     assert status == 200 and kind.startswith("text/html") and b"lattice-deploy console" in body
     assert b"http" not in body.replace(b"http://www.w3.org", b"")  # no CDN: works offline
     assert routes.serve("console/api/nothing", {})[0] == 404
+
+
+def test_a_progressive_run_shows_the_rule_weights(local: Local, tmp_path: Path) -> None:
+    from .test_progressive import bundle_of
+
+    summary = local.deploy(bundle_of(tmp_path, "nginx:1.27"))
+    (rule,) = api.execution(summary["executionArn"])["lattice"]["weights"]
+    assert rule["rule"] == "lattice-deploy-production"
+    assert [g["weight"] for g in rule["targetGroups"]] == [100, 0]
