@@ -94,6 +94,14 @@ def _follows_ecs(state: dict[str, Any]) -> bool:
     return bool(state["plan"]["lattice"].get("progressive")) and updated
 
 
+def _production_rule(state: dict[str, Any]) -> str | None:
+    made = ((state["resources"].get("rules") or {}).get("production") or {}).get("arn")
+    adopted = (state["plan"]["lattice"]["progressive"].get("adopted") or {}).get(
+        "productionListenerRule"
+    )
+    return str(made or adopted or "") or None
+
+
 def _groups(state: dict[str, Any]) -> list[str]:
     resources = state["resources"]
     alternate = (resources.get("alternateGroup") or {}).get("arn") or (
@@ -119,11 +127,17 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     service = ecs.describe_service(plan)
     primary = ecs.primary(service)
     running = ecs.running_since(plan, primary.get("id"))
-    health = {}  # a progressive service's tasks may be in either of its groups
+    health, group_of = {}, {}  # a progressive service's tasks may be in either of its groups
     for arn in _groups(state):
-        health.update({ip: t for ip, t in targets.statuses(plan, arn).items() if ip not in health})
+        for ip, target in targets.statuses(plan, arn).items():
+            if ip not in health:
+                health[ip], group_of[ip] = target, arn
     if _follows_ecs(state):
-        status, reason, detail = follow_deployment.verdict(plan, elapsed)
+        new = [group_of[ip] for ip in running if ip in group_of]
+        share = follow_deployment.rule_share(
+            _production_rule(state), max(set(new), key=new.count) if new else None, plan
+        )
+        status, reason, detail = follow_deployment.verdict(plan, elapsed, share)
         wait = follow_deployment.next_poll(plan, detail, fallback)
         shown = [health[ip] for ip in sorted(health) if ip in running]
     else:

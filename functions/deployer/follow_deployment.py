@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ecs
+from . import ecs, lattice
 
 ENDED_BADLY = (
     "ROLLBACK_REQUESTED",
@@ -35,8 +35,29 @@ def newest(plan: dict[str, Any]) -> dict[str, Any] | None:
     return dict(found[0]) if found else None
 
 
-def verdict(plan: dict[str, Any], elapsed: float) -> tuple[str, str, dict[str, Any]]:
-    """``(HEALTHY | FAILED | WAITING, reason, {stage, productionWeight})``."""
+def rule_share(rule_arn: str | None, group: str | None, plan: dict[str, Any]) -> float | None:
+    """The percent of the production rule's traffic that reaches ``group`` (None: unknown), read
+    from VPC Lattice itself: ECS saying it shifted is not the rule having shifted."""
+    if not rule_arn or not group:
+        return None
+    parts = rule_arn.split("/")  # …:service/svc-…/listener/listener-…/rule/rule-…
+    got = lattice.client(plan).get_rule(
+        serviceIdentifier=parts[-5], listenerIdentifier=parts[-3], ruleIdentifier=parts[-1]
+    )
+    weights = {
+        str(g["targetGroupIdentifier"]).rsplit("/", 1)[-1]: int(g.get("weight", 0))
+        for g in ((got.get("action") or {}).get("forward") or {}).get("targetGroups") or []
+    }
+    total = sum(weights.values())
+    return 100.0 * weights.get(group.rsplit("/", 1)[-1], 0) / total if total else 0.0
+
+
+def verdict(
+    plan: dict[str, Any], elapsed: float, share: float | None = None
+) -> tuple[str, str, dict[str, Any]]:
+    """``(HEALTHY | FAILED | WAITING, reason, {stage, productionWeight, ruleWeight})``; HEALTHY
+    only when ECS says SUCCESSFUL and the production rule (``share``: its percent on the new
+    revision's group, when known) sends all traffic there."""
     strategy = plan["lattice"]["progressive"]["strategy"]
     found = newest(plan)
     if found is None:
@@ -49,12 +70,20 @@ def verdict(plan: dict[str, Any], elapsed: float) -> tuple[str, str, dict[str, A
         "stage": stage,
         "productionWeight": weight,
         "serviceDeployment": found["serviceDeploymentArn"],
+        **({"ruleWeight": round(share, 1)} if share is not None else {}),
     }
     status = found["status"]
-    if status == "SUCCESSFUL":
+    if status == "SUCCESSFUL" and (share is None or share >= 100.0):
         return (
             "HEALTHY",
             f"{strategy} deployment SUCCESSFUL: production 100% on the new revision",
+            detail,
+        )
+    if status == "SUCCESSFUL" and elapsed < plan["timeoutSeconds"]:
+        return (
+            "WAITING",
+            f"ECS reports the {strategy} deployment SUCCESSFUL, but the production rule sends "
+            f"{share:g}% to the new revision's group",
             detail,
         )
     if status in ENDED_BADLY:
@@ -72,7 +101,9 @@ def verdict(plan: dict[str, Any], elapsed: float) -> tuple[str, str, dict[str, A
             "FAILED",
             (
                 f"{strategy} deployment not done within the timeout of {plan['timeoutSeconds']}s "
-                f"(at {stage}, production {weight:g}% on the new revision)"
+                f"(ECS: {status} at {stage}, production {weight:g}% on the new revision"
+                + (f"; the production rule sends {share:g}% there" if share is not None else "")
+                + ")"
             ),
             detail,
         )

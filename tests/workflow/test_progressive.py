@@ -232,3 +232,22 @@ def test_ecs_own_advanced_configuration_is_adopted_as_it_is(local: Local, tmp_pa
     )["action"]["forward"]["targetGroups"]
     assert [w["weight"] for w in weights] == [0, 999]  # production moved to their green group
     assert running_image(local) == "nginx:1.28"
+
+
+def test_ecs_saying_successful_is_not_enough_while_the_rule_sends_traffic_elsewhere(
+    local: Local, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ECS and VPC Lattice can disagree on AWS (a rule edited by hand, a shift not applied):
+    the gate believes the rule, not ECS's word, and the run fails at its timeout."""
+    from lattice_deploy.emulator.vpclattice.models import EmulatedLatticeBackend
+
+    first = bundle_of(tmp_path, "nginx:1.27", strategy="BLUE_GREEN", bakeTimeInMinutes=1)
+    assert local.deploy(first)["status"] == "SUCCEEDED"
+    monkeypatch.setattr(EmulatedLatticeBackend, "set_rule_weights", lambda *_: None)
+    second = bundle_of(tmp_path, "nginx:1.28", strategy="BLUE_GREEN", bakeTimeInMinutes=1)
+    config = (second / "ecspresso.yml").read_text().replace("timeout: 30m", "timeout: 15m")
+    (second / "ecspresso.yml").write_text(config)
+    failed = local.deploy(second)
+    assert failed["status"] == "FAILED"
+    message = failed["failure"]["message"]
+    assert "ECS: SUCCESSFUL" in message and "the production rule sends 0% there" in message
