@@ -76,9 +76,10 @@ def test_template_runtime_and_layer() -> None:
         assert (
             "AWSLambdaPowertoolsPythonV3-python313-arm64" in fn.properties["Layers"][0]["Fn::Sub"]
         )
-        # Jsonnet renders where bundles are read: load_bundle only (its layer, beside Powertools)
+        # Jsonnet renders where bundles are read (its layer, beside Powertools)
         jsonnet = {"Ref": "JsonnetLayer"} in fn.properties["Layers"]
-        assert jsonnet is (fn.handler == "deployer.load_bundle.handler"), fn.logical_id
+        renders = ("deployer.load_bundle.handler", "deployer.start_redeployments.handler")
+        assert jsonnet is (fn.handler in renders), fn.logical_id
     layer = template.resources["JsonnetLayer"]
     assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
     pinned = (ROOT / layer["Properties"]["ContentUri"] / "requirements.txt").read_text()

@@ -19,7 +19,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from . import aws, trigger
+from . import aws, jsonnet, render, trigger
+from .errors import BundleInvalid
+from .load_bundle import ssm_parameter
 
 
 def _bundles(bucket: str) -> Iterator[str]:
@@ -48,6 +50,27 @@ def images_to_pin(task_text: str, repository: str, tag: str, digest: str) -> dic
         if name == repository and (used or "latest") == tag:
             pinned[str(container.get("name"))] = f"{repository}@{digest}"
     return pinned
+
+
+def _task_text(files: dict[str, trigger.BundleObject], task_file: str) -> str:
+    """The task definition as its deployment will render it (a Jsonnet file evaluated, template
+    actions replaced, with the ``env.json`` beside it and Parameter Store), so that an image
+    named through ``must_env`` or Jsonnet is matched too; one that cannot be rendered matches
+    nothing (its upload's deployment says why)."""
+    text = files[task_file].text
+    if not jsonnet.is_jsonnet(task_file) and "{{" not in text:
+        return text
+    variables: dict[str, str] = {}
+    if render.ENV_FILE in files:
+        try:
+            given = json.loads(files[render.ENV_FILE].text)
+        except json.JSONDecodeError:
+            return ""
+        variables = {str(k): str(v) for k, v in given.items()} if isinstance(given, dict) else {}
+    try:
+        return render.render(text, task_file, variables, ssm_parameter)
+    except BundleInvalid:
+        return ""
 
 
 def _current_digest(repository: str, tag: str) -> str | None:
@@ -82,7 +105,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         service_file, task_file = trigger.file_names(files)
         if service_file not in files or task_file not in files:
             continue  # not a whole bundle yet: its upload will deploy it
-        images = images_to_pin(files[task_file].text, repository, tag, digest)
+        images = images_to_pin(_task_text(files, task_file), repository, tag, digest)
         if not images:
             continue
         by = f"ECR push of {name}:{tag} ({digest})"

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, bundle, ordering
+from . import aws, bundle, ordering, render
 from .errors import BundleInvalid
 from .step import logger
 
@@ -43,8 +43,9 @@ def file_names(files: dict[str, BundleObject]) -> tuple[str, str]:
 def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, BundleObject]:
     """The bundle's files under ``prefix``: ``pinned`` versions where given, else the newest.
 
-    ``ecspresso.yml`` is read first, since it may name the two definition files. A missing file
-    is left out (``load_bundle`` reports a missing definition); a missing pinned version raises.
+    ``ecspresso.yml`` is read first, since it may name the two definition files; ``env.json``
+    (what the templates read) with them. A missing file is left out (``load_bundle`` reports a
+    missing definition); a missing pinned version raises.
     """
     s3, found = aws.client("s3"), {}
     names = [bundle.CONFIG_FILE]
@@ -67,7 +68,7 @@ def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, 
                 dict(body.get("Metadata") or {}),
             )
         if name == bundle.CONFIG_FILE:
-            names = list(file_names(found))
+            names = [*file_names(found), render.ENV_FILE]
     return found
 
 

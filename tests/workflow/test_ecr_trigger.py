@@ -183,3 +183,28 @@ def test_a_push_skips_a_bundle_still_being_uploaded(local: Local) -> None:
     assert last_delivery()["services"] == ["orders"]
     (run,) = fan_outs(local)
     assert run["status"] == "SUCCEEDED"
+
+
+def test_a_push_redeploys_a_bundle_naming_its_image_through_templates_or_jsonnet(
+    local: Local, tmp_path: Path
+) -> None:
+    """The image a task definition names through ``must_env`` (JSON) or Jsonnet is matched as
+    its deployment renders it, with the ``env.json`` uploaded beside the bundle."""
+    from .test_s3_trigger import finish, started, upload
+
+    catalog = EXAMPLE.parent / "catalog"
+    upload(local, "env.json", json.dumps({"REPOSITORY": f"{REGISTRY}/myapp"}), "catalog")
+    upload(local, "ecspresso.yml", (catalog / "ecspresso.yml").read_text(), "catalog")
+    task = (catalog / "ecs-task-def.jsonnet").read_text()
+    task = task.replace("'nginx:' + must_env('IMAGE_TAG')", "must_env('REPOSITORY') + ':latest'")
+    role = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"  # an ECR image needs it
+    task = task.replace("networkMode:", f"executionRoleArn: '{role}',\n  networkMode:")
+    upload(local, "ecs-task-def.jsonnet", task, "catalog")
+    service = (catalog / "ecs-service-def.jsonnet").read_text()
+    run = started(upload(local, "ecs-service-def.jsonnet", service, "catalog"))
+    assert finish(local, run["executionArn"]) == "SUCCEEDED"
+    digest = push(local)
+    assert last_delivery()["services"] == ["catalog"]
+    (fan_out,) = fan_outs(local)
+    assert fan_out["status"] == "SUCCEEDED"
+    assert image_of(local, "catalog")[0] == f"{REGISTRY}/myapp@{digest}"
