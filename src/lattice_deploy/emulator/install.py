@@ -7,6 +7,10 @@ BackendDicts is all it takes, in-process (``mock_aws``) and in moto's server ali
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+import botocore.endpoint
 import moto.awslambda
 import moto.awslambda.models
 import moto.dynamodb
@@ -35,11 +39,25 @@ from .stepfunctions.timing import install as install_sfn_timing
 from .vpclattice.models import lattice_backends
 
 
+class _NoBackoff:
+    """``time`` for botocore's endpoint, whose retry backoff then does not sleep: a throttle the
+    embedded AWS answers is retried at once. Why: that backoff is real time (up to seconds per
+    retry), and nothing else here is; retries are still made and counted as on AWS."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        return None
+
+
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events,
     EventBridge, Step Functions (integration, virtual time) and Lambda parts, and the hook that
     counts, faults and serializes every request (idempotent)."""
     quiet_moto()
+    setattr(botocore.endpoint, "time", _NoBackoff())  # noqa: B010  (botocore imports time)
     install_events()
     install_ec2()
     install_s3_notifications()
