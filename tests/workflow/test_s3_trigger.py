@@ -46,14 +46,17 @@ def executions(local: Local, machine: str = "DeployStateMachine") -> list[dict[s
 
 
 def settle(
-    local: Local, machine: str = "DeployStateMachine", limit: float = 120.0
+    local: Local, machine: str = "DeployStateMachine", limit: float = 120.0, at_least: int = 0
 ) -> list[dict[str, Any]]:
-    """Every execution once none is running (bounded: a hang fails the test, not CI)."""
+    """Every execution once ``at_least`` exist (one started by an event may not have yet) and
+    none is running (bounded: a hang fails the test, not CI)."""
     deadline = time.monotonic() + limit
-    while any(e["status"] == "RUNNING" for e in executions(local, machine)):
-        assert time.monotonic() < deadline, f"{machine} executions still running"
+    while True:
+        found = executions(local, machine)
+        if len(found) >= at_least and not any(e["status"] == "RUNNING" for e in found):
+            return found
+        assert time.monotonic() < deadline, f"{machine} executions still running (or missing)"
         time.sleep(0.02)
-    return executions(local, machine)
 
 
 def test_uploading_the_bundle_starts_exactly_one_deployment(local: Local) -> None:

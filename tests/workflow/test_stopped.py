@@ -55,7 +55,7 @@ def test_a_stopped_first_deploy_is_cleaned_up_to_the_account_it_found(local: Loc
     before = snapshot(local.aws)
     summary = stop_while_waiting_for_health(local, EXAMPLE)
     assert summary["status"] == "ABORTED"
-    (cleanup,) = settle(local, "CleanupStateMachine")
+    (cleanup,) = settle(local, "CleanupStateMachine", at_least=1)
     assert cleanup["status"] == "SUCCEEDED"
     assert cleanup["name"].startswith(summary["deploymentId"][:40])
     assert snapshot(local.aws) == before
@@ -108,5 +108,5 @@ def test_a_redelivered_stopped_event_starts_one_cleanup(local: Local) -> None:
     again = stopped_event_delivered(local, summary)
     assert first["started"] is True
     assert again["started"] is False and "same request" in again["reason"]
-    (cleanup,) = settle(local, "CleanupStateMachine")
+    (cleanup,) = settle(local, "CleanupStateMachine", at_least=1)
     assert cleanup["status"] == "SUCCEEDED" and snapshot(local.aws) == before
