@@ -34,19 +34,19 @@ def test_the_block_is_on_each_deployment_with_the_cloud_map_service_ecs_made(
     assert namespaces[namespace] == "my-namespace"
 
 
+def refused(lattice: Any, ecs: Any, connect: dict[str, Any]) -> dict[str, str]:
+    """The error CreateService answers for a service with this Service Connect block."""
+    tg = served_target_group(lattice)
+    with pytest.raises(ClientError) as caught:
+        lattice_service(ecs, tg["arn"], task_definition(ecs), serviceConnectConfiguration=connect)
+    return dict(caught.value.response["Error"])
+
+
 def test_a_namespace_cloud_map_does_not_hold_is_refused_as_aws_refuses_it(
     lattice: Any, ecs: Any
 ) -> None:
-    tg = served_target_group(lattice)
-    with pytest.raises(ClientError) as refused:
-        lattice_service(
-            ecs,
-            tg["arn"],
-            task_definition(ecs),
-            serviceConnectConfiguration={**CONNECT, "namespace": "nowhere"},
-        )
-    assert refused.value.response["Error"]["Code"] == "NamespaceNotFoundException"
-    assert "nowhere" in refused.value.response["Error"]["Message"]
+    error = refused(lattice, ecs, {**CONNECT, "namespace": "nowhere"})
+    assert error["Code"] == "NamespaceNotFoundException" and "nowhere" in error["Message"]
     assert ecs.list_services(cluster="my-cluster")["serviceArns"] == []
 
 
@@ -83,12 +83,5 @@ def test_an_update_without_the_block_keeps_it_and_a_changed_block_deploys_anew(
 
 
 def test_services_listed_while_disabled_are_refused(lattice: Any, ecs: Any) -> None:
-    tg = served_target_group(lattice)
-    with pytest.raises(ClientError) as refused:
-        lattice_service(
-            ecs,
-            tg["arn"],
-            task_definition(ecs),
-            serviceConnectConfiguration={**CONNECT, "enabled": False},
-        )
-    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    error = refused(lattice, ecs, {**CONNECT, "enabled": False})
+    assert error["Code"] == "InvalidParameterException"

@@ -111,12 +111,17 @@ def test_a_jsonnet_bundle_deploys_by_cli_with_the_callers_environment(
     assert given["templateEnv"] == {"DESIRED_COUNT": "3", "IMAGE_TAG": "1.27"}
 
 
-def test_a_jsonnet_bundle_deploys_by_upload_with_env_json(local: Local) -> None:
-    upload(local, "env.json", json.dumps({"IMAGE_TAG": "1.26"}), service="catalog")
+def upload_catalog(local: Local) -> dict[str, Any]:
+    """The Jsonnet bundle uploaded as `aws s3 cp` would, its service definition last: the run."""
     for name in ("ecspresso.yml", "ecs-task-def.jsonnet"):
         upload(local, name, (JSONNET / name).read_text(), service="catalog")
     text = (JSONNET / "ecs-service-def.jsonnet").read_text()
-    run = started(upload(local, "ecs-service-def.jsonnet", text, service="catalog"))
+    return started(upload(local, "ecs-service-def.jsonnet", text, service="catalog"))
+
+
+def test_a_jsonnet_bundle_deploys_by_upload_with_env_json(local: Local) -> None:
+    upload(local, "env.json", json.dumps({"IMAGE_TAG": "1.26"}), service="catalog")
+    run = upload_catalog(local)
     assert finish(local, run["executionArn"]) == "SUCCEEDED"
     ecs = local.aws.client("ecs")
     (service,) = ecs.describe_services(cluster="my-cluster", services=["catalog"])["services"]
@@ -126,10 +131,7 @@ def test_a_jsonnet_bundle_deploys_by_upload_with_env_json(local: Local) -> None:
 
 
 def test_a_jsonnet_bundle_without_its_variable_fails_before_any_change(local: Local) -> None:
-    for name in ("ecspresso.yml", "ecs-task-def.jsonnet"):
-        upload(local, name, (JSONNET / name).read_text(), service="catalog")
-    text = (JSONNET / "ecs-service-def.jsonnet").read_text()
-    run = started(upload(local, "ecs-service-def.jsonnet", text, service="catalog"))
+    run = upload_catalog(local)
     assert finish(local, run["executionArn"]) == "FAILED"
     sfn = local.aws.client("stepfunctions")
     cause = sfn.describe_execution(executionArn=run["executionArn"]).get("cause", "")
