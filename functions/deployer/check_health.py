@@ -28,16 +28,6 @@ def _latest_failure(service: dict[str, Any]) -> str:
     return "no stop reason in the service events"
 
 
-def failed_task_limit(plan: dict[str, Any], service: dict[str, Any]) -> int:
-    """How many failed tasks fail the gate: the bundle's ``maxFailedTasks``, else ECS's own
-    circuit-breaker threshold, so a transient task failure that ECS replaces is not a failed
-    deploy (0.5 x desired count, at least 3, at most 200: ECS API reference,
-    ServiceDeploymentCircuitBreaker.threshold)."""
-    if asked := (plan.get("lattice") or {}).get("maxFailedTasks"):
-        return int(asked)
-    return ecs.breaker_threshold(int(service["desiredCount"]))
-
-
 def _verdict(
     plan: dict[str, Any], service: dict[str, Any] | None, mine: dict[str, str], elapsed: float
 ) -> tuple[str, str]:
@@ -47,7 +37,10 @@ def _verdict(
     rollout = primary.get("rolloutState", "")
     if rollout == "FAILED":
         return "FAILED", f"ECS rollout FAILED: {primary.get('rolloutStateReason', '')}"
-    failed, limit = int(primary.get("failedTasks") or 0), failed_task_limit(plan, service)
+    failed, limit = (
+        int(primary.get("failedTasks") or 0),
+        ecs.failed_task_limit(plan, int(service["desiredCount"])),
+    )
     if failed >= limit:
         return "FAILED", (
             f"{failed} task(s) of the new deployment failed and were stopped by ECS, the limit "

@@ -21,9 +21,14 @@ def connect_of(deployment: dict[str, Any]) -> dict[str, Any] | None:
     return block if block and block.get("enabled") else None
 
 
-def breaker_threshold(desired: int) -> int:
-    """ECS's circuit-breaker threshold: 0.5 x desired count, at least 3, at most 200 (ECS API
-    reference, ServiceDeploymentCircuitBreaker)."""
+def failed_task_limit(plan: dict[str, Any], desired: int) -> int:
+    """How many failed tasks of a deployment fail it: the bundle's ``maxFailedTasks``, else
+    ECS's own circuit-breaker threshold, so a transient task failure that ECS replaces is not a
+    failed deploy (0.5 x desired count, at least 3, at most 200: ECS API reference,
+    ServiceDeploymentCircuitBreaker.threshold). The rolling gate and the progressive hook share
+    it."""
+    if asked := (plan.get("lattice") or {}).get("maxFailedTasks"):
+        return int(asked)
     return max(3, min(200, math.ceil(desired / 2)))
 
 

@@ -103,7 +103,9 @@ def verdict(
                 f"{strategy} deployment not done within the timeout of {plan['timeoutSeconds']}s "
                 f"(ECS: {status} at {stage}, production {weight:g}% on the new revision"
                 + (f"; the production rule sends {share:g}% there" if share is not None else "")
-                + ")"
+                + "); a progressive deployment waits out ECS's settles and every bake: raise "
+                "`timeout` in ecspresso.yml, or find why the stage does not end (the hook's "
+                "answers in the ECS console, the rule's weights in VPC Lattice)"
             ),
             detail,
         )

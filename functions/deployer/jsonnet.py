@@ -72,5 +72,8 @@ def evaluate(text: str, name: str, call: Callable[[str, list[str]], str]) -> str
         if failed:
             raise failed[0] from None
         message = str(exc).strip().replace("\n", "\n    ")
-        raise BundleInvalid(f"{name}: Jsonnet: {message}") from exc
+        raise BundleInvalid(
+            f"{name}: Jsonnet: {message}; fix the definition there (`jsonnet {name}` shows the "
+            "same error)"
+        ) from exc
     return json.dumps(json.loads(out), indent=2)

@@ -61,15 +61,6 @@ def plan_of(
     }
 
 
-def failed_task_limit(plan: dict[str, Any]) -> int:
-    """The bundle's ``maxFailedTasks``, else ECS's circuit-breaker threshold."""
-    if asked := plan["lattice"].get("maxFailedTasks"):
-        return int(asked)
-    from .ecs import breaker_threshold  # ecs imports this module
-
-    return breaker_threshold(int(plan["serviceDefinition"].get("desiredCount") or 1))
-
-
 def advanced_configuration(event: dict[str, Any]) -> dict[str, Any] | None:
     """``advancedConfiguration`` of the Lattice wiring, from what ``ensure_lattice`` made."""
     progressive = event["plan"]["lattice"].get("progressive")
@@ -84,6 +75,12 @@ def advanced_configuration(event: dict[str, Any]) -> dict[str, Any] | None:
         "productionListenerRule": rules["production"]["arn"],
         **({"testListenerRule": rules["test"]["arn"]} if rules.get("test") else {}),
     }
+
+
+def _failed_task_limit(plan: dict[str, Any]) -> int:
+    from .ecs import failed_task_limit  # ecs imports this module
+
+    return failed_task_limit(plan, int(plan["serviceDefinition"].get("desiredCount") or 1))
 
 
 def deployment_configuration(event: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +99,7 @@ def deployment_configuration(event: dict[str, Any], wanted: dict[str, Any]) -> d
             "targetGroups": [g for g in groups if g],
             "alarms": progressive["alarms"],
             "deploymentId": event["plan"]["deploymentId"],
-            "maxFailedTasks": failed_task_limit(event["plan"]),
+            "maxFailedTasks": _failed_task_limit(event["plan"]),
         },
     }
     theirs = [

@@ -125,14 +125,13 @@ def _steps(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _marks(steps: list[dict[str, Any]], status: str) -> dict[str, str]:
+    """Each state entered: failed (its last attempt failed; the Fail state an execution ends in
+    gets the ExecutionFailed event), running (the one the execution is in), else taken."""
     marks: dict[str, str] = {}
     for step in steps:
         marks[step["name"]] = "failed" if step["status"] == "failed" else "taken"
     if steps and status == "RUNNING" and steps[-1]["status"] == "running":
         marks[steps[-1]["name"]] = "running"
-    for step in steps:  # a Fail state reached is the failure the run ended on
-        if step["name"] == "failed" or step.get("error"):
-            marks[step["name"]] = "failed"
     return marks
 
 
@@ -194,6 +193,7 @@ def execution(arn: str) -> dict[str, Any]:
     pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
     events = [e for page in pages for e in page["events"]]
     steps = _steps(events)
+    definition = json.loads(machine["definition"])
     marks = _marks(steps, described["status"])
     report = next(
         (
@@ -210,7 +210,7 @@ def execution(arn: str) -> dict[str, Any]:
         "status": described["status"],
         "error": described.get("error"),
         "cause": described.get("cause"),
-        "graph": draw(json.loads(machine["definition"]), machine["name"], marks),
+        "graph": draw(definition, machine["name"], marks),
         "marks": marks,
         "steps": steps,
         "rollback": {k: report.get(k) for k in ("removed", "restored", "kept") if report.get(k)},
