@@ -54,9 +54,9 @@ def test_truncated_json_exits_2_naming_file_line_and_column(
     shutil.copytree(EXAMPLE, bundle)
     text = (bundle / "ecs-service-def.json").read_text()
     (bundle / "ecs-service-def.json").write_text(text[: len(text) // 2])
-    assert main(["deploy", str(bundle), "--local"]) == 2
+    assert main(["deploy", str(bundle), "--local"]) == 2  # refused before any upload
     out = capsys.readouterr().out
-    assert "BundleInvalid" in out and "ecs-service-def.json:" in out and "invalid JSON" in out
+    assert "invalid bundle" in out and "ecs-service-def.json:" in out and "invalid JSON" in out
 
 
 def test_a_failed_deploy_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,7 +29,7 @@ def rendered(text: str) -> str:
     ],
 )
 def test_each_function_renders_as_ecspresso_does(template: str, value: str) -> None:
-    assert rendered(template) == value
+    assert rendered(f'"{template}"') == f'"{value}"'  # each inside a JSON string
 
 
 def test_an_unset_must_env_names_the_file_line_and_variable() -> None:

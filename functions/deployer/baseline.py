@@ -27,6 +27,18 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
     primary = ecs.primary(service)
     group = _named(api, "list_target_groups", want["targetGroup"], vpcIdentifier=want["vpcId"])
     lattice_service = _named(api, "list_services", want["service"])
+    alternate = (want.get("progressive") or {}).get("alternateGroup")
+    for label, ref, item in (
+        ("target group", want["targetGroup"], group),
+        ("service", want["service"], lattice_service),
+        (
+            "target group",
+            alternate or {},
+            alternate and _named(api, "list_target_groups", alternate, vpcIdentifier=want["vpcId"]),
+        ),
+    ):
+        if item and "arn" not in ref:  # found by name: it must not be another service's
+            lattice.refuse_foreign(api, item, plan, label)
     listeners: dict[str, Any] = {}
     if lattice_service:
         for page in api.get_paginator("list_listeners").paginate(

@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import aws
-from .errors import DeployError, NotFound
+from .errors import BundleInvalid, DeployError, NotFound
 from .step import record
 
 LABELS = {
@@ -55,6 +55,25 @@ def find(
             if item.get("status") != "DELETE_IN_PROGRESS" and match(item):  # as good as gone
                 return dict(item)
     return None
+
+
+def refuse_foreign(api: Any, item: dict[str, Any], plan: dict[str, Any], label: str) -> None:
+    """A resource found by name is reused only if its tags do not say it is another service's.
+
+    Why: names are ``<env>-<service>-<type>``, so service ``a-b`` of ``dev`` and service ``b`` of
+    ``dev-a`` both make ``dev-a-b-targetgroup``; reusing the other's would register these tasks
+    in its group and mix the two services' traffic. One without the workflow's tags was made by
+    hand under the name the bundle gives (the origin document's names): it is the bundle's."""
+    tags = api.list_tags_for_resource(resourceArn=item["arn"]).get("tags") or {}
+    owner = (tags.get("lattice-deploy:service"), tags.get("lattice-deploy:environment"))
+    if owner == (None, None) or owner == (plan["serviceName"], plan["environment"]):
+        return
+    raise BundleInvalid(
+        f"ecs-service-def.json: the VPC Lattice {label} {item.get('name')} ({item['arn']}) belongs "
+        f"to service {owner[0]} of environment {owner[1]} (its lattice-deploy tags), not to "
+        f"{plan['serviceName']} of {plan['environment']}, and is never reused: name another one "
+        f"in vpcLatticeConfiguration, or deploy with another environment (--env)"
+    )
 
 
 def summary(action: str, item: dict[str, Any], **extra: Any) -> dict[str, Any]:

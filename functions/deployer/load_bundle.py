@@ -44,8 +44,8 @@ def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
     }
     if version := (source.get("versions") or {}).get(name):
         request["VersionId"] = version
-    try:
-        return str(s3.get_object(**request)["Body"].read().decode("utf-8"))
+    try:  # at most one byte past the limit is read: a huge object is refused, not loaded
+        raw = s3.get_object(**request)["Body"].read(bundle.MAX_FILE_BYTES + 1)
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("NoSuchKey", "404") and not required:
             return None
@@ -54,6 +54,21 @@ def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
                 f"{name}: not found at s3://{request['Bucket']}/{request['Key']}"
             ) from exc
         raise
+    return bundle.decode(raw, name)
+
+
+def _check_folder(source: dict[str, Any], service: str) -> None:
+    """A bundle's folder is named after its ECS service. Why: the turn (one deployment at a
+    time, the newest request winning) is the folder's, so two folders naming one service would
+    deploy it at once; one folder a service makes the folder's turn the service's."""
+    folder = str(source.get("prefix", "")).rstrip("/").rsplit("/", 1)[-1]
+    if folder and folder != service:
+        raise BundleInvalid(
+            f"{source.get('prefix')}: this folder holds a bundle of ECS service {service!r}, and a "
+            f"service is deployed from the folder named after it only (one deployment of a "
+            f"service at a time); upload it to definitions/{service}/, or set serviceName (or "
+            f"ecspresso.yml's service) to {folder!r}"
+        )
 
 
 def _vpc_of(plan: dict[str, Any]) -> str:
@@ -219,6 +234,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     plan = plan_of(
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment
     )
+    _check_folder(source, plan["serviceName"])
     plan["warnings"] = validate.notices_in(files) + plan.get("warnings", [])
     plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
     plan["warnings"] += service_connect.turned_off(plan)

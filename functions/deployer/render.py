@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from . import jsonnet
+from . import bundle, jsonnet
 from .errors import BundleInvalid
 
 ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
@@ -131,18 +131,100 @@ def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> s
     return stage(None)
 
 
+MAX_ACTIONS = 1000
+"""The most template actions one file may hold (a real definition has a handful)."""
+MAX_NESTING = 16
+"""The deepest ``( … )`` nesting of one action."""
+JSON_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
+STRING_UNSAFE = re.compile(r'["\\\x00-\x1f]')
+ESCAPED = re.compile(r"(?:^|\|)\s*json_escape\b[^|]*$")
+"""An action whose last stage is ``json_escape``: its value is already a JSON string's inside."""
+
+
+def _in_string(literal: str, inside: bool) -> bool:
+    """Whether JSON text is inside a string after ``literal`` (starting ``inside`` or not)."""
+    escaped = False
+    for char in literal:
+        if escaped:
+            escaped = False
+        elif char == "\\" and inside:
+            escaped = True
+        elif char == '"':
+            inside = not inside
+    return inside
+
+
+def _fill(value: str, action: str, inside: bool, name: str, where: str) -> str:
+    """``value`` where it lands in a JSON file: it fills a string, or is one JSON scalar; it
+    never adds structure. Why refuse rather than escape: ecspresso inserts values as they are,
+    so a value that would break out of its string deploys something else there; the bundle says
+    ``json_escape`` when a value may hold quotes (its own remedy for this)."""
+    if not name.endswith(".json"):
+        if "\n" in value or "\r" in value:  # YAML: a line break would add keys
+            raise BundleInvalid(
+                f"{where}: the value of {{{{ {action} }}}} holds a line break, which would add "
+                "lines (keys) to the file; give a one-line value"
+            )
+        return value
+    if inside:
+        if STRING_UNSAFE.search(value) and not ESCAPED.search(action):
+            raise BundleInvalid(
+                f"{where}: the value of {{{{ {action} }}}} holds a quote, a backslash or a control "
+                "character, which would end its JSON string and change the definition's "
+                "structure; pipe it through json_escape ({{{{ ... | json_escape }}}}), or fix "
+                "the value"
+            )
+    elif not JSON_SCALAR.fullmatch(value.strip()):
+        raise BundleInvalid(
+            f"{where}: {{{{ {action} }}}} stands outside a JSON string, and its value "
+            f"{value[:40]!r} is not a number, true, false or null, so it would change the "
+            "definition's structure; put the action inside quotes, or give a number"
+        )
+    return value
+
+
 def render(text: str, name: str, env: Mapping[str, str], ssm: Lookup) -> str:
     """``text`` of bundle file ``name`` with every action replaced by its value (a Jsonnet file
     is evaluated first, its native functions being these ones, then rendered: ecspresso's
-    order)."""
+    order). One pass, linear in the text: each action's line and whether it stands inside a
+    JSON string are carried forward from the previous one."""
     if jsonnet.is_jsonnet(name):
         text = jsonnet.evaluate(text, name, lambda func, args: _call(func, args, env, ssm, name))
-
-    def replace(match: re.Match[str]) -> str:
-        line = text.count("\n", 0, match.start()) + 1
-        return _evaluate(match.group(1), env, ssm, f"{name}:{line}")
-
-    return ACTION.sub(replace, text)
+    matches = list(ACTION.finditer(text))
+    if len(matches) > MAX_ACTIONS:
+        raise BundleInvalid(
+            f"{name}: {len(matches):,} template actions, more than the {MAX_ACTIONS:,} a file may "
+            "hold; render the file with ecspresso render first"
+        )
+    blanked = ACTION.sub(lambda m: " " * len(m.group(0)), text)
+    if (open_at := blanked.find("{{")) >= 0:
+        raise BundleInvalid(
+            f"{name}:{text.count(chr(10), 0, open_at) + 1}: an unterminated {{{{ (no closing "
+            "}}); close the action or remove it"
+        )
+    out, line, end, inside = [], 1, 0, False
+    for match in matches:
+        literal = text[end : match.start()]
+        line += literal.count("\n")
+        inside = _in_string(literal, inside)
+        action = match.group(1)
+        if action.count("(") > MAX_NESTING:
+            raise BundleInvalid(
+                f"{name}:{line}: {{{{ … }}}} nests more than {MAX_NESTING} calls; simplify it"
+            )
+        where = f"{name}:{line}"
+        value = _evaluate(action, env, ssm, where)
+        out += [literal, _fill(value, action, inside, name, where)]
+        line += match.group(0).count("\n")
+        end = match.end()
+    out.append(text[end:])
+    rendered = "".join(out)
+    if (size := len(rendered.encode())) > bundle.MAX_FILE_BYTES:
+        raise BundleInvalid(
+            f"{name}: {size:,} bytes once rendered, more than the "
+            f"{bundle.MAX_FILE_BYTES // 1024} KiB a bundle file may be; give shorter values"
+        )
+    return rendered
 
 
 def render_files(files: Mapping[str, str], env: Mapping[str, str], ssm: Lookup) -> dict[str, str]:

@@ -60,7 +60,7 @@ def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, 
             if exc.response["Error"]["Code"] not in ("NoSuchKey", "404") or name in pinned:
                 raise
         else:
-            raw = body["Body"].read()
+            raw = body["Body"].read(bundle.MAX_FILE_BYTES + 1)  # load_bundle refuses more
             found[name] = BundleObject(
                 str(body.get("VersionId") or "null"),
                 hashlib.sha256(raw).hexdigest(),

@@ -142,12 +142,20 @@ def test_a_jsonnet_bundle_without_its_variable_fails_before_any_change(local: Lo
 def test_a_failure_reads_as_sentences_a_list_indented_under_its_line(
     local: Local, bundle: Any
 ) -> None:
+    """Through the S3 door (the CLI refuses such a bundle before it uploads anything)."""
     directory = Path(bundle("broken"))
-    (directory / "ecs-task-def.json").write_text('{"family": ')
-    (directory / "ecspresso.yml").write_text(
-        "service: broken\ncluster: my-cluster\ntimeout: soon\n"
-    )
-    message = local.deploy(directory)["failure"]["message"]
+    upload(local, "ecs-task-def.json", '{"family": ', service="broken")
+    config = "service: broken\ncluster: my-cluster\ntimeout: soon\n"
+    upload(local, "ecspresso.yml", config, service="broken")
+    text = (directory / "ecs-service-def.json").read_text()
+    run = started(upload(local, "ecs-service-def.json", text, service="broken"))
+    assert finish(local, run["executionArn"]) == "FAILED"
+    exited = [
+        e["stateExitedEventDetails"]
+        for e in local.history({"executionArn": run["executionArn"]})
+        if e.get("stateExitedEventDetails", {}).get("name") == "report"
+    ]
+    message = json.loads(exited[-1]["output"])["report"]["failure"]["message"]
     first, *listed, tail = message.split("\n")
     assert first == "load_bundle failed: 2 problem(s) in the bundle:"
     assert [line[:4] for line in listed] == ["  - ", "  - "], message

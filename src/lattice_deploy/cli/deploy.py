@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from deployer import bundle
+from deployer import bundle, validate
 from deployer.errors import BundleInvalid
 
 from ..emulator import demo_account as demo
@@ -103,6 +103,7 @@ def run_deploy(args: argparse.Namespace) -> int:
 
     try:
         files = execution.rendered(execution.read_bundle(args.directory))
+        validate.check(files, args.environment or "dev")  # before any upload or AWS call
         faults = [Fault.parse(spec) for spec in args.inject]
     except (BundleInvalid, OSError) as exc:
         out(f"invalid bundle: {exc}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle, render
+from deployer import bundle, render, validate
 from deployer.errors import BundleInvalid
 
 
@@ -29,13 +30,43 @@ class Started:
     service: str
 
 
+def _read_inside(directory: Path, name: str) -> str | None:
+    """The text of bundle file ``name`` (None when absent), read only if it is a regular file
+    inside ``directory`` once every link is resolved: a name or a symlink leading out of the
+    bundle (``/proc/self/environ``, ``../../etc/passwd``) is refused, never opened."""
+    root = os.path.realpath(directory)
+    path = os.path.realpath(os.path.join(root, name))
+    if os.path.commonpath([root, path]) != root:
+        raise BundleInvalid(
+            f"{name}: resolves to {path}, outside the bundle directory {root} (a symlink?); only "
+            "the bundle's own files are read: copy the file into the bundle"
+        )
+    try:  # O_NONBLOCK: a FIFO must not hang the CLI; fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BundleInvalid(f"{name}: cannot be read ({exc.strerror}); fix its mode") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise BundleInvalid(f"{name}: not a regular file; a bundle file is a JSON or YAML file")
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read(bundle.MAX_FILE_BYTES + 1)
+    return bundle.decode(raw, name)
+
+
 def read_bundle(directory: Path, strict: bool = True) -> dict[str, str]:
     """The bundle's files by name: ecspresso.yml (if any) and the two definitions it names
-    (``strict=False``: those that exist, for ``validate`` to report the rest)."""
+    (``strict=False``: those that exist, for ``validate`` to report the rest). Nothing outside
+    ``directory`` is read (:func:`_read_inside`)."""
+    if not directory.is_dir():
+        raise BundleInvalid(
+            f"{directory}: not a directory; give the bundle's directory (ecspresso.yml, "
+            f"{bundle.SERVICE_FILE}, {bundle.TASK_FILE})"
+        )
     files: dict[str, str] = {}
-    config_path = directory / bundle.CONFIG_FILE
-    if config_path.is_file():
-        files[bundle.CONFIG_FILE] = config_path.read_text()
+    if (config := _read_inside(directory, bundle.CONFIG_FILE)) is not None:
+        files[bundle.CONFIG_FILE] = config
     try:
         names = bundle.file_names(bundle.config_of(files))
     except BundleInvalid:
@@ -43,15 +74,15 @@ def read_bundle(directory: Path, strict: bool = True) -> dict[str, str]:
             raise
         names = (bundle.SERVICE_FILE, bundle.TASK_FILE)  # validate reports the YAML error
     for name in names:
-        path = directory / name
-        if not path.is_file():
+        text = _read_inside(directory, name)
+        if text is None:
             if not strict:
                 continue
             raise BundleInvalid(
                 f"{name}: not found in {directory}; "
                 f"a bundle holds {bundle.SERVICE_FILE} and {bundle.TASK_FILE}"
             )
-        files[name] = path.read_text()
+        files[name] = text
     return files
 
 
@@ -114,7 +145,9 @@ def start(
     prepare: Prepare | None = None,
 ) -> Started:
     files = read_bundle(directory)
-    service = service_of(rendered(files))  # a missing must_env variable stops here, at once
+    shown = rendered(files)  # a missing must_env variable stops here, at once
+    validate.check(shown, environment or "dev")  # nothing is uploaded or started before this
+    service = service_of(shown)
     versions = upload(session.client("s3"), bucket, service, files)
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:8]
     deployment_id = f"{service[:40]}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{digest}"
