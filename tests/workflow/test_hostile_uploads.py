@@ -1,0 +1,133 @@
+"""Hostile bundles through the other doors: a run started by an upload, names that collide, and
+a deploy refused before it uploads or calls anything."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deployer.errors import BundleInvalid
+
+from .conftest import EXAMPLE, Local
+from .test_s3_trigger import finish, started, upload
+
+CONFIG = (EXAMPLE / "ecspresso.yml").read_text()
+
+
+def failure_of(local: Local, arn: str) -> str:
+    """The run's failure message, as its report state gave it."""
+    exited = [
+        e["stateExitedEventDetails"]
+        for e in local.history({"executionArn": arn})
+        if e.get("stateExitedEventDetails", {}).get("name") == "report"
+    ]
+    return str(json.loads(exited[-1]["output"])["report"]["failure"]["message"])
+
+
+def uploaded(local: Local, folder: str, files: dict[str, bytes | str]) -> str:
+    """The bundle uploaded to ``definitions/<folder>/``, its service definition last; the run
+    it started, ended."""
+    service = files.pop("ecs-service-def.json", (EXAMPLE / "ecs-service-def.json").read_text())
+    for name, body in files.items():
+        text = body if isinstance(body, str) else body.decode("latin-1")
+        if isinstance(body, bytes):  # bytes as they are: put them directly
+            local.aws.client("s3").put_object(
+                Bucket=local.stack.bucket, Key=f"definitions/{folder}/{name}", Body=body
+            )
+        else:
+            upload(local, name, text, service=folder)
+    run = started(upload(local, "ecs-service-def.json", str(service), service=folder))
+    assert finish(local, run["executionArn"]) == "FAILED"
+    return str(run["executionArn"])
+
+
+def nothing_made(local: Local) -> None:
+    assert not local.aws.client("vpc-lattice").list_services()["items"]
+    assert not local.aws.client("ecs").list_services(cluster="my-cluster")["serviceArns"]
+
+
+def task() -> str:
+    return (EXAMPLE / "ecs-task-def.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        (
+            {"ecspresso.yml": CONFIG.replace("ecs-task-def.json", "../other/ecs-task-def.json")},
+            ["task_definition", "leaves the bundle"],
+        ),
+        (
+            {"ecspresso.yml": CONFIG.replace("ecs-task-def.json", "/etc/passwd")},
+            ["task_definition", "absolute path"],
+        ),
+        (
+            {"ecspresso.yml": CONFIG, "ecs-task-def.json": "é".encode("latin-1") + b"{}"},
+            ["ecs-task-def.json", "not UTF-8"],
+        ),
+        (
+            {
+                "ecspresso.yml": CONFIG,
+                "ecs-task-def.json": task().replace("{", "{" + " " * 70_000, 1),
+            },
+            ["ecs-task-def.json", "64 KiB"],
+        ),
+    ],
+    ids=["dotdot", "absolute", "latin-1", "big"],
+)
+def test_an_upload_that_reaches_out_or_is_malformed_fails_before_any_change(
+    local: Local, files: dict[str, Any], words: list[str]
+) -> None:
+    message = failure_of(local, uploaded(local, "myservice", dict(files)))
+    for word in words:
+        assert word in message, message
+    nothing_made(local)
+
+
+def test_a_folder_deploys_only_the_service_it_is_named_after(local: Local) -> None:
+    """Uploads to definitions/alias/ naming myservice held a turn of their own beside
+    myservice's: both deployed at once. Now the folder is the service's turn."""
+    arn = uploaded(local, "alias", {"ecspresso.yml": CONFIG, "ecs-task-def.json": task()})
+    message = failure_of(local, arn)
+    assert "upload it to definitions/myservice/" in message, message
+    nothing_made(local)
+
+
+def named(bundle: Any, service: str) -> Path:
+    def edit(data: dict[str, Any]) -> None:
+        data["serviceName"] = service
+
+    return Path(bundle(service, service=edit, config=CONFIG.replace("myservice", service)))
+
+
+def test_a_name_another_services_tags_own_is_refused_before_any_change(
+    local: Local, bundle: Any
+) -> None:
+    """Service a-b in dev and service b in dev-a both name dev-a-b-targetgroup; b's tasks must
+    never be registered in a-b's group."""
+    first = local.deploy(named(bundle, "a-b"), "dev")
+    assert first["status"] == "SUCCEEDED", first.get("failure")
+    lattice = local.aws.client("vpc-lattice")
+    (group,) = lattice.list_target_groups()["items"]
+    before = lattice.list_targets(targetGroupIdentifier=group["id"])["items"]
+    second = local.deploy(named(bundle, "b"), "dev-a")
+    assert second["status"] == "FAILED"
+    message = second["failure"]["message"]
+    assert "belongs to service a-b of environment dev" in message, message
+    assert second["calls"]["phases"]["deploy"]["mutating"] == 0
+    assert lattice.list_targets(targetGroupIdentifier=group["id"])["items"] == before
+    assert not local.aws.client("ecs").describe_services(cluster="my-cluster", services=["b"])[
+        "services"
+    ]
+
+
+def test_a_refused_deploy_uploads_nothing_and_calls_nothing(local: Local, bundle: Any) -> None:
+    directory = Path(bundle(config=CONFIG.replace("ecs-task-def.json", "/proc/self/environ")))
+    before = local.aws.calls()
+    with pytest.raises(BundleInvalid):
+        local.deploy(directory)
+    assert local.aws.calls() == before
+    assert "Contents" not in local.aws.client("s3").list_objects_v2(Bucket=local.stack.bucket)
