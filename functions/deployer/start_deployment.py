@@ -17,7 +17,7 @@ import os
 import re
 from typing import Any
 
-from . import bundle, ordering, trigger
+from . import aws, bundle, ordering, trigger
 
 SERVICE_KEY = re.compile(
     r"definitions/(?P<service>[A-Za-z0-9_-]{1,255})/(?P<file>"
@@ -37,7 +37,12 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         }
     service, version = match["service"], detail["object"].get("version-id")
     pinned = {match["file"]: version} if version else {}
-    files = trigger.read_objects(bucket, f"definitions/{service}/", pinned)
+    as_of = None  # the other files as they were when this one was uploaded
+    if version:
+        as_of = aws.client("s3").head_object(Bucket=bucket, Key=key, VersionId=version)[
+            "LastModified"
+        ]
+    files = trigger.read_objects(bucket, f"definitions/{service}/", pinned, as_of)
     uploaded = files.get(match["file"])
     if uploaded and bundle.STARTED_BY in uploaded.metadata:
         if sequencer := detail["object"].get("sequencer"):

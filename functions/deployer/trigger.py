@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -40,8 +41,32 @@ def file_names(files: dict[str, BundleObject]) -> tuple[str, str]:
         return bundle.SERVICE_FILE, bundle.TASK_FILE
 
 
-def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, BundleObject]:
-    """The bundle's files under ``prefix``: ``pinned`` versions where given, else the newest.
+def version_as_of(bucket: str, key: str, moment: datetime) -> str | None:
+    """The version of ``key`` that was the newest at ``moment`` ("" when none existed then;
+    None when the bucket keeps no versions). Why: a bundle's files are uploaded one by one, and
+    the run an upload of the service definition starts must read the other files as they were
+    then, not as a later upload left them. S3 orders versions of one key newest first
+    (ListObjectVersions); ``LastModified`` has a second's precision on S3, so a file uploaded
+    in the same second as the service definition counts as uploaded with it."""
+    pages = (
+        aws.client("s3").get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key)
+    )
+    seen = False
+    for page in pages:
+        for version in page.get("Versions") or []:
+            if version["Key"] != key or version.get("VersionId") in (None, "null"):
+                continue
+            seen = True
+            if version["LastModified"].replace(microsecond=0) <= moment.replace(microsecond=0):
+                return str(version["VersionId"])
+    return "" if seen else None
+
+
+def read_objects(
+    bucket: str, prefix: str, pinned: dict[str, str], as_of: datetime | None = None
+) -> dict[str, BundleObject]:
+    """The bundle's files under ``prefix``: ``pinned`` versions where given, else the newest
+    (with ``as_of``: the newest at that moment, :func:`version_as_of`).
 
     ``ecspresso.yml`` is read first, since it may name the two definition files; ``env.json``
     (what the templates read) with them. A missing file is left out (``load_bundle`` reports a
@@ -54,6 +79,14 @@ def read_objects(bucket: str, prefix: str, pinned: dict[str, str]) -> dict[str, 
         request: dict[str, Any] = {"Bucket": bucket, "Key": prefix + name}
         if name in pinned:
             request["VersionId"] = pinned[name]
+        elif (
+            as_of is not None and (then := version_as_of(bucket, prefix + name, as_of)) is not None
+        ):
+            if not then:  # uploaded only after: not part of this bundle
+                if name == bundle.CONFIG_FILE:
+                    names = [*file_names(found), render.ENV_FILE]
+                continue
+            request["VersionId"] = then
         try:
             body = s3.get_object(**request)
         except ClientError as exc:

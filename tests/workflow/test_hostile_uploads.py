@@ -4,6 +4,7 @@ a deploy refused before it uploads or calls anything."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from .conftest import EXAMPLE, Local
 from .test_s3_trigger import finish, started, upload
 
 CONFIG = (EXAMPLE / "ecspresso.yml").read_text()
+SVC = "ecs-service-def.json"
 
 
 def failure_of(local: Local, arn: str) -> str:
@@ -131,3 +133,36 @@ def test_a_refused_deploy_uploads_nothing_and_calls_nothing(local: Local, bundle
         local.deploy(directory)
     assert local.aws.calls() == before
     assert "Contents" not in local.aws.client("s3").list_objects_v2(Bucket=local.stack.bucket)
+
+
+def test_a_late_event_reads_the_other_files_as_they_were_at_its_upload(
+    local: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task definition uploaded after the service definition is not that upload's: a late
+    (EventBridge is at-least-once) delivery of the service definition's event must not deploy
+    it with the newer task definition."""
+    import moto.s3.models
+
+    now = [datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)]
+    monkeypatch.setattr(moto.s3.models, "utcnow", lambda: now[0].replace(tzinfo=None))
+    upload(local, "ecspresso.yml", CONFIG)
+    upload(local, "ecs-task-def.json", task())
+    first = started(upload(local, "ecs-service-def.json", (EXAMPLE / SVC).read_text()))
+    assert finish(local, first["executionArn"]) == "SUCCEEDED"
+    s3 = local.aws.client("s3")
+    key = f"definitions/myservice/{SVC}"
+    version = s3.head_object(Bucket=local.stack.bucket, Key=key)["VersionId"]
+    now[0] += timedelta(seconds=30)
+    upload(local, "ecs-task-def.json", task().replace("nginx", "httpd"))  # starts nothing
+    event = {
+        "detail": {
+            "bucket": {"name": local.stack.bucket},
+            "object": {"key": key, "version-id": version},
+        }
+    }
+    answer = local.aws.client("lambda").invoke(
+        FunctionName=local.stack.functions["StartDeploymentFunction"],
+        Payload=json.dumps(event).encode(),
+    )
+    result = json.loads(answer["Payload"].read())
+    assert result["started"] is False and "same request" in result["reason"], result
