@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from deployer.bundle import MAX_FILE_BYTES
 from deployer.errors import BundleInvalid
 
 from .conftest import EXAMPLE, Local
@@ -166,3 +167,18 @@ def test_a_late_event_reads_the_other_files_as_they_were_at_its_upload(
     )
     result = json.loads(answer["Payload"].read())
     assert result["started"] is False and "same request" in result["reason"], result
+
+
+def test_a_task_definition_at_the_size_limit_deploys(local: Local, bundle: Any) -> None:
+    """The limit is one a run can carry: the plan stays within Step Functions' 256 KiB."""
+    directory = Path(bundle())
+    definition = json.loads((directory / "ecs-task-def.json").read_text())
+    container = definition["containerDefinitions"][0]
+    container["environment"] = []
+    while len(json.dumps(definition, indent=2)) < MAX_FILE_BYTES - 300:
+        container["environment"].append(
+            {"name": f"V{len(container['environment'])}", "value": "x" * 200}
+        )
+    (directory / "ecs-task-def.json").write_text(json.dumps(definition, indent=2))
+    summary = local.deploy(directory)
+    assert summary["status"] == "SUCCEEDED", summary.get("failure")
