@@ -12,7 +12,7 @@ from lattice_deploy.runner import template as cfn
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_IMPORTS = {"boto3", "botocore", "aws_lambda_powertools", "deployer", "__future__"}
-LAYERED = {"jsonnet.py": "_gojsonnet"}
+LAYERED = {"jsonnet_sandbox.py": "_gojsonnet"}
 """A module that imports what a layer of the stack's own provides (JsonnetLayer)."""
 
 

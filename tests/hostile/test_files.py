@@ -88,7 +88,7 @@ def test_a_value_that_is_escaped_fills_its_string(hostile: Any) -> None:
     task_file = bundle / "ecs-task-def.json"
     task = json.loads(task_file.read_text())
     task["containerDefinitions"][0]["environment"] = [
-        {"name": "GREETING", "value": '{{ env `EVIL` | json_escape }}'}
+        {"name": "GREETING", "value": "{{ env `EVIL` | json_escape }}"}
     ]
     task_file.write_text(json.dumps(task))
     files = execution.rendered(execution.read_bundle(bundle))

@@ -4,6 +4,7 @@ a deploy refused before it uploads or calls anything."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 
 from deployer.bundle import MAX_FILE_BYTES
 from deployer.errors import BundleInvalid
+from hostile.corpus import CASES, EVIL, Edit
+from lattice_deploy.emulator.events.models import DELIVERIES
 
 from .conftest import EXAMPLE, Local
 from .test_s3_trigger import finish, started, upload
@@ -31,18 +34,15 @@ def failure_of(local: Local, arn: str) -> str:
 
 
 def uploaded(local: Local, folder: str, files: dict[str, bytes | str]) -> str:
-    """The bundle uploaded to ``definitions/<folder>/``, its service definition last; the run
-    it started, ended."""
+    """The bundle uploaded to ``definitions/<folder>/`` as `aws s3 cp` would, its bytes as they
+    are and its service definition last; the run it started, ended."""
     service = files.pop("ecs-service-def.json", (EXAMPLE / "ecs-service-def.json").read_text())
-    for name, body in files.items():
-        text = body if isinstance(body, str) else body.decode("latin-1")
-        if isinstance(body, bytes):  # bytes as they are: put them directly
-            local.aws.client("s3").put_object(
-                Bucket=local.stack.bucket, Key=f"definitions/{folder}/{name}", Body=body
-            )
-        else:
-            upload(local, name, text, service=folder)
-    run = started(upload(local, "ecs-service-def.json", str(service), service=folder))
+    s3 = local.aws.client("s3")
+    for name, body in [*files.items(), ("ecs-service-def.json", service)]:
+        before = len(DELIVERIES)
+        data = body.encode() if isinstance(body, str) else body
+        s3.put_object(Bucket=local.stack.bucket, Key=f"definitions/{folder}/{name}", Body=data)
+    run = started(DELIVERIES[before:][-1])
     assert finish(local, run["executionArn"]) == "FAILED"
     return str(run["executionArn"])
 
@@ -182,3 +182,24 @@ def test_a_task_definition_at_the_size_limit_deploys(local: Local, bundle: Any) 
     (directory / "ecs-task-def.json").write_text(json.dumps(definition, indent=2))
     summary = local.deploy(directory)
     assert summary["status"] == "SUCCEEDED", summary.get("failure")
+
+
+THROUGH_S3 = [case for case in CASES if case[1].__qualname__.startswith(("config.", "write."))]
+"""The corpus's cases that are files' content (links, FIFOs and directories are not objects)."""
+
+
+@pytest.mark.parametrize(("name", "edit", "words"), THROUGH_S3, ids=[c[0] for c in THROUGH_S3])
+def test_the_hostile_corpus_by_upload_fails_before_any_change_naming_the_file(
+    local: Local, tmp_path: Path, name: str, edit: Edit, words: list[str]
+) -> None:
+    bundle, outside = tmp_path / "bundle", tmp_path / "outside"
+    shutil.copytree(EXAMPLE, bundle)
+    outside.mkdir()
+    edit(bundle, outside)
+    variables = {"EVIL": EVIL, "NEWLINE": "my-cluster\nrole: admin", "T": "x", "TAG": "1"}
+    files: dict[str, bytes | str] = {"env.json": json.dumps(variables)}
+    files |= {p.name: p.read_bytes() for p in sorted(bundle.iterdir()) if p.suffix != ".md"}
+    message = failure_of(local, uploaded(local, "myservice", files))
+    for word in words:
+        assert word in message, message
+    nothing_made(local)
