@@ -10,16 +10,14 @@ their region, the names VPC Lattice accepts, the port name.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 from functools import cache
 from typing import Any
 
-from botocore.model import Shape, StructureShape
+from botocore.model import StructureShape
 from botocore.session import get_session
 
-from . import bundle, ecspresso_yaml, progressive, service_connect
+from . import bundle, ecspresso_yaml, limits, progressive, service_connect, validate_values
 from .errors import BundleInvalid
 
 NOT_HONOURED = {
@@ -40,6 +38,8 @@ CONFIG_KEYS = {
     "plugins",
     *NOT_HONOURED,
 }
+SCALAR_KEYS = {"region", "cluster", "service", "service_definition", "task_definition"}
+"""ecspresso.yml keys that hold one name."""
 PLUGINS_HONOURED = {"ssm"}
 """ecspresso plugins whose template functions are rendered here (``{{ ssm }}``)."""
 FRIENDLY_KEYS = {
@@ -98,72 +98,22 @@ def _input(operation: str) -> StructureShape:
     return shape
 
 
-def _nearest(key: str, known: Any) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return (
-        f"did you mean {close[0]!r}?"
-        if close
-        else f"known fields: {', '.join(sorted(known)[:12])}…"
-    )
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path} {key}" if path.endswith(":") else f"{path}.{key}"
-
-
-def _shape(
-    value: Any, shape: Shape, path: str, problems: list[str], skip: frozenset[str] = frozenset()
-) -> None:
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            problems.append(f"{path}: expected an object, got {type(value).__name__}; write {{…}}")
-            return
-        members = shape.members  # type: ignore[attr-defined]
-        for key, item in value.items():
-            if key in skip:
-                continue
-            if key not in members:
-                problems.append(f"{_join(path, key)}: unknown field; {_nearest(key, members)}")
-            else:
-                _shape(item, members[key], _join(path, key), problems)
-        for key in shape.required_members:
-            if key not in value and key not in skip and key not in ("cluster", "taskDefinition"):
-                problems.append(f"{_join(path, key)}: required field is missing; add it")
-    elif kind == "list":
-        if not isinstance(value, list):
-            problems.append(f"{path}: expected a list, got {type(value).__name__}; write […]")
-            return
-        for index, item in enumerate(value):
-            _shape(item, shape.member, f"{path}[{index}]", problems)  # type: ignore[attr-defined]
-    elif kind == "string":
-        enum: list[str] = getattr(shape, "enum", [])
-        if not isinstance(value, str):
-            problems.append(f"{path}: expected a string, got {json.dumps(value)}; quote it")
-        elif enum and value not in enum:
-            problems.append(
-                f"{path}: {value!r} is not one of {', '.join(enum)}; {_nearest(value, enum)}"
-            )
-    elif kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"{path}: expected a whole number, got {json.dumps(value)}")
-    elif kind == "boolean" and not isinstance(value, bool):
-        problems.append(f"{path}: expected true or false, got {json.dumps(value)}")
-
-
 def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> None:
     where = f"{service_file}: {bundle.FRIENDLY}"
     if not isinstance(spec, dict):
         return
     for key, value in spec.items():
         if key not in FRIENDLY_KEYS:
-            problems.append(f"{where}.{key}: unknown field; {_nearest(key, FRIENDLY_KEYS)}")
+            problems.append(f"{where}.{key}: unknown field; {limits.nearest(key, FRIENDLY_KEYS)}")
         elif not isinstance(value, FRIENDLY_KEYS[key]) or (
             FRIENDLY_KEYS[key] is not bool and isinstance(value, bool)
         ):
             problems.append(
-                f"{where}.{key}: expected a {FRIENDLY_KEYS[key].__name__}, got {json.dumps(value)}"
+                f"{where}.{key}: expected a {FRIENDLY_KEYS[key].__name__}, got {limits.show(value)}"
             )
+    validate_values.listener(spec.get("listener"), f"{where}.listener", problems)
+    validate_values.health_check(spec.get("healthCheck"), f"{where}.healthCheck", problems)
+    validate_values.access_logs(spec.get("accessLogs"), f"{where}.accessLogs", problems)
     limit = spec.get("maxFailedTasks")
     if isinstance(limit, int) and not isinstance(limit, bool) and limit < 1:
         problems.append(
@@ -253,7 +203,7 @@ def _fargate(
             f'"awsvpc", got {task.get("networkMode")!r}'
         )
     cpu, memory = str(task.get("cpu", "")), str(task.get("memory", ""))
-    if not (cpu.isdigit() and memory.isdigit()):
+    if not all(v.isascii() and v.isdigit() for v in (cpu, memory)):  # not full-width digits
         problems.append(
             f'{task_file}: cpu/memory: FARGATE needs both as numbers (e.g. "256" and "512")'
         )
@@ -268,27 +218,40 @@ def _fargate(
         )
 
 
-def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
-    """Every problem of the bundle, each as ``file: field: what is wrong; how to fix it``."""
-    problems: list[str] = []
+def _config(files: dict[str, str], problems: list[str]) -> dict[str, Any]:
+    """ecspresso.yml, read and checked ({} when it cannot be read: the definitions are still
+    checked, by their default names)."""
     try:
         config = bundle.config_of(files)
-    except BundleInvalid as exc:  # said; the definitions are still checked, by default names
+    except BundleInvalid as exc:
         problems.append(str(exc))
-        config = {}
-    for key in config:
+        return {}
+    for key, value in config.items():
+        where = f"{bundle.CONFIG_FILE}: {key}"
         if key not in CONFIG_KEYS:
-            problems.append(
-                f"{bundle.CONFIG_FILE}: {key}: unknown key; {_nearest(key, CONFIG_KEYS)}"
-            )
+            problems.append(f"{where}: unknown key; {limits.nearest(key, CONFIG_KEYS)}")
+        elif key in SCALAR_KEYS and (isinstance(value, bool) or not isinstance(value, str | int)):
+            problems.append(f"{where}: expected a name, got {limits.show(value)}; write one")
+            config[key] = ""
     if "timeout" in config:
         try:
             ecspresso_yaml.duration_seconds(config["timeout"], f"{bundle.CONFIG_FILE}: timeout")
         except BundleInvalid as exc:
             problems.append(str(exc))
-    service_file, task_file = bundle.file_names(config)
+    validate_values.region(config.get("region"), f"{bundle.CONFIG_FILE}: region", problems)
+    if "service" in config:
+        validate_values.ecs_name(str(config["service"]), f"{bundle.CONFIG_FILE}: service", problems)
+    return config
+
+
+def _definitions(
+    files: dict[str, str], config: dict[str, Any], problems: list[str]
+) -> tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]] | None:
+    """The service and task definitions, parsed and walked against the ECS model (None when
+    one cannot be read)."""
+    names = bundle.file_names(config)
     parsed: dict[str, dict[str, Any]] = {}
-    for name in (service_file, task_file):
+    for name in names:
         if name not in files:
             problems.append(f"{name}: missing from the bundle; put it beside {bundle.CONFIG_FILE}")
             continue
@@ -297,30 +260,83 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
         except BundleInvalid as exc:
             problems.append(str(exc))
     if len(parsed) < 2:
-        return problems
-    service, task = parsed[service_file], parsed[task_file]
-    region = str(config.get("region") or "")
-    _shape(
-        service,
-        _input("CreateService"),
-        f"{service_file}:",
-        problems,
-        skip=frozenset({bundle.FRIENDLY}),
+        return None
+    (service_file, service), (task_file, task) = ((n, parsed[n]) for n in names)
+    limits.walk(
+        service, _input("CreateService"), f"{service_file}:", problems, frozenset({bundle.FRIENDLY})
     )
-    _shape(task, _input("RegisterTaskDefinition"), f"{task_file}:", problems)
+    limits.walk(task, _input("RegisterTaskDefinition"), f"{task_file}:", problems)
+    validate_values.ecs_name(service.get("serviceName"), f"{service_file}: serviceName", problems)
+    validate_values.ecs_name(task.get("family"), f"{task_file}: family", problems)
+    containers = task.get("containerDefinitions")
+    for index, container in enumerate(containers if isinstance(containers, list) else []):
+        if isinstance(container, dict):
+            where = f"{task_file}: containerDefinitions[{index}]"
+            validate_values.container(container, where, problems)
+    return (service_file, service), (task_file, task)
+
+
+def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
+    """Every problem of the bundle, each as ``file: field: what is wrong; how to fix it``.
+    Never raises for any JSON value: a check that assumes the types the model walk proves runs
+    only if the walk passed, else its failure is the walk's problem, already said."""
+    problems: list[str] = []
+    config = _config(files, problems)
+    definitions = _definitions(files, config, problems)
+    if definitions is None:
+        return problems
+    (service_file, service), (task_file, task) = definitions
+    region = str(config.get("region") or "")
+    typed = bool(problems)
+    try:
+        _semantics(service, task, service_file, task_file, region, problems)
+    except Exception:  # a shape the walk refused (a wrong type): already said
+        if not typed:
+            raise  # a shape nothing refused: a bug, not the bundle's
+    name = str(config.get("service") or service.get("serviceName") or "")
+    for kind, limit in (("service", 40), ("targetgroup", 128)):
+        generated = f"{environment}-{name}-{kind}"
+        if len(generated) > limit or not LATTICE_NAME.fullmatch(generated):
+            problems.append(
+                f"{service_file}: serviceName: the Lattice {kind} name {limits.show(generated)} "
+                f"is not valid (at most {limit} of a-z, 0-9, single hyphens); "
+                "shorten or lower-case the service name"
+            )
+    try:  # its checks too, whatever else was found (all problems are said at once)
+        bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
+    except BundleInvalid as exc:
+        if str(exc) not in problems:
+            problems.append(str(exc))
+    except Exception:
+        if not problems:
+            raise  # a shape nothing reported: a bug, not the bundle's
+    return problems
+
+
+def _semantics(
+    service: dict[str, Any],
+    task: dict[str, Any],
+    service_file: str,
+    task_file: str,
+    region: str,
+    problems: list[str],
+) -> None:
+    """What the model cannot say: the friendly block, ARNs, Fargate, Service Connect, the
+    strategy, the reserved tags."""
     _lattice(service.get(bundle.FRIENDLY), service_file, region, problems)
     for index, native in enumerate(service.get(bundle.NATIVE) or []):
         if isinstance(native, dict):
             _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
     _arns(task, task_file, "", problems)
-    _fargate(task, service, task_file, problems)
+    if validate_values.cpu_memory(task, task_file, problems):
+        _fargate(task, service, task_file, problems)
     problems += service_connect.problems(service, task, (service_file, task_file))
     friendly = service.get(bundle.FRIENDLY)
     friendly = friendly if isinstance(friendly, dict) else {}
     problems += progressive.problems(service, friendly, service_file)
     if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
         rule_match = get_session().get_service_model("vpc-lattice").shape_for("RuleMatch")
-        _shape(
+        limits.walk(
             friendly["testRule"],
             rule_match,
             f"{service_file}: {bundle.FRIENDLY}.testRule",
@@ -334,24 +350,6 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
                     f"(its rollback finds what a run made by it); use a key without "
                     f"{RESERVED_TAG_PREFIX!r}"
                 )
-    name = str(config.get("service") or service.get("serviceName") or "")
-    for kind, limit in (("service", 40), ("targetgroup", 128)):
-        generated = f"{environment}-{name}-{kind}"
-        if len(generated) > limit or not LATTICE_NAME.fullmatch(generated):
-            problems.append(
-                f"{service_file}: serviceName: the Lattice {kind} name {generated!r} is not valid "
-                f"(at most {limit} of a-z, 0-9, single hyphens); "
-                "shorten or lower-case the service name"
-            )
-    try:  # its checks too, whatever else was found (all problems are said at once)
-        bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
-    except BundleInvalid as exc:
-        if str(exc) not in problems:
-            problems.append(str(exc))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        if not problems:
-            raise  # a shape nothing reported: a bug, not the bundle's
-    return problems
 
 
 def notices_in(files: dict[str, str]) -> list[str]:
