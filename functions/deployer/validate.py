@@ -335,7 +335,7 @@ def _semantics(
     friendly = friendly if isinstance(friendly, dict) else {}
     problems += progressive.problems(service, friendly, service_file)
     if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
-        rule_match = get_session().get_service_model("vpc-lattice").shape_for("RuleMatch")
+        rule_match = validate_values.lattice_shape("RuleMatch")
         limits.walk(
             friendly["testRule"],
             rule_match,

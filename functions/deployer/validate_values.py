@@ -158,8 +158,8 @@ def known_regions() -> tuple[list[str], list[str]]:
 
 def region(value: Any, where: str, problems: list[str]) -> None:
     """``region`` of ecspresso.yml: one AWS has (an unknown one would fail at the first call)."""
-    if value is None:
-        return
+    if value is None or value == "":
+        return  # unset: the run's own region
     names, patterns = known_regions()
     if isinstance(value, str) and (value in names or any(re.fullmatch(p, value) for p in patterns)):
         return
@@ -168,7 +168,9 @@ def region(value: Any, where: str, problems: list[str]) -> None:
     )
 
 
-def _lattice_shape(name: str) -> Any:
+@cache
+def lattice_shape(name: str) -> Any:
+    """A VPC Lattice shape of botocore's model (loaded once: a session per call costs ~50 ms)."""
     return get_session().get_service_model("vpc-lattice").shape_for(name)
 
 
@@ -177,7 +179,7 @@ def listener(value: Any, where: str, problems: list[str]) -> None:
     forward to the deploy's HTTP target group."""
     if not isinstance(value, dict):
         return  # said by the friendly block's types
-    members = _lattice_shape("CreateListenerRequest").members
+    members = lattice_shape("CreateListenerRequest").members
     for key, item in value.items():
         if key not in ("port", "protocol"):
             problems.append(
@@ -197,7 +199,7 @@ def listener(value: Any, where: str, problems: list[str]) -> None:
 def health_check(value: Any, where: str, problems: list[str]) -> None:
     """``healthCheck``: VPC Lattice's HealthCheckConfig, its documented ranges included."""
     if isinstance(value, dict):
-        limits.walk(value, _lattice_shape("HealthCheckConfig"), where, problems)
+        limits.walk(value, lattice_shape("HealthCheckConfig"), where, problems)
 
 
 def access_logs(value: Any, where: str, problems: list[str]) -> None:
