@@ -3,8 +3,10 @@ is wrong and how to fix it.
 
 Why botocore: the service and task definitions are ECS API inputs, so the ECS model that botocore
 ships (in the Lambda runtime too) is the schema: unknown or misspelt keys (the nearest name is
-suggested), types, enums and required fields come from ``CreateService`` and
-``RegisterTaskDefinition``. What the model cannot say is checked here: Fargate's rules, ARNs and
+suggested), types, enums, required fields and every bound the model states come from
+``CreateService`` and ``RegisterTaskDefinition`` (:mod:`.limits` walks them, with the bounds AWS
+documents that the model lacks). What the model cannot say is checked here and in the modules
+this calls: value formats (:mod:`.validate_values`), Fargate's rules (:mod:`.fargate`), ARNs and
 their region, the names VPC Lattice accepts, the port name.
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 from botocore.model import StructureShape
 from botocore.session import get_session
 
-from . import bundle, ecspresso_yaml, limits, progressive, service_connect, validate_values
+from . import bundle, ecspresso_yaml, fargate, limits, progressive, service_connect, validate_values
 from .errors import BundleInvalid
 
 NOT_HONOURED = {
@@ -58,15 +60,6 @@ FRIENDLY_KEYS = {
     "roleArn": str,
     "maxFailedTasks": int,
     "testRule": dict,
-}
-FARGATE_MEMORY = {  # cpu units → allowed memory (MiB)
-    256: [512, 1024, 2048],
-    512: list(range(1024, 4097, 1024)),
-    1024: list(range(2048, 8193, 1024)),
-    2048: list(range(4096, 16385, 1024)),
-    4096: list(range(8192, 30721, 1024)),
-    8192: list(range(16384, 61441, 4096)),
-    16384: list(range(32768, 122881, 8192)),
 }
 _LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
 ARN = {
@@ -157,65 +150,6 @@ def _arns(
                 f"the bundle deploys to {region}; "
                 "use a resource of the deployment's region"
             )
-
-
-ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
-
-
-def _needs_execution_role(task: dict[str, Any]) -> str:
-    """What in the task needs its execution role, if anything. A public image with no logs
-    driver and no secrets runs without one (Amazon ECS Developer Guide, "Amazon ECS task
-    execution IAM role": ECR images, awslogs, private registry auth, Secrets Manager/SSM)."""
-    for index, container in enumerate(task.get("containerDefinitions") or []):
-        if not isinstance(container, dict):
-            continue
-        where = f"containerDefinitions[{index}]"
-        if ECR_IMAGE.match(str(container.get("image", ""))):
-            why = f"{where}.image (an ECR image)"
-        elif (container.get("logConfiguration") or {}).get("logDriver") == "awslogs":
-            why = f"{where}.logConfiguration (the awslogs driver)"
-        elif container.get("repositoryCredentials"):
-            why = f"{where}.repositoryCredentials (a private registry)"
-        elif container.get("secrets"):
-            why = f"{where}.secrets"
-        else:
-            continue
-        return why
-    return ""
-
-
-def _fargate(
-    task: dict[str, Any], service: dict[str, Any], task_file: str, problems: list[str]
-) -> None:
-    fargate = service.get("launchType") == "FARGATE" or "FARGATE" in (
-        task.get("requiresCompatibilities") or []
-    )
-    if not fargate:
-        return
-    if not task.get("executionRoleArn") and (needs := _needs_execution_role(task)):
-        problems.append(
-            f"{task_file}: executionRoleArn: {needs} needs the task execution role; add the ARN "
-            "of e.g. ecsTaskExecutionRole"
-        )
-    if task.get("networkMode") != "awsvpc":
-        problems.append(
-            f"{task_file}: networkMode: FARGATE tasks need "
-            f'"awsvpc", got {task.get("networkMode")!r}'
-        )
-    cpu, memory = str(task.get("cpu", "")), str(task.get("memory", ""))
-    if not all(v.isascii() and v.isdigit() for v in (cpu, memory)):  # not full-width digits
-        problems.append(
-            f'{task_file}: cpu/memory: FARGATE needs both as numbers (e.g. "256" and "512")'
-        )
-    elif int(memory) not in FARGATE_MEMORY.get(int(cpu), []):
-        allowed = (
-            ", ".join(map(str, FARGATE_MEMORY.get(int(cpu), [])))
-            or f"cpu is one of {sorted(FARGATE_MEMORY)}"
-        )
-        problems.append(
-            f"{task_file}: memory: {memory} MiB is not a FARGATE size for cpu {cpu} "
-            f"(allowed: {allowed})"
-        )
 
 
 def _config(files: dict[str, str], problems: list[str]) -> dict[str, Any]:
@@ -329,7 +263,7 @@ def _semantics(
             _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
     _arns(task, task_file, "", problems)
     if validate_values.cpu_memory(task, task_file, problems):
-        _fargate(task, service, task_file, problems)
+        fargate.check(task, service, task_file, problems)
     problems += service_connect.problems(service, task, (service_file, task_file))
     friendly = service.get(bundle.FRIENDLY)
     friendly = friendly if isinstance(friendly, dict) else {}
