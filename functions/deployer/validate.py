@@ -61,6 +61,7 @@ FRIENDLY_KEYS = {
     "maxFailedTasks": int,
     "testRule": dict,
 }
+FRIENDLY_TYPES = {bool: "true or false", str: "a string", int: "a whole number", dict: "an object"}
 _LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
 ARN = {
     "serviceArn": _LATTICE_ARN + r"service/svc-[0-9a-z]{17}",
@@ -102,7 +103,8 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
             FRIENDLY_KEYS[key] is not bool and isinstance(value, bool)
         ):
             problems.append(
-                f"{where}.{key}: expected a {FRIENDLY_KEYS[key].__name__}, got {limits.show(value)}"
+                f"{where}.{key}: expected {FRIENDLY_TYPES[FRIENDLY_KEYS[key]]}, "
+                f"got {limits.show(value)}"
             )
     validate_values.listener(spec.get("listener"), f"{where}.listener", problems)
     validate_values.health_check(spec.get("healthCheck"), f"{where}.healthCheck", problems)
@@ -114,7 +116,9 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
             "(or leave it out for ECS's circuit-breaker threshold)"
         )
     if spec.get("registration") not in (None, "ecs", "direct"):
-        problems.append(f"{where}.registration: {spec['registration']!r} is not ecs or direct")
+        problems.append(
+            f"{where}.registration: {limits.show(spec['registration'])} is not ecs or direct"
+        )
     for key, arn_key, longest in NAME_OR_ARN:
         value = spec.get(key)
         if not isinstance(value, str):
@@ -262,6 +266,7 @@ def _semantics(
         if isinstance(native, dict):
             _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
     _arns(task, task_file, "", problems)
+    validate_values.port_mappings(task, task_file, problems)
     if validate_values.cpu_memory(task, task_file, problems):
         fargate.check(task, service, task_file, problems)
     problems += service_connect.problems(service, task, (service_file, task_file))

@@ -94,6 +94,34 @@ def container(container: dict[str, Any], where: str, problems: list[str]) -> Non
         )
 
 
+def port_mappings(task: dict[str, Any], task_file: str, problems: list[str]) -> None:
+    """ECS API reference, PortMapping: with the awsvpc or host network mode "The hostPort can be
+    left blank or it must be the same value as the containerPort", and "You can't expose the
+    same container port for multiple protocols"."""
+    containers = task.get("containerDefinitions")
+    pinned = task.get("networkMode") in ("awsvpc", "host")
+    for index, container in enumerate(containers if isinstance(containers, list) else []):
+        mappings = container.get("portMappings") if isinstance(container, dict) else None
+        seen: set[Any] = set()
+        for number, mapping in enumerate(mappings if isinstance(mappings, list) else []):
+            if not isinstance(mapping, dict):
+                continue
+            where = f"{task_file}: containerDefinitions[{index}].portMappings[{number}]"
+            port, host = mapping.get("containerPort"), mapping.get("hostPort")
+            if pinned and host not in (None, 0, port):
+                problems.append(
+                    f"{where}.hostPort: {limits.show(host)} differs from containerPort "
+                    f"{limits.show(port)}, and {task['networkMode']} tasks take none or the same; "
+                    "remove hostPort"
+                )
+            if port is not None and isinstance(port, int) and port in seen:
+                problems.append(
+                    f"{where}.containerPort: {port} is mapped twice in this container; "
+                    "keep one mapping of it"
+                )
+            seen.add(port)
+
+
 def ecs_name(value: Any, field: str, problems: list[str]) -> None:
     """serviceName, family, a container's name (a string; its type is the model walk's)."""
     if not isinstance(value, str):

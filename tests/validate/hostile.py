@@ -88,6 +88,24 @@ HOSTILE: list[Case] = [
         "refuse: not a TCP port",
     ),
     Case(
+        "host-port-differs",
+        TASK,
+        setting(f"{PORT}.hostPort", 8080),
+        ["portMappings[0].hostPort: 8080 differs from containerPort 80", "remove hostPort"],
+        "refuse: RegisterTaskDefinition would, after the Lattice side was made",
+    ),
+    Case(
+        "container-port-twice",
+        TASK,
+        j(
+            lambda task: task["containerDefinitions"][0]["portMappings"].append(
+                {"containerPort": 80, "protocol": "udp"}
+            )
+        ),
+        ["portMappings[1].containerPort: 80 is mapped twice"],
+        "refuse: one container port, one protocol",
+    ),
+    Case(
         "listener-port-99999",
         SVC,
         setting(f"{LATTICE}.listener", {"port": 99999}),
