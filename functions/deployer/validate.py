@@ -13,6 +13,7 @@ their region, the names VPC Lattice accepts, the port name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -210,14 +211,14 @@ def _definitions(
     for index, container in enumerate(containers if isinstance(containers, list) else []):
         if isinstance(container, dict):
             where = f"{task_file}: containerDefinitions[{index}]"
-            validate_values.container(container, where, problems)
+            validate_values.container_definition(container, where, problems)
     return (service_file, service), (task_file, task)
 
 
 def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
     """Every problem of the bundle, each as ``file: field: what is wrong; how to fix it``.
-    Never raises for any JSON value: a check that assumes the types the model walk proves runs
-    only if the walk passed, else its failure is the walk's problem, already said."""
+    Never raises for any JSON value: a check that assumes the types the model walk proves, and
+    fails on one it refused, is skipped (that problem is said); the other checks still run."""
     problems: list[str] = []
     config = _config(files, problems)
     definitions = _definitions(files, config, problems)
@@ -226,11 +227,12 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
     (service_file, service), (task_file, task) = definitions
     region = str(config.get("region") or "")
     typed = bool(problems)
-    try:
-        _semantics(service, task, service_file, task_file, region, problems)
-    except Exception:  # a shape the walk refused (a wrong type): already said
-        if not typed:
-            raise  # a shape nothing refused: a bug, not the bundle's
+    for check in _semantics(service, task, service_file, task_file, region, problems):
+        try:
+            check()
+        except Exception:  # on a type the walk refused: said already, the other checks go on
+            if not typed:
+                raise  # on a shape nothing refused: a bug, not the bundle's
     name = str(config.get("service") or service.get("serviceName") or "")
     for kind, limit in (("service", 40), ("targetgroup", 128)):
         generated = f"{environment}-{name}-{kind}"
@@ -258,37 +260,50 @@ def _semantics(
     task_file: str,
     region: str,
     problems: list[str],
-) -> None:
-    """What the model cannot say: the friendly block, ARNs, Fargate, Service Connect, the
-    strategy, the reserved tags."""
-    _lattice(service.get(bundle.FRIENDLY), service_file, region, problems)
-    for index, native in enumerate(service.get(bundle.NATIVE) or []):
-        if isinstance(native, dict):
-            _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
-    _arns(task, task_file, "", problems)
-    validate_values.port_mappings(task, task_file, problems)
-    if validate_values.cpu_memory(task, task_file, problems):
-        fargate.check(task, service, task_file, problems)
-    problems += service_connect.problems(service, task, (service_file, task_file))
+) -> list[Callable[[], None]]:
+    """What the model cannot say, one check each: the friendly block, ARNs, ports, Fargate,
+    Service Connect, the strategy, the test rule, the reserved tags."""
     friendly = service.get(bundle.FRIENDLY)
     friendly = friendly if isinstance(friendly, dict) else {}
-    problems += progressive.problems(service, friendly, service_file)
-    if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
-        rule_match = validate_values.lattice_shape("RuleMatch")
-        limits.walk(
-            friendly["testRule"],
-            rule_match,
-            f"{service_file}: {bundle.FRIENDLY}.testRule",
-            problems,
-        )
-    for name, definition in ((service_file, service), (task_file, task)):
-        for index, tag in enumerate(definition.get("tags") or []):
-            if isinstance(tag, dict) and str(tag.get("key", "")).startswith(RESERVED_TAG_PREFIX):
-                problems.append(
-                    f"{name}: tags[{index}].key: {tag['key']!r} is the workflow's own tag "
-                    f"(its rollback finds what a run made by it); use a key without "
-                    f"{RESERVED_TAG_PREFIX!r}"
-                )
+    files = (service_file, task_file)
+
+    def native_arns() -> None:
+        for index, native in enumerate(service.get(bundle.NATIVE) or []):
+            if isinstance(native, dict):
+                _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
+
+    def task_size() -> None:
+        if validate_values.cpu_memory(task, task_file, problems):
+            fargate.check(task, service, task_file, problems)
+
+    def test_rule() -> None:
+        if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
+            where = f"{service_file}: {bundle.FRIENDLY}.testRule"
+            rule_match = validate_values.lattice_shape("RuleMatch")
+            limits.walk(friendly["testRule"], rule_match, where, problems)
+
+    def reserved_tags() -> None:
+        for name, definition in zip(files, (service, task), strict=True):
+            for index, tag in enumerate(definition.get("tags") or []):
+                key = tag.get("key") if isinstance(tag, dict) else None
+                if isinstance(key, str) and key.startswith(RESERVED_TAG_PREFIX):
+                    problems.append(
+                        f"{name}: tags[{index}].key: {key!r} is the workflow's own tag "
+                        f"(its rollback finds what a run made by it); use a key without "
+                        f"{RESERVED_TAG_PREFIX!r}"
+                    )
+
+    return [
+        lambda: _lattice(service.get(bundle.FRIENDLY), service_file, region, problems),
+        native_arns,
+        lambda: _arns(task, task_file, "", problems),
+        lambda: validate_values.port_mappings(task, task_file, problems),
+        task_size,
+        lambda: problems.extend(service_connect.problems(service, task, files)),
+        lambda: problems.extend(progressive.problems(service, friendly, service_file)),
+        test_rule,
+        reserved_tags,
+    ]
 
 
 def notices_in(files: dict[str, str]) -> list[str]:

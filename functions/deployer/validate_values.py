@@ -62,7 +62,7 @@ def first_bad(value: str, allowed: re.Pattern[str]) -> str:
     return ""
 
 
-def container(container: dict[str, Any], where: str, problems: list[str]) -> None:
+def container_definition(container: dict[str, Any], where: str, problems: list[str]) -> None:
     """A container's name and image, as ECS documents them (RegisterTaskDefinition refuses a
     container without either, though the model marks neither required)."""
     if "name" not in container:
@@ -114,7 +114,9 @@ def port_mappings(task: dict[str, Any], task_file: str, problems: list[str]) -> 
                     f"{limits.show(port)}, and {task['networkMode']} tasks take none or the same; "
                     "remove hostPort"
                 )
-            if port is not None and isinstance(port, int) and port in seen:
+            if not isinstance(port, int):
+                continue  # absent, or a type the model walk refused
+            if port in seen:
                 problems.append(
                     f"{where}.containerPort: {port} is mapped twice in this container; "
                     "keep one mapping of it"
