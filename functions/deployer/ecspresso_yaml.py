@@ -102,12 +102,28 @@ def parse(text: str, filename: str = "ecspresso.yml") -> dict[str, Any]:
     return root
 
 
+TIMEOUT_BOUNDS = (1, 36_000)
+"""Seconds a run may wait for health. Not 0: every deploy would time out at its first poll. At
+most 10 hours, chosen: a Standard Step Functions execution holds at most 25,000 history events
+(Step Functions service quotas), a health poll costs about 9 of them (Wait, Task, Choice) and the
+stack polls every 15 s by default (``PollSeconds``), so about 11 hours of polling fill it and
+the execution would fail outright, without its rollback."""
+
+
 def duration_seconds(value: Any, where: str) -> int:
-    """A Go duration as ecspresso writes ``timeout`` (``10m``, ``1h30m``, ``90s``) in seconds."""
+    """A Go duration as ecspresso writes ``timeout`` (``10m``, ``1h30m``, ``90s``) in seconds,
+    within :data:`TIMEOUT_BOUNDS`."""
     text = str(value).strip()
-    parts = re.findall(r"(\d+)(h|m|s)", text)
+    parts = re.findall(r"(\d{1,9})(h|m|s)", text)
     if not parts or "".join(n + u for n, u in parts) != text:
         raise BundleInvalid(
-            f"{where}: timeout {text!r} is not a duration; write e.g. 10m, 1h30m or 90s"
+            f"{where}: timeout {text[:40]!r} is not a duration; write e.g. 10m, 1h30m or 90s"
         )
-    return sum(int(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+    seconds = sum(int(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+    low, high = TIMEOUT_BOUNDS
+    if not low <= seconds <= high:
+        raise BundleInvalid(
+            f"{where}: timeout {text!r} is {seconds} s; give {low} s to {high // 3600}h "
+            "(a run waits for health at most that long), e.g. 10m"
+        )
+    return seconds

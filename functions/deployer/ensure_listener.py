@@ -62,7 +62,9 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
         )
     )
     listeners = _listeners(api, service["id"])
-    if group and any(_forwards_to(listener, group) for listener in listeners):
+    serving = [listener for listener in listeners if group and _forwards_to(listener, group)]
+    if serving:
+        _refuse_moved(serving, want["listener"], service["id"])
         return
     port = want["listener"]["port"]
     for listener in listeners:
@@ -78,6 +80,28 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
             "the listener at the bundle's group yourself, or give vpcLatticeConfiguration."
             "listener another port"
         )
+
+
+def _refuse_moved(serving: list[dict[str, Any]], want: dict[str, Any], service_id: str) -> None:
+    """The target group is already served, but on another port or protocol than the bundle's:
+    refused before any change, since VPC Lattice cannot move a listener (UpdateListener takes
+    only ``defaultAction``: VPC Lattice API reference, UpdateListener) and a new listener beside
+    the old one would leave the old port serving. Either way out is said."""
+    port, protocol = want["port"], want["protocol"]
+    if any(ln.get("port") == port and ln.get("protocol") == protocol for ln in serving):
+        return
+    listener = serving[0]
+    raise BundleInvalid(
+        f"ecs-service-def.json: vpcLatticeConfiguration.listener: the bundle asks port {port} "
+        f"({protocol}), but listener {listener.get('name')} already serves the target group on "
+        f"port {listener.get('port')} ({listener.get('protocol')}), and VPC Lattice cannot change "
+        "a listener's port or protocol (UpdateListener changes only its default action). Either "
+        f'keep it: set "listener": {{"port": {listener.get("port")}, "protocol": '
+        f'"{listener.get("protocol")}"}}; or move it: aws vpc-lattice delete-listener '
+        f"--service-identifier {service_id} --listener-identifier {listener.get('id')} "
+        f"(callers of port {listener.get('port')} fail until the next deploy creates the "
+        f"listener on {port})"
+    )
 
 
 def ensure(event: dict[str, Any]) -> dict[str, Any]:

@@ -47,8 +47,8 @@ def check(
             f"{where}.healthCheck: {said}, but the port ({app_protocol}) answers {speaks} "
             f"(VPC Lattice health checks do not support gRPC); {fix}"
         )
-    port = int(health.get("port") or container_port)
-    if port not in ports:
+    port = health.get("port") or container_port
+    if isinstance(port, int) and port not in ports:  # another type: validate's walk says so
         raise BundleInvalid(
             f"{where}.healthCheck.port: {port} is not a containerPort of the task definition "
             f"({', '.join(map(str, sorted(ports)))}); checks there would fail. Remove the port "

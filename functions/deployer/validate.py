@@ -3,23 +3,24 @@ is wrong and how to fix it.
 
 Why botocore: the service and task definitions are ECS API inputs, so the ECS model that botocore
 ships (in the Lambda runtime too) is the schema: unknown or misspelt keys (the nearest name is
-suggested), types, enums and required fields come from ``CreateService`` and
-``RegisterTaskDefinition``. What the model cannot say is checked here: Fargate's rules, ARNs and
+suggested), types, enums, required fields and every bound the model states come from
+``CreateService`` and ``RegisterTaskDefinition`` (:mod:`.limits` walks them, with the bounds AWS
+documents that the model lacks). What the model cannot say is checked here and in the modules
+this calls: value formats (:mod:`.validate_values`), Fargate's rules (:mod:`.fargate`), ARNs and
 their region, the names VPC Lattice accepts, the port name.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from botocore.model import Shape, StructureShape
+from botocore.model import StructureShape
 from botocore.session import get_session
 
-from . import bundle, ecspresso_yaml, progressive, service_connect
+from . import bundle, ecspresso_yaml, fargate, limits, progressive, service_connect, validate_values
 from .errors import BundleInvalid
 
 NOT_HONOURED = {
@@ -40,6 +41,8 @@ CONFIG_KEYS = {
     "plugins",
     *NOT_HONOURED,
 }
+SCALAR_KEYS = {"region", "cluster", "service", "service_definition", "task_definition"}
+"""ecspresso.yml keys that hold one name."""
 PLUGINS_HONOURED = {"ssm"}
 """ecspresso plugins whose template functions are rendered here (``{{ ssm }}``)."""
 FRIENDLY_KEYS = {
@@ -59,15 +62,7 @@ FRIENDLY_KEYS = {
     "maxFailedTasks": int,
     "testRule": dict,
 }
-FARGATE_MEMORY = {  # cpu units → allowed memory (MiB)
-    256: [512, 1024, 2048],
-    512: list(range(1024, 4097, 1024)),
-    1024: list(range(2048, 8193, 1024)),
-    2048: list(range(4096, 16385, 1024)),
-    4096: list(range(8192, 30721, 1024)),
-    8192: list(range(16384, 61441, 4096)),
-    16384: list(range(32768, 122881, 8192)),
-}
+FRIENDLY_TYPES = {bool: "true or false", str: "a string", int: "a whole number", dict: "an object"}
 _LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
 ARN = {
     "serviceArn": _LATTICE_ARN + r"service/svc-[0-9a-z]{17}",
@@ -98,72 +93,23 @@ def _input(operation: str) -> StructureShape:
     return shape
 
 
-def _nearest(key: str, known: Any) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return (
-        f"did you mean {close[0]!r}?"
-        if close
-        else f"known fields: {', '.join(sorted(known)[:12])}…"
-    )
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path} {key}" if path.endswith(":") else f"{path}.{key}"
-
-
-def _shape(
-    value: Any, shape: Shape, path: str, problems: list[str], skip: frozenset[str] = frozenset()
-) -> None:
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            problems.append(f"{path}: expected an object, got {type(value).__name__}; write {{…}}")
-            return
-        members = shape.members  # type: ignore[attr-defined]
-        for key, item in value.items():
-            if key in skip:
-                continue
-            if key not in members:
-                problems.append(f"{_join(path, key)}: unknown field; {_nearest(key, members)}")
-            else:
-                _shape(item, members[key], _join(path, key), problems)
-        for key in shape.required_members:
-            if key not in value and key not in skip and key not in ("cluster", "taskDefinition"):
-                problems.append(f"{_join(path, key)}: required field is missing; add it")
-    elif kind == "list":
-        if not isinstance(value, list):
-            problems.append(f"{path}: expected a list, got {type(value).__name__}; write […]")
-            return
-        for index, item in enumerate(value):
-            _shape(item, shape.member, f"{path}[{index}]", problems)  # type: ignore[attr-defined]
-    elif kind == "string":
-        enum: list[str] = getattr(shape, "enum", [])
-        if not isinstance(value, str):
-            problems.append(f"{path}: expected a string, got {json.dumps(value)}; quote it")
-        elif enum and value not in enum:
-            problems.append(
-                f"{path}: {value!r} is not one of {', '.join(enum)}; {_nearest(value, enum)}"
-            )
-    elif kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"{path}: expected a whole number, got {json.dumps(value)}")
-    elif kind == "boolean" and not isinstance(value, bool):
-        problems.append(f"{path}: expected true or false, got {json.dumps(value)}")
-
-
 def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> None:
     where = f"{service_file}: {bundle.FRIENDLY}"
     if not isinstance(spec, dict):
         return
     for key, value in spec.items():
         if key not in FRIENDLY_KEYS:
-            problems.append(f"{where}.{key}: unknown field; {_nearest(key, FRIENDLY_KEYS)}")
+            problems.append(f"{where}.{key}: unknown field; {limits.nearest(key, FRIENDLY_KEYS)}")
         elif not isinstance(value, FRIENDLY_KEYS[key]) or (
             FRIENDLY_KEYS[key] is not bool and isinstance(value, bool)
         ):
             problems.append(
-                f"{where}.{key}: expected a {FRIENDLY_KEYS[key].__name__}, got {json.dumps(value)}"
+                f"{where}.{key}: expected {FRIENDLY_TYPES[FRIENDLY_KEYS[key]]}, "
+                f"got {limits.show(value)}"
             )
+    validate_values.listener(spec.get("listener"), f"{where}.listener", problems)
+    validate_values.health_check(spec.get("healthCheck"), f"{where}.healthCheck", problems)
+    validate_values.access_logs(spec.get("accessLogs"), f"{where}.accessLogs", problems)
     limit = spec.get("maxFailedTasks")
     if isinstance(limit, int) and not isinstance(limit, bool) and limit < 1:
         problems.append(
@@ -171,7 +117,9 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
             "(or leave it out for ECS's circuit-breaker threshold)"
         )
     if spec.get("registration") not in (None, "ecs", "direct"):
-        problems.append(f"{where}.registration: {spec['registration']!r} is not ecs or direct")
+        problems.append(
+            f"{where}.registration: {limits.show(spec['registration'])} is not ecs or direct"
+        )
     for key, arn_key, longest in NAME_OR_ARN:
         value = spec.get(key)
         if not isinstance(value, str):
@@ -209,86 +157,40 @@ def _arns(
             )
 
 
-ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
-
-
-def _needs_execution_role(task: dict[str, Any]) -> str:
-    """What in the task needs its execution role, if anything. A public image with no logs
-    driver and no secrets runs without one (Amazon ECS Developer Guide, "Amazon ECS task
-    execution IAM role": ECR images, awslogs, private registry auth, Secrets Manager/SSM)."""
-    for index, container in enumerate(task.get("containerDefinitions") or []):
-        if not isinstance(container, dict):
-            continue
-        where = f"containerDefinitions[{index}]"
-        if ECR_IMAGE.match(str(container.get("image", ""))):
-            why = f"{where}.image (an ECR image)"
-        elif (container.get("logConfiguration") or {}).get("logDriver") == "awslogs":
-            why = f"{where}.logConfiguration (the awslogs driver)"
-        elif container.get("repositoryCredentials"):
-            why = f"{where}.repositoryCredentials (a private registry)"
-        elif container.get("secrets"):
-            why = f"{where}.secrets"
-        else:
-            continue
-        return why
-    return ""
-
-
-def _fargate(
-    task: dict[str, Any], service: dict[str, Any], task_file: str, problems: list[str]
-) -> None:
-    fargate = service.get("launchType") == "FARGATE" or "FARGATE" in (
-        task.get("requiresCompatibilities") or []
-    )
-    if not fargate:
-        return
-    if not task.get("executionRoleArn") and (needs := _needs_execution_role(task)):
-        problems.append(
-            f"{task_file}: executionRoleArn: {needs} needs the task execution role; add the ARN "
-            "of e.g. ecsTaskExecutionRole"
-        )
-    if task.get("networkMode") != "awsvpc":
-        problems.append(
-            f"{task_file}: networkMode: FARGATE tasks need "
-            f'"awsvpc", got {task.get("networkMode")!r}'
-        )
-    cpu, memory = str(task.get("cpu", "")), str(task.get("memory", ""))
-    if not (cpu.isdigit() and memory.isdigit()):
-        problems.append(
-            f'{task_file}: cpu/memory: FARGATE needs both as numbers (e.g. "256" and "512")'
-        )
-    elif int(memory) not in FARGATE_MEMORY.get(int(cpu), []):
-        allowed = (
-            ", ".join(map(str, FARGATE_MEMORY.get(int(cpu), [])))
-            or f"cpu is one of {sorted(FARGATE_MEMORY)}"
-        )
-        problems.append(
-            f"{task_file}: memory: {memory} MiB is not a FARGATE size for cpu {cpu} "
-            f"(allowed: {allowed})"
-        )
-
-
-def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
-    """Every problem of the bundle, each as ``file: field: what is wrong; how to fix it``."""
-    problems: list[str] = []
+def _config(files: dict[str, str], problems: list[str]) -> dict[str, Any]:
+    """ecspresso.yml, read and checked ({} when it cannot be read: the definitions are still
+    checked, by their default names)."""
     try:
         config = bundle.config_of(files)
-    except BundleInvalid as exc:  # said; the definitions are still checked, by default names
+    except BundleInvalid as exc:
         problems.append(str(exc))
-        config = {}
-    for key in config:
+        return {}
+    for key, value in config.items():
+        where = f"{bundle.CONFIG_FILE}: {key}"
         if key not in CONFIG_KEYS:
-            problems.append(
-                f"{bundle.CONFIG_FILE}: {key}: unknown key; {_nearest(key, CONFIG_KEYS)}"
-            )
+            problems.append(f"{where}: unknown key; {limits.nearest(key, CONFIG_KEYS)}")
+        elif key in SCALAR_KEYS and (isinstance(value, bool) or not isinstance(value, str | int)):
+            problems.append(f"{where}: expected a name, got {limits.show(value)}; write one")
+            config[key] = ""
     if "timeout" in config:
         try:
             ecspresso_yaml.duration_seconds(config["timeout"], f"{bundle.CONFIG_FILE}: timeout")
         except BundleInvalid as exc:
             problems.append(str(exc))
-    service_file, task_file = bundle.file_names(config)
+    validate_values.region(config.get("region"), f"{bundle.CONFIG_FILE}: region", problems)
+    if "service" in config:
+        validate_values.ecs_name(str(config["service"]), f"{bundle.CONFIG_FILE}: service", problems)
+    return config
+
+
+def _definitions(
+    files: dict[str, str], config: dict[str, Any], problems: list[str]
+) -> tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]] | None:
+    """The service and task definitions, parsed and walked against the ECS model (None when
+    one cannot be read)."""
+    names = bundle.file_names(config)
     parsed: dict[str, dict[str, Any]] = {}
-    for name in (service_file, task_file):
+    for name in names:
         if name not in files:
             problems.append(f"{name}: missing from the bundle; put it beside {bundle.CONFIG_FILE}")
             continue
@@ -297,50 +199,47 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
         except BundleInvalid as exc:
             problems.append(str(exc))
     if len(parsed) < 2:
-        return problems
-    service, task = parsed[service_file], parsed[task_file]
-    region = str(config.get("region") or "")
-    _shape(
-        service,
-        _input("CreateService"),
-        f"{service_file}:",
-        problems,
-        skip=frozenset({bundle.FRIENDLY}),
+        return None
+    (service_file, service), (task_file, task) = ((n, parsed[n]) for n in names)
+    limits.walk(
+        service, _input("CreateService"), f"{service_file}:", problems, frozenset({bundle.FRIENDLY})
     )
-    _shape(task, _input("RegisterTaskDefinition"), f"{task_file}:", problems)
-    _lattice(service.get(bundle.FRIENDLY), service_file, region, problems)
-    for index, native in enumerate(service.get(bundle.NATIVE) or []):
-        if isinstance(native, dict):
-            _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
-    _arns(task, task_file, "", problems)
-    _fargate(task, service, task_file, problems)
-    problems += service_connect.problems(service, task, (service_file, task_file))
-    friendly = service.get(bundle.FRIENDLY)
-    friendly = friendly if isinstance(friendly, dict) else {}
-    problems += progressive.problems(service, friendly, service_file)
-    if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
-        rule_match = get_session().get_service_model("vpc-lattice").shape_for("RuleMatch")
-        _shape(
-            friendly["testRule"],
-            rule_match,
-            f"{service_file}: {bundle.FRIENDLY}.testRule",
-            problems,
-        )
-    for name, definition in ((service_file, service), (task_file, task)):
-        for index, tag in enumerate(definition.get("tags") or []):
-            if isinstance(tag, dict) and str(tag.get("key", "")).startswith(RESERVED_TAG_PREFIX):
-                problems.append(
-                    f"{name}: tags[{index}].key: {tag['key']!r} is the workflow's own tag "
-                    f"(its rollback finds what a run made by it); use a key without "
-                    f"{RESERVED_TAG_PREFIX!r}"
-                )
+    limits.walk(task, _input("RegisterTaskDefinition"), f"{task_file}:", problems)
+    validate_values.ecs_name(service.get("serviceName"), f"{service_file}: serviceName", problems)
+    validate_values.ecs_name(task.get("family"), f"{task_file}: family", problems)
+    containers = task.get("containerDefinitions")
+    for index, container in enumerate(containers if isinstance(containers, list) else []):
+        if isinstance(container, dict):
+            where = f"{task_file}: containerDefinitions[{index}]"
+            validate_values.container_definition(container, where, problems)
+    return (service_file, service), (task_file, task)
+
+
+def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
+    """Every problem of the bundle, each as ``file: field: what is wrong; how to fix it``.
+    Never raises for any JSON value: a check that assumes the types the model walk proves, and
+    fails on one it refused, is skipped (that problem is said); the other checks still run."""
+    problems: list[str] = []
+    config = _config(files, problems)
+    definitions = _definitions(files, config, problems)
+    if definitions is None:
+        return problems
+    (service_file, service), (task_file, task) = definitions
+    region = str(config.get("region") or "")
+    typed = bool(problems)
+    for check in _semantics(service, task, service_file, task_file, region, problems):
+        try:
+            check()
+        except Exception:  # on a type the walk refused: said already, the other checks go on
+            if not typed:
+                raise  # on a shape nothing refused: a bug, not the bundle's
     name = str(config.get("service") or service.get("serviceName") or "")
     for kind, limit in (("service", 40), ("targetgroup", 128)):
         generated = f"{environment}-{name}-{kind}"
         if len(generated) > limit or not LATTICE_NAME.fullmatch(generated):
             problems.append(
-                f"{service_file}: serviceName: the Lattice {kind} name {generated!r} is not valid "
-                f"(at most {limit} of a-z, 0-9, single hyphens); "
+                f"{service_file}: serviceName: the Lattice {kind} name {limits.show(generated)} "
+                f"is not valid (at most {limit} of a-z, 0-9, single hyphens); "
                 "shorten or lower-case the service name"
             )
     try:  # its checks too, whatever else was found (all problems are said at once)
@@ -348,10 +247,63 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
     except BundleInvalid as exc:
         if str(exc) not in problems:
             problems.append(str(exc))
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except Exception:
         if not problems:
             raise  # a shape nothing reported: a bug, not the bundle's
     return problems
+
+
+def _semantics(
+    service: dict[str, Any],
+    task: dict[str, Any],
+    service_file: str,
+    task_file: str,
+    region: str,
+    problems: list[str],
+) -> list[Callable[[], None]]:
+    """What the model cannot say, one check each: the friendly block, ARNs, ports, Fargate,
+    Service Connect, the strategy, the test rule, the reserved tags."""
+    friendly = service.get(bundle.FRIENDLY)
+    friendly = friendly if isinstance(friendly, dict) else {}
+    files = (service_file, task_file)
+
+    def native_arns() -> None:
+        for index, native in enumerate(service.get(bundle.NATIVE) or []):
+            if isinstance(native, dict):
+                _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
+
+    def task_size() -> None:
+        if validate_values.cpu_memory(task, task_file, problems):
+            fargate.check(task, service, task_file, problems)
+
+    def test_rule() -> None:
+        if isinstance(friendly.get("testRule"), dict):  # VPC Lattice's own RuleMatch
+            where = f"{service_file}: {bundle.FRIENDLY}.testRule"
+            rule_match = validate_values.lattice_shape("RuleMatch")
+            limits.walk(friendly["testRule"], rule_match, where, problems)
+
+    def reserved_tags() -> None:
+        for name, definition in zip(files, (service, task), strict=True):
+            for index, tag in enumerate(definition.get("tags") or []):
+                key = tag.get("key") if isinstance(tag, dict) else None
+                if isinstance(key, str) and key.startswith(RESERVED_TAG_PREFIX):
+                    problems.append(
+                        f"{name}: tags[{index}].key: {key!r} is the workflow's own tag "
+                        f"(its rollback finds what a run made by it); use a key without "
+                        f"{RESERVED_TAG_PREFIX!r}"
+                    )
+
+    return [
+        lambda: _lattice(service.get(bundle.FRIENDLY), service_file, region, problems),
+        native_arns,
+        lambda: _arns(task, task_file, "", problems),
+        lambda: validate_values.port_mappings(task, task_file, problems),
+        task_size,
+        lambda: problems.extend(service_connect.problems(service, task, files)),
+        lambda: problems.extend(progressive.problems(service, friendly, service_file)),
+        test_rule,
+        reserved_tags,
+    ]
 
 
 def notices_in(files: dict[str, str]) -> list[str]:

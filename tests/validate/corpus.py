@@ -153,7 +153,7 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         "lattice-enabled-string",
         SVC,
         setting(f"{LATTICE}.enabled", "true"),
-        [f"{LATTICE}.enabled", "bool"],
+        [f"{LATTICE}.enabled", "expected true or false"],
     ),
     (
         "lattice-misspelt",

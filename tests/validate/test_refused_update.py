@@ -1,0 +1,100 @@
+"""A hostile value in an update of a healthy service is refused by the state machine's first
+state: 0 ECS, VPC Lattice or EC2 mutating calls, the service and its targets as they were. A
+listener port change is refused the same way (VPC Lattice cannot move a listener), by ``plan``
+too, with both ways out."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deployer.errors import BundleInvalid
+from deployer.load_bundle import plan_of
+from workflow.conftest import EXAMPLE, Local
+
+from .hostile import HOSTILE
+
+ON_AN_UPDATE = (
+    "desired-count-negative",
+    "desired-count-million",
+    "container-port-0",
+    "listener-port-99999",
+    "health-threshold-1000",
+    "image-newline",
+    "access-logs-not-an-arn",
+    "tags-60-of-1000-characters",
+)
+
+
+def deployed_changes(local: Local) -> list[str]:
+    return [
+        call
+        for call in local.aws.calls()["mutatingCalls"]
+        if call.split(":")[0] in ("ecs", "vpc-lattice", "ec2")
+    ]
+
+
+def healthy(local: Local, summary: dict[str, Any]) -> list[str]:
+    group = next(r for r in summary["resources"] if r["type"] == "targetGroup")
+    api = local.aws.client("vpc-lattice")
+    items = api.list_targets(targetGroupIdentifier=group["arn"])["items"]
+    return sorted(t["status"] for t in items)
+
+
+def test_hostile_values_on_an_update_change_nothing(local: Local, tmp_path: Path) -> None:
+    first = local.deploy(EXAMPLE)
+    assert first["status"] == "SUCCEEDED"
+    before = healthy(local, first)
+    assert before == ["HEALTHY"] * 3
+    for case in (c for c in HOSTILE if c.name in ON_AN_UPDATE):
+        bundle = tmp_path / case.name
+        shutil.copytree(EXAMPLE, bundle)
+        (bundle / case.file).write_text(case.edit((bundle / case.file).read_text()))
+        local.aws.reset_calls()
+        summary = local.deploy(bundle)
+        assert summary["status"] == "FAILED", case.name
+        assert summary["failure"]["error"] == "BundleInvalid", case.name
+        assert case.words[-1] in summary["failure"]["message"], case.name
+        assert deployed_changes(local) == [], (case.name, case.must)
+        service = local.aws.client("ecs").describe_services(
+            cluster="my-cluster", services=["myservice"]
+        )["services"][0]
+        assert service["desiredCount"] == 3, case.name
+        assert healthy(local, first) == before, case.name
+
+
+@pytest.mark.parametrize("port", [8080, None])
+def test_a_listener_port_change_is_refused_with_both_ways_out(
+    local: Local, bundle: Any, port: int | None
+) -> None:
+    """Deployed on 9090, then asked for 8080 (or, with no listener block, the default 80)."""
+
+    def on(listener_port: int | None) -> Any:
+        def edit(service: dict[str, Any]) -> None:
+            if listener_port:
+                service["vpcLatticeConfiguration"]["listener"] = {"port": listener_port}
+
+        return edit
+
+    first = local.deploy(bundle("first", service=on(9090)))
+    assert first["status"] == "SUCCEEDED"
+    moved = bundle("moved", service=on(port))
+    local.aws.reset_calls()
+    summary = local.deploy(moved)
+    assert summary["status"] == "FAILED"
+    message = summary["failure"]["message"]
+    asked = port or 80
+    assert f"the bundle asks port {asked} (HTTP), but listener dev-myservice-listener" in message
+    assert "on port 9090 (HTTP)" in message
+    assert '"listener": {"port": 9090, "protocol": "HTTP"}' in message
+    assert "aws vpc-lattice delete-listener --service-identifier svc-" in message
+    assert deployed_changes(local) == []
+    service = next(r for r in first["resources"] if r["type"] == "latticeService")
+    listeners = local.aws.client("vpc-lattice").list_listeners(serviceIdentifier=service["arn"])
+    assert [item["port"] for item in listeners["items"]] == [9090]  # as it was
+    files = {p.name: p.read_text() for p in moved.iterdir()}
+    with pytest.raises(BundleInvalid, match="cannot change a listener's port"):  # plan's check
+        plan_of(files, "plan", "dev")
