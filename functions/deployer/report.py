@@ -12,9 +12,11 @@ import json
 import os
 import re
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Metrics
+from botocore.exceptions import ClientError
 from aws_lambda_powertools.metrics import MetricUnit
 
 from . import announce, aws
@@ -39,6 +41,7 @@ ORDER = (
 
 STEPS = (
     ("acquire_lock", "turn"),
+    ("finish_leftovers", "leftovers"),
     ("load_bundle", "plan"),
     ("ensure_lattice", "serviceNetwork"),
     ("register_task_definition", "taskDefinition"),
@@ -208,6 +211,17 @@ def publish_metrics(
     metrics.clear_metrics()
 
 
+def _attempt(failed: list[dict[str, str]], what: str, call: Callable[[], Any]) -> Any:
+    """One of the notice's parts; a failure is said, not raised: the run's outcome is already
+    decided (a deploy that took effect stays SUCCEEDED), only its telling failed."""
+    try:
+        return call()
+    except ClientError as exc:
+        error = exc.response["Error"]
+        failed.append({"what": what, "error": f"{error['Code']}: {error['Message']}"})
+    return None
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     report = summarize(event["state"])
@@ -216,13 +230,31 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         report["seconds"] = round(took.total_seconds(), 3)
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
-    report["awsCalls"] = count_calls(event["execution"], writes=int(write) + 1)  # + the event
+    failed: list[dict[str, str]] = []
+    counted = _attempt(
+        failed,
+        "the run's AWS calls (states:GetExecutionHistory)",
+        lambda: count_calls(event["execution"], writes=int(write) + 1),  # + the event
+    )
+    if counted is not None:
+        report["awsCalls"] = counted
     publish_metrics(report, event["state"].get("health"), event.get("now", ""))
     if write:
         key = f"reports/{report['service']}/{report['deploymentId']}.json"
-        aws.client("s3").put_object(
-            Bucket=bucket, Key=key, Body=json.dumps(report, indent=2).encode()
-        )
-        report["location"] = f"s3://{bucket}/{key}"
-    announce.send(report, event["execution"])
+        body = json.dumps(report, indent=2).encode()
+        if _attempt(
+            failed,
+            f"the report s3://{bucket}/{key} (s3:PutObject)",
+            lambda: aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body),
+        ):
+            report["location"] = f"s3://{bucket}/{key}"
+    if failed:
+        report["noticeFailed"] = list(failed)
+    _attempt(
+        failed,
+        "the outcome's event (events:PutEvents)",
+        lambda: announce.send(report, event["execution"]),
+    )
+    if failed:
+        report["noticeFailed"] = failed
     return report
