@@ -30,7 +30,7 @@ def _left(results: list[dict[str, Any]]) -> str:
 
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    service = (event.get("turn") or {}).get("service")
+    service = str((event.get("turn") or {}).get("service") or "")
     earlier = event.get("leftovers") or {}
     previous = {r["deploymentId"]: r["rollback"] for r in earlier.get("runs") or []}
     finished, results = list(earlier.get("finished") or []), []

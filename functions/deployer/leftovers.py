@@ -11,6 +11,7 @@ again everything the run made, by its deployment-id tag.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from typing import Any
@@ -53,10 +54,8 @@ def drop(service: str, deployment_id: str) -> None:
     """Forget a record whose rollback is done (idempotent; one that stays is harmless: the next
     run's pass over it finds nothing and drops it)."""
     if bucket := _bucket():
-        try:
+        with contextlib.suppress(ClientError):
             aws.client("s3").delete_object(Bucket=bucket, Key=key(service, deployment_id))
-        except ClientError:
-            pass
 
 
 def pending(service: str) -> list[dict[str, Any]]:

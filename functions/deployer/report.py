@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Metrics
-from botocore.exceptions import ClientError
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
 
 from . import announce, aws
 from .calls import count_calls
@@ -77,7 +77,11 @@ def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
             + "."
         )
     else:
-        why = (event.get("rollbackError") or {}).get("Cause") or "it did not finish in time"
+        why = _crash(event.get("rollbackError")) or (
+            "it did not finish in time"
+            if rollback.get("status") == "WAITING" or any(p.get("retry") for p in left)
+            else "AWS refused what is listed"
+        )
         todo = "; ".join(p["remove"] for p in left) or "see the execution history"
         tail = f"ROLLBACK INCOMPLETE ({why}). Left behind: {todo}"
     failure["message"] = joined(f"{failure['step']} failed: {failure['message']}", tail)
@@ -118,6 +122,17 @@ def plain(message: str) -> str:
     if late := LAMBDA_TIMEOUT.fullmatch(message):
         return f"the function timed out after {late['after'].strip()} (RequestId {late['id']})"
     return message
+
+
+def _crash(error: dict[str, Any] | None) -> str:
+    """Why the rollback's Lambda gave up (its error, said plainly), or ''."""
+    if not error:
+        return ""
+    try:
+        cause = json.loads(error.get("Cause") or "{}")
+    except json.JSONDecodeError:
+        return str(error.get("Cause") or error.get("Error"))
+    return plain(str(cause.get("errorMessage") or error.get("Error")))
 
 
 def _error(event: dict[str, Any]) -> dict[str, Any] | None:

@@ -58,16 +58,15 @@ def undo(state: dict[str, Any], ledger: Ledger) -> None:
     fails is left in the ledger and the others still run."""
     plan, resources = state["plan"], state.get("resources") or {}
     group = resources.get("targetGroup")
-    follow = plan["lattice"]["registration"] == "direct" and group and not ledger.dry
-    parts: list[tuple[str, Callable[[], Any] | None]] = [
+    parts: list[tuple[str, Callable[[], Any]]] = [
         ("ecsService", partial(undo_ecs.undo_service, plan, plan["baseline"], ledger)),
-        ("targets", follow and partial(_follow_tasks, plan, group["arn"], ledger)),
         ("taskDefinition", partial(undo_ecs.undo_task_definitions, plan, ledger)),
         ("lattice", LatticeUndo(plan, plan["baseline"], resources, ledger).run),
     ]
+    if plan["lattice"]["registration"] == "direct" and group and not ledger.dry:
+        parts.insert(1, ("targets", partial(_follow_tasks, plan, group["arn"], ledger)))
     for part, run in parts:
-        if run:
-            guarded(plan, ledger, part, run)
+        guarded(plan, ledger, part, run)
 
 
 def verdict(plan: dict[str, Any], ledger: Ledger, attempts: int) -> str:
@@ -76,7 +75,10 @@ def verdict(plan: dict[str, Any], ledger: Ledger, attempts: int) -> str:
     )
     if not ledger.pending:
         return "DONE"
-    return "STUCK" if ledger.stuck or attempts >= limit else "WAITING"
+    # a refusal does not end the loop while something else is still draining: waiting removes
+    # that, and the list left is then only what waiting cannot remove
+    waits = any(p.get("retry") for p in ledger.pending)
+    return "WAITING" if waits and attempts < limit else "STUCK"
 
 
 def outcome(ledger: Ledger, status: str, attempts: int) -> dict[str, Any]:

@@ -68,11 +68,6 @@ class Ledger:
         error = exc.response["Error"]
         self.left(part, ident, f"not checked: {error['Code']}: {error['Message']}", command)
 
-    @property
-    def stuck(self) -> bool:
-        """Something is left that waiting will not remove."""
-        return any(not p.get("retry", True) for p in self.pending)
-
     def restore(self, kind: str, ident: str, **values: Any) -> None:
         self.restored.append({"type": kind, "id": ident, **values})
 
@@ -93,7 +88,11 @@ def guarded(plan: dict[str, Any], ledger: Ledger, part: str, run: Callable[[], A
     try:
         run()
     except ClientError as exc:
-        service = plan["serviceName"]
+        error, service = exc.response["Error"], plan["serviceName"]
+        if error["Code"] in GONE:  # something it read went meanwhile: look again next pass
+            reason = f"{error['Code']}: {error['Message']}"
+            ledger.left(part, service, reason, "(none yet: the next pass looks again)", retry=True)
+            return
         ledger.unchecked(
             part,
             service,

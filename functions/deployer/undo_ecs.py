@@ -5,6 +5,7 @@ revisions this run registered."""
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from . import ecs
@@ -48,7 +49,8 @@ def undo_service(plan: dict[str, Any], baseline: dict[str, Any], ledger: Ledger)
     command = " ".join(
         [
             f"aws ecs update-service --cluster {plan['cluster']} --service {plan['serviceName']}",
-            f"--task-definition {before['taskDefinition']} --desired-count {before['desiredCount']}",
+            f"--task-definition {before['taskDefinition']}",
+            f"--desired-count {before['desiredCount']}",
             f"--vpc-lattice-configurations '{json.dumps(before['vpcLatticeConfigurations'])}'",
             *(f"--service-connect-configuration '{json.dumps(v)}'" for v in extra.values()),
         ]
@@ -84,16 +86,8 @@ def undo_task_definitions(plan: dict[str, Any], ledger: Ledger) -> None:
                 why = f"ECS service {plan['serviceName']} still runs it: after it is put back"
                 ledger.left("taskDefinition", arn, why, both, retry=False)
                 continue
-            if status == "ACTIVE" and not ledger.attempt(
-                "taskDefinition",
-                arn,
-                lambda arn=arn: api.deregister_task_definition(taskDefinition=arn),
-                both,
-            ):
+            deregistered = partial(api.deregister_task_definition, taskDefinition=arn)
+            if status == "ACTIVE" and not ledger.attempt("taskDefinition", arn, deregistered, both):
                 continue
-            ledger.remove(
-                "taskDefinition",
-                arn,
-                lambda arn=arn: api.delete_task_definitions(taskDefinitions=[arn]),
-                delete,
-            )
+            deleted = partial(api.delete_task_definitions, taskDefinitions=[arn])
+            ledger.remove("taskDefinition", arn, deleted, delete)

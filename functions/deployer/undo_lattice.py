@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from . import lattice
@@ -95,16 +95,17 @@ class LatticeUndo:
         service = self.locate("latticeService", "list_services")
         network = self.locate("serviceNetwork", "list_service_networks")
         group = self.locate("targetGroup", "list_target_groups", vpcIdentifier=vpc)
-        parts: list[tuple[str, Callable[[], None] | None]] = [
-            ("latticeService", service and partial(self.service_side, service["id"])),
-            ("targetGroup", group and partial(self.target_group, group)),
+        parts: list[tuple[str, Callable[[], None]]] = [
             ("alternateGroup", partial(self.alternate_group, vpc)),
-            ("latticeService", service and partial(self.own_service, service)),
             ("serviceNetwork", partial(self.network_side, vpc, network, service)),
         ]
+        if group:
+            parts.insert(0, ("targetGroup", partial(self.target_group, group)))
+        if service:
+            parts.insert(0, ("latticeService", partial(self.service_side, service["id"])))
+            parts.insert(-1, ("latticeService", partial(self.own_service, service)))
         for kind, part in parts:
-            if part:
-                guarded(self.plan, self.ledger, kind, part)
+            guarded(self.plan, self.ledger, kind, part)
 
     def own_service(self, service: dict[str, Any]) -> None:
         if self.mine(service["arn"]):
