@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from . import lattice
+from . import ecs, lattice
 from .undo import Ledger, guarded, made_by
 
 DELETES = {  # kind → (operation, identifier parameter)
@@ -127,6 +127,15 @@ class LatticeUndo:
             else:
                 self.delete("serviceNetwork", network["id"])
 
+    def wired(self) -> set[str]:
+        """The target groups a surviving (ACTIVE) ECS service of this plan is wired to: never
+        deleted under it."""
+        service = ecs.describe_service(self.plan) or {}
+        if service.get("status") != "ACTIVE":
+            return set()
+        wiring = ecs.primary(service).get("vpcLatticeConfigurations") or []
+        return {str(w["targetGroupArn"]) for w in wiring}
+
     def alternate_group(self, vpc: str) -> None:
         """A progressive strategy's alternate group, if this run made it."""
         wanted = ((self.plan["lattice"].get("progressive") or {}).get("alternateGroup")) or {}
@@ -189,6 +198,15 @@ class LatticeUndo:
 
     def target_group(self, group: dict[str, Any]) -> None:
         if self.mine(group["arn"]):
+            if group["arn"] in self.wired():  # the ECS service's delete was refused
+                self.ledger.left(
+                    "targetGroup",
+                    group["id"],
+                    f"ECS service {self.plan['serviceName']} still registers its tasks in it: "
+                    "after the service is deleted",
+                    f"aws vpc-lattice delete-target-group --target-group-identifier {group['id']}",
+                )
+                return
             self.delete("targetGroup", group["id"])
             return
         before = self.baseline.get("targetGroup")

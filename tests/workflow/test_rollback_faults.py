@@ -67,7 +67,8 @@ def test_a_denied_delete_service_keeps_the_task_definition_it_runs(local: Local)
     local.aws.inject("fail:ecs.DeleteService")
     summary = local.deploy(EXAMPLE)
     left = {i["type"]: i for i in summary["rollback"]["left"]}
-    assert set(left) == {"ecsService", "taskDefinition"}, left  # the Lattice side went on
+    # the Lattice side went on; the group the surviving service registers in is kept
+    assert set(left) == {"ecsService", "taskDefinition", "targetGroup"}, left
     assert "still runs it" in left["taskDefinition"]["reason"]
     assert left["taskDefinition"]["remove"].startswith("aws ecs deregister-task-definition")
     ecs = local.aws.client("ecs")
