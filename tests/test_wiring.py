@@ -25,7 +25,7 @@ def test_each_task_state_has_its_module_function_and_substitution() -> None:
     )
     handlers = {fn.handler: fn.logical_id for fn in template.functions}
     tasks = {name: s for name, s in definition["States"].items() if s["Type"] == "Task"}
-    assert len(tasks) == 10
+    assert len(tasks) == 11
     assert (ROOT / "events" / "s3-upload.json").is_file()
     assert (ROOT / "events" / "ecr-push.json").is_file()
     for name, state in tasks.items():
@@ -113,7 +113,12 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
             if state == "release_lock":
                 assert sample["turn"]["status"] == "ACQUIRED"
         assert "bundle" in sample, state
-        before_lattice = state in ("acquire_lock", "load_bundle", "ensure_lattice")
+        before_lattice = state in (
+            "acquire_lock",
+            "finish_leftovers",
+            "load_bundle",
+            "ensure_lattice",
+        )
         assert ("resources" in sample) is not before_lattice, state  # ensure_lattice starts it
         if state == "rollback":
             assert sample["health"]["status"] == "FAILED"  # from a run whose health gate failed

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
 
 from . import announce, aws
 from .calls import count_calls
@@ -39,6 +41,7 @@ ORDER = (
 
 STEPS = (
     ("acquire_lock", "turn"),
+    ("finish_leftovers", "leftovers"),
     ("load_bundle", "plan"),
     ("ensure_lattice", "serviceNetwork"),
     ("register_task_definition", "taskDefinition"),
@@ -74,7 +77,11 @@ def _rollback(event: dict[str, Any], failure: dict[str, Any]) -> dict[str, Any]:
             + "."
         )
     else:
-        why = (event.get("rollbackError") or {}).get("Cause") or "it did not finish in time"
+        why = _crash(event.get("rollbackError")) or (
+            "it did not finish in time"
+            if rollback.get("status") == "WAITING" or any(p.get("retry") for p in left)
+            else "AWS refused what is listed"
+        )
         todo = "; ".join(p["remove"] for p in left) or "see the execution history"
         tail = f"ROLLBACK INCOMPLETE ({why}). Left behind: {todo}"
     failure["message"] = joined(f"{failure['step']} failed: {failure['message']}", tail)
@@ -115,6 +122,17 @@ def plain(message: str) -> str:
     if late := LAMBDA_TIMEOUT.fullmatch(message):
         return f"the function timed out after {late['after'].strip()} (RequestId {late['id']})"
     return message
+
+
+def _crash(error: dict[str, Any] | None) -> str:
+    """Why the rollback's Lambda gave up (its error, said plainly), or ''."""
+    if not error:
+        return ""
+    try:
+        cause = json.loads(error.get("Cause") or "{}")
+    except json.JSONDecodeError:
+        return str(error.get("Cause") or error.get("Error"))
+    return plain(str(cause.get("errorMessage") or error.get("Error")))
 
 
 def _error(event: dict[str, Any]) -> dict[str, Any] | None:
@@ -208,6 +226,17 @@ def publish_metrics(
     metrics.clear_metrics()
 
 
+def _attempt(failed: list[dict[str, str]], what: str, call: Callable[[], Any]) -> Any:
+    """One of the notice's parts; a failure is said, not raised: the run's outcome is already
+    decided (a deploy that took effect stays SUCCEEDED), only its telling failed."""
+    try:
+        return call()
+    except ClientError as exc:
+        error = exc.response["Error"]
+        failed.append({"what": what, "error": f"{error['Code']}: {error['Message']}"})
+    return None
+
+
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     report = summarize(event["state"])
@@ -216,13 +245,31 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         report["seconds"] = round(took.total_seconds(), 3)
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
-    report["awsCalls"] = count_calls(event["execution"], writes=int(write) + 1)  # + the event
+    failed: list[dict[str, str]] = []
+    counted = _attempt(
+        failed,
+        "the run's AWS calls (states:GetExecutionHistory)",
+        lambda: count_calls(event["execution"], writes=int(write) + 1),  # + the event
+    )
+    if counted is not None:
+        report["awsCalls"] = counted
     publish_metrics(report, event["state"].get("health"), event.get("now", ""))
     if write:
         key = f"reports/{report['service']}/{report['deploymentId']}.json"
-        aws.client("s3").put_object(
-            Bucket=bucket, Key=key, Body=json.dumps(report, indent=2).encode()
-        )
-        report["location"] = f"s3://{bucket}/{key}"
-    announce.send(report, event["execution"])
+        body = json.dumps(report, indent=2).encode()
+        if _attempt(
+            failed,
+            f"the report s3://{bucket}/{key} (s3:PutObject)",
+            lambda: aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body),
+        ):
+            report["location"] = f"s3://{bucket}/{key}"
+    if failed:
+        report["noticeFailed"] = list(failed)
+    _attempt(
+        failed,
+        "the outcome's event (events:PutEvents)",
+        lambda: announce.send(report, event["execution"]),
+    )
+    if failed:
+        report["noticeFailed"] = failed
     return report

@@ -10,13 +10,15 @@ left. Re-entrant by construction: everything it does is found again, not remembe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import ecs, targets, undo_ecs
+from . import ecs, leftovers, targets, undo_ecs
 from .step import record, step
-from .undo import Ledger
+from .undo import Ledger, guarded
 from .undo_lattice import LatticeUndo
 
 
@@ -51,32 +53,66 @@ def _follow_tasks(plan: dict[str, Any], group_arn: str, ledger: Ledger) -> None:
         )
 
 
-@step
-def handler(event: dict[str, Any]) -> dict[str, Any]:
-    plan, previous = event.get("plan"), event.get("rollback") or {}
-    if not plan:
-        return record("DONE", status="DONE", attempts=1, removed=[], restored=[], pending=[])
-    attempts = int(previous.get("attempts", 0)) + 1
-    ledger = Ledger(previous)
-    undo_ecs.undo_service(plan, plan["baseline"], ledger)
-    group = (event.get("resources") or {}).get("targetGroup")
-    if plan["lattice"]["registration"] == "direct" and group:
-        _follow_tasks(plan, group["arn"], ledger)
-    undo_ecs.undo_task_definitions(plan, ledger)
-    LatticeUndo(plan, plan["baseline"], event.get("resources") or {}, ledger).run()
+def undo(state: dict[str, Any], ledger: Ledger) -> None:
+    """One pass over everything the run of ``state`` may have changed, part by part: a part that
+    fails is left in the ledger and the others still run."""
+    plan, resources = state["plan"], state.get("resources") or {}
+    group = resources.get("targetGroup")
+    parts: list[tuple[str, Callable[[], Any]]] = [
+        ("ecsService", partial(undo_ecs.undo_service, plan, plan["baseline"], ledger)),
+        ("taskDefinition", partial(undo_ecs.undo_task_definitions, plan, ledger)),
+        ("lattice", LatticeUndo(plan, plan["baseline"], resources, ledger).run),
+    ]
+    if plan["lattice"]["registration"] == "direct" and group and not ledger.dry:
+        parts.insert(1, ("targets", partial(_follow_tasks, plan, group["arn"], ledger)))
+    for part, run in parts:
+        guarded(plan, ledger, part, run)
+
+
+def verdict(plan: dict[str, Any], ledger: Ledger, attempts: int) -> str:
     limit = max(
         10, int(plan["timeoutSeconds"]) // max(1, int(os.environ.get("POLL_SECONDS", "15")))
     )
     if not ledger.pending:
-        status = "DONE"
-    else:
-        status = "STUCK" if ledger.stuck or attempts >= limit else "WAITING"
-    return record(
-        status,
-        status=status,
-        attempts=attempts,
-        removed=ledger.removed,
-        restored=ledger.restored,
-        kept=ledger.kept,
-        pending=ledger.pending,
-    )
+        return "DONE"
+    # a refusal does not end the loop while something else is still draining: waiting removes
+    # that, and the list left is then only what waiting cannot remove
+    waits = any(p.get("retry") for p in ledger.pending)
+    return "WAITING" if waits and attempts < limit else "STUCK"
+
+
+def outcome(ledger: Ledger, status: str, attempts: int) -> dict[str, Any]:
+    return {
+        "status": status,
+        "attempts": attempts,
+        "removed": ledger.removed,
+        "restored": ledger.restored,
+        "kept": ledger.kept,
+        "pending": ledger.pending,
+    }
+
+
+def one_pass(state: dict[str, Any]) -> dict[str, Any]:
+    """One invocation of the loop: the ledger so far (``state["rollback"]``), one more pass."""
+    previous = state.get("rollback") or {}
+    attempts = int(previous.get("attempts", 0)) + 1
+    ledger = Ledger(previous)
+    undo(state, ledger)
+    return outcome(ledger, verdict(state["plan"], ledger, attempts), attempts)
+
+
+@step
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    if not event.get("plan"):
+        return record("DONE", status="DONE", attempts=1, removed=[], restored=[], pending=[])
+    if event.get("rollbackError") and event.get("inventoryTried"):  # the loop gave up
+        ledger = Ledger(event.get("rollback"), dry=True)
+        undo(event, ledger)
+        attempts = int((event.get("rollback") or {}).get("attempts", 0))
+        return record("STUCK", **outcome(ledger, "STUCK", attempts))
+    first = not event.get("rollback")
+    unrecorded = leftovers.save(event) if first else None  # before any change: see leftovers
+    result = one_pass(event)
+    if result["status"] == "DONE":
+        leftovers.drop(event["plan"]["serviceName"], event["plan"]["deploymentId"])
+    return record(result["status"], **result, unrecorded=unrecorded)

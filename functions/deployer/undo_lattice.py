@@ -5,11 +5,14 @@ nothing else is touched."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from . import lattice
-from .undo import Ledger, made_by
+from . import ecs, lattice
+from .undo import Ledger, guarded, made_by
 
 DELETES = {  # kind → (operation, identifier parameter)
     "accessLogs": ("delete_access_log_subscription", "accessLogSubscriptionIdentifier"),
@@ -86,18 +89,31 @@ class LatticeUndo:
         ]
 
     def run(self) -> None:
+        """Each part on its own: one that fails (a read refused) is named as left, and the others
+        still run."""
         vpc = self.plan["lattice"]["vpcId"]
         service = self.locate("latticeService", "list_services")
         network = self.locate("serviceNetwork", "list_service_networks")
         group = self.locate("targetGroup", "list_target_groups", vpcIdentifier=vpc)
-        if service:
-            self.service_side(service["id"])
+        parts: list[tuple[str, Callable[[], None]]] = [
+            ("alternateGroup", partial(self.alternate_group, vpc)),
+            ("serviceNetwork", partial(self.network_side, vpc, network, service)),
+        ]
         if group:
-            self.target_group(group)
-        if alternate := self.alternate_group(vpc):
-            self.delete("targetGroup", alternate)
-        if service and self.mine(service["arn"]):
+            parts.insert(0, ("targetGroup", partial(self.target_group, group)))
+        if service:
+            parts.insert(0, ("latticeService", partial(self.service_side, service["id"])))
+            parts.insert(-1, ("latticeService", partial(self.own_service, service)))
+        for kind, part in parts:
+            guarded(self.plan, self.ledger, kind, part)
+
+    def own_service(self, service: dict[str, Any]) -> None:
+        if self.mine(service["arn"]):
             self.delete("latticeService", service["id"])
+
+    def network_side(
+        self, vpc: str, network: dict[str, Any] | None, service: dict[str, Any] | None
+    ) -> None:
         users = self.other_services(network["id"], service) if network else []
         shared = f"now used by {', '.join(users)}: kept" if users else ""
         for assoc in self.items("list_service_network_vpc_associations", vpcIdentifier=vpc):
@@ -111,13 +127,23 @@ class LatticeUndo:
             else:
                 self.delete("serviceNetwork", network["id"])
 
-    def alternate_group(self, vpc: str) -> str | None:
-        """The id of a progressive strategy's alternate group, if this run made it."""
+    def wired(self) -> set[str]:
+        """The target groups a surviving (ACTIVE) ECS service of this plan is wired to: never
+        deleted under it."""
+        service = ecs.describe_service(self.plan) or {}
+        if service.get("status") != "ACTIVE":
+            return set()
+        wiring = ecs.primary(service).get("vpcLatticeConfigurations") or []
+        return {str(w["targetGroupArn"]) for w in wiring}
+
+    def alternate_group(self, vpc: str) -> None:
+        """A progressive strategy's alternate group, if this run made it."""
         wanted = ((self.plan["lattice"].get("progressive") or {}).get("alternateGroup")) or {}
         found = wanted and lattice.find(
             self.api, "list_target_groups", lambda i: i["name"] == wanted["name"], vpcIdentifier=vpc
         )
-        return str(found["id"]) if found and self.mine(found["arn"]) else None
+        if found and self.mine(found["arn"]):
+            self.delete("targetGroup", str(found["id"]))
 
     def other_services(self, network: str, ours: dict[str, Any] | None) -> list[str]:
         """Services of other deployments in the network. Why: the network and its VPC
@@ -157,20 +183,45 @@ class LatticeUndo:
     def restore_listener(self, svc: str, listener: str, action: dict[str, Any]) -> None:
         current = self.api.get_listener(serviceIdentifier=svc, listenerIdentifier=listener)
         if current["defaultAction"] != action:
-            self.api.update_listener(
-                serviceIdentifier=svc, listenerIdentifier=listener, defaultAction=action
+            command = (
+                f"aws vpc-lattice update-listener --service-identifier {svc} "
+                f"--listener-identifier {listener} --default-action '{json.dumps(action)}'"
             )
-            self.ledger.restore("listener", listener, defaultAction=action)
+            call = partial(
+                self.api.update_listener,
+                serviceIdentifier=svc,
+                listenerIdentifier=listener,
+                defaultAction=action,
+            )
+            if self.ledger.attempt("listener", listener, call, command):
+                self.ledger.restore("listener", listener, defaultAction=action)
 
     def target_group(self, group: dict[str, Any]) -> None:
         if self.mine(group["arn"]):
+            if group["arn"] in self.wired():  # the ECS service's delete was refused
+                self.ledger.left(
+                    "targetGroup",
+                    group["id"],
+                    f"ECS service {self.plan['serviceName']} still registers its tasks in it: "
+                    "after the service is deleted",
+                    f"aws vpc-lattice delete-target-group --target-group-identifier {group['id']}",
+                )
+                return
             self.delete("targetGroup", group["id"])
             return
         before = self.baseline.get("targetGroup")
         if before and before["arn"] == group["arn"] and before.get("healthCheck"):
             current = self.api.get_target_group(targetGroupIdentifier=group["arn"])["config"]
             if current.get("healthCheck") != before["healthCheck"]:
-                self.api.update_target_group(
-                    targetGroupIdentifier=group["arn"], healthCheck=before["healthCheck"]
+                check = before["healthCheck"]
+                command = (
+                    f"aws vpc-lattice update-target-group --target-group-identifier "
+                    f"{group['id']} --health-check '{json.dumps(check)}'"
                 )
-                self.ledger.restore("targetGroup", group["id"], healthCheck=before["healthCheck"])
+                call = partial(
+                    self.api.update_target_group,
+                    targetGroupIdentifier=group["arn"],
+                    healthCheck=check,
+                )
+                if self.ledger.attempt("targetGroup", group["id"], call, command):
+                    self.ledger.restore("targetGroup", group["id"], healthCheck=check)

@@ -65,6 +65,36 @@ def test_crash_after_fires_once_after_the_call(aws: Any) -> None:
     assert FAULTS.crash_after(aws.account_id, "CreateTargetGroup") is False
 
 
+def test_crash_after_n_fires_n_times(aws: Any) -> None:
+    from lattice_deploy.emulator import FAULTS
+
+    aws.inject("crash-after:ListServices:2")
+    assert [FAULTS.crash_after(aws.account_id, "ListServices") for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_rule_for_one_state_spares_the_other_functions(aws: Any) -> None:
+    """``@rollback``: a second fault that only the rollback meets (the deploy's own UpdateService
+    goes through)."""
+    from lattice_deploy.emulator import FAULTS
+    from lattice_deploy.emulator.awslambda.models import INVOCATION
+
+    aws.inject("fail:ecs.UpdateService@rollback")
+    try:
+        INVOCATION.function = "lattice-deploy-UpdateServiceFunction"
+        assert FAULTS.before_call(aws.account_id, "UpdateService", "ecs") is None
+        INVOCATION.function = "lattice-deploy-RollbackFunction"
+        assert FAULTS.before_call(aws.account_id, "UpdateService", "ecs") is not None
+    finally:
+        INVOCATION.function = None
+    assert (
+        Fault.parse("crash-after:X:2@finish_leftovers").spec() == "crash-after:X:2@finish_leftovers"
+    )
+
+
 def test_faults_are_per_account(aws: Any, lattice: Any) -> None:
     from lattice_deploy.emulator import FAULTS
 
@@ -84,7 +114,15 @@ def test_faults_are_per_account(aws: Any, lattice: Any) -> None:
             "throttle:CreateListener:2",
             Fault("throttle", "CreateListener", "ThrottlingException", remaining=2),
         ),
-        ("crash-after:RegisterTaskDefinition", Fault("crash-after", "RegisterTaskDefinition")),
+        (
+            "crash-after:RegisterTaskDefinition",
+            Fault("crash-after", "RegisterTaskDefinition", remaining=1),
+        ),
+        ("crash-after:ListServices:3", Fault("crash-after", "ListServices", remaining=3)),
+        (
+            "fail:ecs.UpdateService@rollback",
+            Fault("fail", "ecs.UpdateService", state="rollback"),
+        ),
         ("unhealthy-targets", Fault("unhealthy-targets")),
         ("tasks-fail-to-start:web-*", Fault("tasks-fail-to-start", match="web-*")),
     ],
@@ -95,7 +133,15 @@ def test_spec_parsing(spec: str, expected: Fault) -> None:
 
 @pytest.mark.parametrize(
     "spec",
-    ["explode", "fail", "throttle:CreateListener", "throttle:CreateListener:x", "crash-after:"],
+    [
+        "explode",
+        "fail",
+        "throttle:CreateListener",
+        "throttle:CreateListener:x",
+        "crash-after:",
+        "crash-after:ListServices:x",
+        "fail:UpdateService@Not A State",
+    ],
 )
 def test_bad_specs_say_the_accepted_forms(spec: str) -> None:
     with pytest.raises(FaultSpecError, match=r"throttle|fail|crash-after"):

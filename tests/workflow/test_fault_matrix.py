@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from deployer.undo import TAG
 from lattice_deploy.emulator import EmbeddedAws
 
 from .conftest import EXAMPLE, Local
@@ -93,3 +94,95 @@ def test_fault(
     assert after == before, "the rollback left the account changed"
     assert [s[1] for s in after["ecsServices"]] == previous_task_definition
     assert "Rolled back" in summary["failure"]["message"]
+
+
+ROLLBACK_OPS = [
+    "ecs.DeleteService",
+    "ecs.DeregisterTaskDefinition",
+    "ecs.DeleteTaskDefinitions",
+    "vpc-lattice.DeleteServiceNetworkServiceAssociation",
+    "vpc-lattice.DeleteListener",
+    "vpc-lattice.DeleteTargetGroup",
+    "vpc-lattice.DeleteService",
+    "vpc-lattice.DeleteServiceNetworkVpcAssociation",
+    "vpc-lattice.DeleteServiceNetwork",
+]
+UPDATE_ROLLBACK_OPS = [
+    "ecs.UpdateService",
+    "ecs.DeregisterTaskDefinition",
+    "ecs.DeleteTaskDefinitions",
+]
+SECOND = {"fail": "fail:{op}@rollback", "crash": "crash-after:{op}@rollback"}
+SECOND_CASES = [("first", op, m) for op in ROLLBACK_OPS for m in SECOND] + [
+    ("update", op, m) for op in UPDATE_ROLLBACK_OPS for m in SECOND
+]
+
+
+def tagged(aws: EmbeddedAws, deployment_id: str) -> list[str]:
+    """Every ECS and Lattice resource still carrying ``deployment_id``'s tag (what that run made
+    and nothing removed)."""
+    lattice, ecs = aws.client("vpc-lattice"), aws.client("ecs")
+    found = []
+    for operation, kwargs in (
+        ("list_service_networks", {}),
+        ("list_services", {}),
+        ("list_target_groups", {}),
+        ("list_service_network_vpc_associations", {"vpcIdentifier": "vpc-12345678"}),
+    ):
+        for item in getattr(lattice, operation)(**kwargs)["items"]:
+            if item.get("status") == "DELETE_IN_PROGRESS":
+                continue
+            tags = lattice.list_tags_for_resource(resourceArn=item["arn"])["tags"]
+            if tags.get(TAG) == deployment_id:
+                found.append(item["arn"])
+    for status in ("ACTIVE", "INACTIVE"):
+        for arn in ecs.list_task_definitions(status=status)["taskDefinitionArns"]:
+            described = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+            if {t["key"]: t["value"] for t in described.get("tags") or []}.get(
+                TAG
+            ) == deployment_id:
+                found.append(arn)
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "operation", "mode"),
+    SECOND_CASES,
+    ids=[f"{s}-{o}-{m}" for s, o, m in SECOND_CASES],
+)
+def test_a_second_fault_during_the_rollback(
+    local: Local, bundle: Any, scenario: str, operation: str, mode: str
+) -> None:
+    """The deploy fails (its targets never turn healthy), then the rollback meets a second fault.
+    A crash is retried: rolled back whole. A refusal: the run lists each resource left with its
+    command, the list is exactly what the account still holds of the run, and the next run of
+    the service (no faults) finishes the cleanup and deploys."""
+    directory = EXAMPLE
+    if scenario == "update":
+        assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+        directory = new_image(bundle)
+    before = snapshot(local.aws)
+    local.aws.inject(
+        "unhealthy-targets:myservice:2" if scenario == "update" else "unhealthy-targets"
+    )
+    local.aws.inject(SECOND[mode].format(op=operation))
+    summary = local.deploy(directory)
+    assert summary["status"] == "FAILED"
+    if mode == "crash":
+        assert summary["rolledBack"] is True, summary["failure"]["message"]
+        assert snapshot(local.aws) == before
+        return
+    assert summary["rolledBack"] is False
+    left = summary["rollback"]["left"]
+    assert left and all(item["remove"].startswith("aws ") for item in left), left
+    message = summary["failure"]["message"]
+    assert "ROLLBACK INCOMPLETE" in message and all(i["remove"] in message for i in left)
+    still = tagged(local.aws, summary["deploymentId"])
+    named = {i["id"] for i in left}
+    assert all(any(arn.endswith(n) or arn == n for n in named) for arn in still), (still, left)
+    if snapshot(local.aws)["ecsServices"] != before["ecsServices"]:  # not put back: said so
+        assert any(i["type"] == "ecsService" for i in left), left
+    local.aws.clear_faults()
+    again = local.deploy(directory)
+    assert again["status"] == "SUCCEEDED", again.get("failure")
+    assert tagged(local.aws, summary["deploymentId"]) == []

@@ -7,12 +7,16 @@ control endpoint, and written as the CLI's ``--inject`` specs::
 
     fail:<Operation>[:<ErrorCode>]     every call fails (default AccessDeniedException)
     throttle:<Operation>:<N>           N calls fail with ThrottlingException, then calls succeed
-    crash-after:<Operation>            the call succeeds; the caller is told to die right after
+    crash-after:<Operation>[:<N>]      the call succeeds; the caller is told to die right after
+                                       (N times, default once)
     unhealthy-targets[:<glob>]         targets registered from now on never turn healthy
     tasks-fail-to-start[:<glob>]       ECS tasks started from now on stop before RUNNING
     alarm[:<glob>]                     CloudWatch alarms so named read as in ALARM (ECS's
                                        deployment alarms)
     <match rule>@<seconds>             the same, from that much virtual time after injection
+    <operation rule>@<state>           only for calls of the Lambda serving that state
+                                       (``fail:ecs.UpdateService@rollback``: a second fault that
+                                       only the rollback meets)
 
 ``<Operation>`` may name its service too, where two services share an operation name:
 ``fail:ecs.CreateService`` vs ``fail:vpc-lattice.CreateService``.
@@ -28,11 +32,13 @@ invocations make, and it is removed when that execution ends, whatever the outco
 from __future__ import annotations
 
 import fnmatch
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
+from .awslambda.models import INVOCATION
 from .clock import CLOCK
 
 Kind = Literal[
@@ -59,10 +65,18 @@ class Fault:
     """A match rule written ``<kind>:<glob>@<seconds>`` holds from that much virtual time after
     it is injected (an alarm that fires during a bake time, say)."""
     since: float | None = None
+    state: str | None = None
+    """An operation rule written ``<rule>@<state>`` applies only to the calls of the function
+    serving that state (``rollback`` → the stack's ``RollbackFunction``)."""
 
     @classmethod
     def parse(cls, spec: str) -> Fault:
         kind, _, rest = spec.partition(":")
+        if kind in OPERATION_KINDS and "@" in rest:
+            rest, _, state = rest.partition("@")
+            if not re.fullmatch(r"[a-z_]+", state):
+                raise FaultSpecError(f"{spec!r}: write {kind}:<Operation>@<state>, e.g. @rollback")
+            return replace(cls.parse(f"{kind}:{rest}"), state=state)
         parts = rest.split(":") if rest else []
         if kind in OPERATION_KINDS:
             if not parts or not parts[0]:
@@ -76,7 +90,9 @@ class Fault:
             if kind == "fail":
                 code = parts[1] if len(parts) > 1 else "AccessDeniedException"
                 return cls("fail", parts[0], code)
-            return cls("crash-after", parts[0])
+            if len(parts) > 1 and not parts[1].isdigit():
+                raise FaultSpecError(f"{spec!r}: write crash-after:<Operation>[:<N>], N a count")
+            return cls("crash-after", parts[0], remaining=int(parts[1]) if len(parts) > 1 else 1)
         if kind in MATCH_KINDS:
             glob, _, delay = rest.partition("@")
             try:
@@ -98,12 +114,13 @@ class Fault:
 
     def spec(self) -> str:
         """The ``--inject`` text that parses back to this fault (its owner aside)."""
+        at = f"@{self.state}" if self.state else ""
         if self.kind == "fail":
-            return f"fail:{self.operation}:{self.error_code}"
+            return f"fail:{self.operation}:{self.error_code}{at}"
         if self.kind == "throttle":
-            return f"throttle:{self.operation}:{self.remaining}"
+            return f"throttle:{self.operation}:{self.remaining}{at}"
         if self.kind == "crash-after":
-            return f"crash-after:{self.operation}"
+            return f"crash-after:{self.operation}:{self.remaining}{at}"
         return f"{self.kind}:{self.match}" + (f"@{self.after:g}" if self.after is not None else "")
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,7 +164,11 @@ class FaultRegistry:
                 self._rules[account_id] = [r for r in rules if r.owner != owner]
 
     def _applies(self, rule: Fault, service: str, operation: str, caller: str | None) -> bool:
-        return rule.operation in self._names(service, operation) and rule.owner in (None, caller)
+        return (
+            rule.operation in self._names(service, operation)
+            and rule.owner in (None, caller)
+            and (rule.state is None or _serving(rule.state))
+        )
 
     def before_call(
         self, account_id: str, operation: str, service: str = "", caller: str | None = None
@@ -173,7 +194,9 @@ class FaultRegistry:
             rules = self._rules.get(account_id, [])
             for rule in rules:
                 if rule.kind == "crash-after" and self._applies(rule, service, operation, caller):
-                    rules.remove(rule)
+                    rule.remaining = (rule.remaining or 1) - 1
+                    if rule.remaining <= 0:
+                        rules.remove(rule)
                     return True
         return False
 
@@ -186,6 +209,14 @@ class FaultRegistry:
             and any(fnmatch.fnmatchcase(n, rule.match) for n in named)
             for rule in self.rules(account_id)
         )
+
+
+def _serving(state: str) -> bool:
+    """Whether this thread runs the Lambda serving ``state`` (the stack names it
+    ``<stack>-<State>Function``: ``rollback`` → ``lattice-deploy-RollbackFunction``)."""
+    function = getattr(INVOCATION, "function", None) or ""
+    logical = "".join(word.title() for word in state.split("_")) + "Function"
+    return function.endswith(f"-{logical}") or function == logical
 
 
 FAULTS = FaultRegistry()

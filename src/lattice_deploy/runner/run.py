@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ def deploy_bundle(
     report = printer.outputs.get("report", {}).get("report") or {}
     if not report and status != "SUCCEEDED":  # the report itself failed: the execution says why
         report = {"failure": {"step": "report", "message": described.get("cause", status)}}
+    elif not report:  # deployed, but the report's Lambda failed (deployed_unreported)
+        output = json.loads(described.get("output") or "{}")
+        why = (output.get("reportFailure") or {}).get("message", "the report failed")
+        report = {"noticeFailed": [{"what": "the report", "error": why}]}
     return {
         "status": "SUPERSEDED" if report.get("status") == "SUPERSEDED" else status,
         **({"reason": report["reason"]} if "reason" in report else {}),
@@ -50,6 +55,7 @@ def deploy_bundle(
         **({"failure": report["failure"]} if "failure" in report else {}),
         **({"warnings": report["warnings"]} if report.get("warnings") else {}),
         **({"report": report["location"]} if "location" in report else {}),
+        **({"noticeFailed": report["noticeFailed"]} if report.get("noticeFailed") else {}),
     }
 
 
@@ -63,6 +69,16 @@ def calls_line(calls: dict[str, Any]) -> str:
     )
 
 
+def notice_line(summary: dict[str, Any]) -> str:
+    """A deploy that took effect but whose telling failed: still a success (exit 0: the new
+    revision is live, a pipeline must not record a failure), and said on a line of its own."""
+    failed = summary.get("noticeFailed") or []
+    if not failed:
+        return ""
+    what = "; ".join(f"{f['what']}: {f['error']}" for f in failed)
+    return f"\nNOTICE FAILED (the deploy took effect; it was not told in full): {what}"
+
+
 def headline(summary: dict[str, Any]) -> str:
     calls = summary.get("calls") or {}
     counted = calls_line(calls)
@@ -74,10 +90,11 @@ def headline(summary: dict[str, Any]) -> str:
             if changes == 0
             else f"{changes} mutating calls to deploy"
         )
-        return (
+        line = (
             f"SUCCEEDED: {summary['service']} is behind VPC Lattice, {healthy} target(s) "
             f"HEALTHY; {changed}; {counted}"
         )
+        return line + notice_line(summary)
     if summary["status"] == "SUPERSEDED":
         return f"SUPERSEDED: {summary['reason']} ({counted})"
     failure = summary.get("failure") or {}
