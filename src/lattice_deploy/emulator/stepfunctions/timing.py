@@ -42,7 +42,7 @@ from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import status_events
+from . import retention, status_events
 
 _installed = False
 
@@ -80,7 +80,9 @@ def _start(self: Any) -> None:
 def _execution_logic(self: Any) -> None:
     try:
         _original_logic(self)
-        status_events.emit(self._execution_communication.execution)
+        execution = self._execution_communication.execution
+        status_events.emit(execution)
+        retention.ended(execution)
     finally:
         FAULTS.release(self._evaluation_details.execution_details.name)
         CLOCK.ended(self._clock_generation)
