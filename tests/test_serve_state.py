@@ -78,9 +78,6 @@ def test_a_restart_with_the_same_state_dir_resumes_the_account(tmp_path: Path) -
         names = [s["name"] for s in client(url, "vpc-lattice").list_services()["items"]]
         assert "dev-myservice-service" in names
         sfn = client(url, "stepfunctions")
-        machine = (
-            second["executionArn"].split(":execution:")[0].replace(":execution:", ":stateMachine:")
-        )
         machine = next(
             m["stateMachineArn"]
             for m in sfn.list_state_machines()["stateMachines"]
