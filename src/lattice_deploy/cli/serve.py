@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import signal
+import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from ..emulator import demo_account as demo
 from ..emulator.clock import CLOCK
@@ -46,6 +49,12 @@ def add_parser(commands: Any) -> None:
         help="virtual seconds per real second (default 10; 0 stops time)",
     )
     parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="keep the account in DIR (saved after each execution ends and on exit) and resume "
+        "it on start (default: nothing is kept)",
+    )
+    parser.add_argument(
         "--access-log",
         action="store_true",
         help="log every HTTP request (default: only executions that fail, time out or stop)",
@@ -53,12 +62,16 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def build_server(host: str, port: int, time_rate: float) -> tuple[BaseWSGIServer, stack.Stack]:
-    """A ready (not yet serving) server: the demo account with the lattice-deploy stack in it.
+def build_server(
+    host: str, port: int, time_rate: float, state_dir: Path | None = None
+) -> tuple[BaseWSGIServer, stack.Stack, str]:
+    """A ready (not yet serving) server: the demo account with the lattice-deploy stack in it,
+    or the account ``state_dir`` kept; and the line saying which it is.
 
     The account is an :class:`EmbeddedAws` kept open for the server's life, so executions the
     server runs call their handlers in this process and those handlers' boto3 calls reach the
-    same account the HTTP clients see.
+    same account the HTTP clients see. Raises ``StateDirError`` (before anything starts) for a
+    state directory that cannot be resumed.
     """
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -68,14 +81,34 @@ def build_server(host: str, port: int, time_rate: float) -> tuple[BaseWSGIServer
     from werkzeug.serving import make_server
 
     from ..emulator import EmbeddedAws
+    from ..emulator import state_dir as kept
     from ..runner import stack
 
-    EmbeddedAws().__enter__()
-    deployed = stack.deploy(demo.REGION)
+    resume = kept.check(state_dir) if state_dir else False
+    EmbeddedAws(seed=not resume).__enter__()
+    if state_dir and resume:
+        resumed = kept.load(state_dir)
+        deployed: stack.Stack = resumed.extra
+        said = (
+            f"state: resumed from {state_dir} ({resumed.executions} executions, "
+            f"{resumed.objects} S3 objects"
+        )
+        if resumed.aborted:
+            said += (
+                f"; {len(resumed.aborted)} running when serve stopped, now ABORTED and cleaned "
+                f"up: {', '.join(resumed.aborted)}"
+            )
+        said += ")"
+    else:
+        deployed = stack.deploy(demo.REGION)
+        said = "state: fresh (no --state-dir: nothing is kept)"
+        if state_dir:
+            kept.save(state_dir, deployed)
+            said = f"state: fresh, kept in {state_dir} (saved after each execution and on exit)"
     CLOCK.set_rate(time_rate)
     app = with_controls(DomainDispatcherApplication(create_backend_app))
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
-    return server, deployed
+    return server, deployed, said
 
 
 def banner(url: str, time_rate: float, deployed: stack.Stack) -> str:
@@ -112,10 +145,48 @@ def _log_executions(access_log: bool) -> None:
     executions.setLevel(logging.INFO)
 
 
+class Saver:
+    """Saves the account to the state directory after each execution ends (in a thread of its
+    own, so an execution's end does not wait for the write), and once more at exit."""
+
+    def __init__(self, directory: Path, extra: Any) -> None:
+        from ..emulator import state_dir
+        from ..emulator.stepfunctions import retention
+
+        self._directory, self._extra, self._state_dir = directory, extra, state_dir
+        self._due, self._stopping = threading.Event(), False
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        retention.LISTENERS.append(self._due.set)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            self._due.wait()
+            self._due.clear()
+            if self._stopping:
+                return
+            self._state_dir.save(self._directory, self._extra)
+
+    def close(self) -> None:
+        self._stopping = True
+        self._due.set()
+        self._thread.join()
+        self._state_dir.save(self._directory, self._extra)
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..emulator.state_dir import StateDirError
+
     _log_executions(args.access_log)
-    server, deployed = build_server(args.host, args.port, args.time_rate)
-    print(banner(f"http://{args.host}:{server.server_port}", args.time_rate, deployed), flush=True)
+    try:
+        server, deployed, said = build_server(args.host, args.port, args.time_rate, args.state_dir)
+    except StateDirError as exc:
+        print(f"lattice-deploy serve: {exc}", file=sys.stderr, flush=True)
+        return 2
+    lines = banner(f"http://{args.host}:{server.server_port}", args.time_rate, deployed)
+    first, _, rest = lines.partition("\n")
+    print("\n".join([first, said, rest]), flush=True)
+    saver = Saver(args.state_dir, deployed) if args.state_dir else None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # explicit: a background job ignores SIGINT
         signal.signal(signum, lambda *_: stop.set())
@@ -124,5 +195,25 @@ def run(args: argparse.Namespace) -> int:
     stop.wait()
     server.shutdown()
     thread.join()
-    print("Embedded AWS stopped.", file=sys.stderr, flush=True)
+    if saver:
+        saver.close()
+        print(f"Embedded AWS stopped; state saved in {args.state_dir}.", file=sys.stderr)
+    else:
+        print("Embedded AWS stopped.", file=sys.stderr, flush=True)
     return 0
+
+
+def spawn(*options: str, stderr: IO[str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``lattice-deploy serve --port 0 OPTIONS`` in a process of its own, and its URL once it
+    listens (tests and benchmarks drive it as a user does; stop it with SIGINT or SIGTERM)."""
+    command = [sys.executable, "-m", "lattice_deploy.cli.main", "serve", "--port", "0", *options]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    assert process.stdout is not None
+    said = []
+    for line in process.stdout:
+        said.append(line)
+        found = re.search(r"listening on (http://[\d.]+:\d+)", line)
+        if found:
+            return process, found.group(1)
+    process.wait(timeout=30)
+    raise RuntimeError(f"serve exited {process.returncode} before listening: {''.join(said)}")

@@ -11,6 +11,9 @@ from collections import Counter
 from typing import Any
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Validate")
+KEPT_EXECUTIONS = 200
+"""Executions whose own counts are kept (the newest): ``serve`` runs for days, and a count is
+read while its execution runs or right after (its report, a test); the account's totals stay."""
 IAM_PREFIX = {"stepfunctions": "states", "awslambda": "lambda"}
 """moto's service names whose IAM action prefix differs (the rest are the same)."""
 
@@ -45,9 +48,16 @@ class CallLog:
             self._calls.setdefault(account_id, Counter())[key] += 1
             if execution:
                 self._by_execution.setdefault((account_id, execution), Counter())[key] += 1
+                self._bound()
             if function:
                 needed = f"{IAM_PREFIX.get(service, service)}:{action or operation}"
                 self._by_function.setdefault(function, Counter())[needed] += 1
+
+    def _bound(self) -> None:
+        """Forget the oldest executions' counts beyond :data:`KEPT_EXECUTIONS` (dicts keep
+        insertion order: the first key is the execution counted first)."""
+        while len(self._by_execution) > KEPT_EXECUTIONS:
+            del self._by_execution[next(iter(self._by_execution))]
 
     def need(self, function: str | None, action: str) -> None:
         """An action AWS checks on the caller's behalf without a request of its own (a
@@ -77,6 +87,21 @@ class CallLog:
             "mutatingCalls": dict(sorted(mutating.items())),
             "calls": dict(sorted(calls.items())),
         }
+
+    def export(self) -> dict[str, Any]:
+        """The counts as plain data (``serve --state-dir`` keeps them)."""
+        with self._lock:
+            return {
+                "calls": dict(self._calls),
+                "by_execution": dict(self._by_execution),
+                "by_function": dict(self._by_function),
+            }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        with self._lock:
+            self._calls = dict(saved["calls"])
+            self._by_execution = dict(saved["by_execution"])
+            self._by_function = dict(saved["by_function"])
 
     def reset(self, account_id: str | None = None) -> None:
         with self._lock:

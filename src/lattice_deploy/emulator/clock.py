@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from datetime import datetime as _datetime  # the type, where a method is named datetime
 
 
 class ClockReset(RuntimeError):
@@ -91,6 +92,13 @@ class VirtualClock:
             self._deadlines, self._running = [], 0
             self._generation += 1
             self._cond.notify_all()
+
+    def resume(self, now: float, origin: _datetime) -> None:
+        """A saved account's time (``serve --state-dir``): it goes on from ``now`` with the same
+        dates, so what it recorded stays in the past (stopped; :meth:`set_rate` starts it)."""
+        with self._cond:
+            self.reset()
+            self._offset, self._origin = now, origin
 
     def _jump(self) -> None:
         """With no cursor running and no sleeper already due, jump to the earliest deadline."""

@@ -24,7 +24,9 @@ from ..awslambda.models import lambda_backends
 log = logging.getLogger(__name__)
 
 DELIVERIES: list[dict[str, Any]] = []
-"""Every delivery to a Lambda target: rule, function, event id and the function's result."""
+"""The deliveries to Lambda targets (rule, function, event id, the function's result), the
+newest :data:`KEPT_DELIVERIES` (every execution's end is one: ``serve`` must not grow by them)."""
+KEPT_DELIVERIES = 1000
 
 
 class Rule(moto_events.Rule):
@@ -61,6 +63,7 @@ class Rule(moto_events.Rule):
         if delivered["failed"]:
             log.warning("rule %s: %s failed: %s", self.name, arn.resource_id, result)
         DELIVERIES.append(delivered)
+        del DELIVERIES[:-KEPT_DELIVERIES]
 
 
 def install() -> None:

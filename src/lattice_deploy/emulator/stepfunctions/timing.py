@@ -6,7 +6,10 @@ which threads of control (cursors) are running: an execution from its start to i
 iteration worker, minus a cursor while it waits for others (a Map state for its iterations, a
 ``.sync`` task for its child execution). When no cursor runs, time jumps to the next deadline.
 An execution's end also removes the faults injected for it (``--inject`` scoped to one deploy).
-History timestamps and ``$$.State.EnteredTime`` are virtual dates too.
+History timestamps, ``$$.State.EnteredTime``, and an execution's ``startDate`` (which is
+``$$.Execution.StartTime``) and ``stopDate`` are virtual dates too: a duration computed from them
+is the execution's own, however long the clock has run (moto stamps them with the wall clock, so
+through ``serve`` at rate 10 a report's ``seconds`` also counted nine tenths of serve's age).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from moto.stepfunctions import models as sfn_models
+from moto.stepfunctions.parser import models as parser_models
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state import state as state_module
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
@@ -31,12 +36,13 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_funct
     WaitFunction,
 )
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+from moto.stepfunctions.parser.backend import execution as parser_execution
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import status_events
+from . import retention, status_events
 
 _installed = False
 
@@ -47,6 +53,15 @@ class _VirtualDatetime(datetime.datetime):
     @classmethod
     def now(cls, tz: datetime.tzinfo | None = None) -> Any:
         return CLOCK.datetime()
+
+
+_VIRTUAL_DATETIME = types.SimpleNamespace(datetime=_VirtualDatetime, timezone=datetime.timezone)
+"""The ``datetime`` module as moto's Step Functions code uses it, on the virtual clock."""
+
+
+def _virtual_utcnow() -> datetime.datetime:
+    """moto's naive-UTC ``utcnow``, on the virtual clock (StopExecution's ``stopDate``)."""
+    return CLOCK.datetime().replace(tzinfo=None)
 
 
 def _wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
@@ -65,7 +80,9 @@ def _start(self: Any) -> None:
 def _execution_logic(self: Any) -> None:
     try:
         _original_logic(self)
-        status_events.emit(self._execution_communication.execution)
+        execution = self._execution_communication.execution
+        status_events.emit(execution)
+        retention.ended(execution)
     finally:
         FAULTS.release(self._evaluation_details.execution_details.name)
         CLOCK.ended(self._clock_generation)
@@ -106,11 +123,12 @@ def install() -> None:
     # History events and $$.State.EnteredTime in virtual time, as ECS and Lattice dates are:
     # a step that reads "now" from the context object agrees with the services it asks.
     EventManager._get_current_timestamp = staticmethod(CLOCK.datetime)  # type: ignore[method-assign]
-    setattr(  # noqa: B010
-        state_module,
-        "datetime",
-        types.SimpleNamespace(datetime=_VirtualDatetime, timezone=datetime.timezone),
-    )
+    # StartExecution's startDate is "The date the execution is started" (Step Functions API
+    # Reference) and the Context object's Execution.StartTime is the same instant ("Accessing
+    # execution data from the Context object"): the virtual start, as its ExecutionStarted event.
+    for module in (state_module, parser_models, parser_execution):
+        setattr(module, "datetime", _VIRTUAL_DATETIME)  # noqa: B010
+    setattr(sfn_models, "utcnow", _virtual_utcnow)  # noqa: B010
     setattr(retrier_decl, "time", types.SimpleNamespace(sleep=CLOCK.sleep))  # noqa: B010
     ExecutionWorker.start = _start  # type: ignore[method-assign]
     ExecutionWorker._execution_logic = _execution_logic  # type: ignore[method-assign]

@@ -1,0 +1,97 @@
+"""What an ended execution keeps: its history as data, and only the newest histories in full.
+
+Why: moto keeps each execution's whole interpreter (the parsed program, its environment, every
+state's contexts) for as long as the account lives, to answer GetExecutionHistory from it. Through
+``serve`` that was ~0.7 MB per deploy with no plateau (236 → 381 MB over 100 deploys). An ended
+execution needs none of it: its history is a list of events. So at its end the interpreter is
+swapped for :class:`EndedWorker` holding that list (which also makes the execution picklable,
+for ``serve --state-dir``), and only the newest :data:`KEPT_HISTORIES` ended executions of an
+account keep their whole history; an older one keeps its first and last events (started, and how
+it ended), while DescribeExecution and ListExecutions still show all of it. AWS keeps a history
+for 90 days after the execution closes ("Quotas related to accounts", Step Functions Developer
+Guide): a local account is not expected to, and the limit is said here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+from moto.stepfunctions.parser.utils import TMP_THREADS
+
+KEPT_HISTORIES = 25
+"""Ended executions per account whose history is kept in full (the newest by stop date)."""
+
+
+LISTENERS: list[Callable[[], None]] = []
+"""Called after each execution ended and was trimmed (``serve --state-dir`` saves then)."""
+
+
+class EndedHistory:
+    """Stands in for the interpreter's event manager: the history, as plain events."""
+
+    def __init__(self, events: list[dict[str, Any]]) -> None:
+        self.events = events
+        self.trimmed = False
+
+    def get_event_history(self) -> list[dict[str, Any]]:
+        return list(self.events)
+
+    def trim(self) -> None:
+        """Keep the first and the last event (how it started, how it ended)."""
+        if len(self.events) > 2:
+            self.events = [self.events[0], self.events[-1]]
+        self.trimmed = True
+
+
+class EndedWorker:
+    """Stands in for moto's ``ExecutionWorker`` once the execution ended (``worker.env`` is read
+    for the history; ``stop`` is a no-op, as StopExecution of an ended execution is)."""
+
+    def __init__(self, events: list[dict[str, Any]]) -> None:
+        self.event_manager = EndedHistory(events)
+        self.env = self
+
+    def stop(self, **_: Any) -> None:
+        return None
+
+
+def ended(execution: Any) -> None:
+    """``execution`` ended: keep its history as data, drop its interpreter, trim old histories."""
+    worker = getattr(execution, "exec_worker", None)
+    env = getattr(worker, "env", None)
+    if worker is None or isinstance(worker, EndedWorker) or env is None:
+        return
+    execution.exec_worker = EndedWorker(env.event_manager.get_event_history())
+    TMP_THREADS[:] = [t for t in TMP_THREADS if t.is_alive()]  # moto's, one per execution, ever
+    trim(execution.account_id)
+    for listener in list(LISTENERS):
+        listener()
+
+
+def executions(account_id: str) -> list[Any]:
+    """Every execution of every state machine of the account (all regions)."""
+    found: list[Any] = []
+    if account_id not in stepfunctions_parser_backends:
+        return found
+    for backend in stepfunctions_parser_backends[account_id].values():
+        for machine in backend.state_machines:
+            found.extend(getattr(machine, "executions", []))
+    return found
+
+
+def trim(account_id: str, keep: int | None = None) -> int:
+    """Trim all but the newest ``keep`` ended histories of the account; how many it trimmed."""
+    kept = KEPT_HISTORIES if keep is None else keep
+    done = [
+        e
+        for e in executions(account_id)
+        if isinstance(getattr(e, "exec_worker", None), EndedWorker)
+        and not e.exec_worker.event_manager.trimmed
+    ]
+    done.sort(key=lambda e: (e.stop_date is None, e.stop_date), reverse=True)
+    old = done[kept:]
+    for execution in old:
+        execution.exec_worker.event_manager.trim()
+    return len(old)
