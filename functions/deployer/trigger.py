@@ -72,7 +72,7 @@ def read_objects(
     (what the templates read) with them. A missing file is left out (``load_bundle`` reports a
     missing definition); a missing pinned version raises.
     """
-    s3, found = aws.client("s3"), {}
+    s3, found = aws.client("s3"), dict[str, BundleObject]()
     names = [bundle.CONFIG_FILE]
     while names:
         name = names.pop(0)
