@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ordering
+from . import leftovers, ordering
 from .step import step
 
 
@@ -27,4 +27,8 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     ticket = int((state.get("request") or {}).get("ticket") or 0) or ordering.ticket_of(
         service, execution
     )
-    return ordering.acquire(service, ticket, execution)
+    turn = ordering.acquire(service, ticket, execution)
+    # finish_leftovers runs only when there is something (always set: a Choice rule on a field
+    # that is absent fails the execution on AWS)
+    turn["leftovers"] = turn["status"] == "ACQUIRED" and leftovers.any_for(service)
+    return turn

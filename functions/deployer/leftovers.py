@@ -58,6 +58,18 @@ def drop(service: str, deployment_id: str) -> None:
             aws.client("s3").delete_object(Bucket=bucket, Key=key(service, deployment_id))
 
 
+def any_for(service: str) -> bool:
+    """Whether an earlier run of ``service`` left a rollback to finish: one read of at most one
+    key, so a run with none goes straight to ``load_bundle`` (two state transitions fewer)."""
+    bucket = _bucket()
+    if not bucket:
+        return False
+    found = aws.client("s3").list_objects_v2(
+        Bucket=bucket, Prefix=f"{PREFIX}/{service}/", MaxKeys=1
+    )
+    return bool(found.get("KeyCount"))
+
+
 def pending(service: str) -> list[dict[str, Any]]:
     """The unfinished rollbacks of ``service``'s earlier runs, oldest first."""
     bucket = _bucket()

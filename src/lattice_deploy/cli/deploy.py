@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from deployer import bundle, validate
+from deployer import bundle, validate, validate_values
 from deployer.errors import BundleInvalid
 
 from ..emulator import demo_account as demo
@@ -104,6 +104,10 @@ def run_deploy(args: argparse.Namespace) -> int:
     try:
         files = execution.rendered(execution.read_bundle(args.directory))
         validate.check(files, args.environment or "dev")  # before any upload or AWS call
+        refused: list[str] = []
+        validate_values.region(args.region, "--region", refused)
+        if refused:
+            raise BundleInvalid(refused[0])
         faults = [Fault.parse(spec) for spec in args.inject]
     except (BundleInvalid, OSError) as exc:
         out(f"invalid bundle: {exc}")

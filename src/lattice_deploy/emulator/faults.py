@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
-from .awslambda.models import INVOCATION
+from .awslambda.invocation import INVOCATION
 from .clock import CLOCK
 
 Kind = Literal[

@@ -47,6 +47,13 @@ def describe(name: str, result: Any) -> str:
         done = f"removed {len(result.get('removed') or [])}"
         done += f", restored {len(result.get('restored') or [])}"
         return f"{result.get('status')}: {done}" + (f"; waiting for {pending}" if pending else "")
+    if name == "finish_leftovers":
+        finished, waiting = len(result.get("finished") or []), len(result.get("runs") or [])
+        if not finished and not waiting:
+            return "nothing left by earlier runs"
+        return f"{result.get('status')}: finished {finished} earlier run(s)' cleanup" + (
+            f", waiting on {waiting}" if waiting else ""
+        )
     if name == "report":
         return f"{result.get('status')} ({result.get('location', 'no report written')})"
     ident = result.get("name") or result.get("id") or result.get("arn") or ""

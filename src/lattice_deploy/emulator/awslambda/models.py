@@ -10,7 +10,6 @@ boto3 → emulator) with nothing faked in between. An unhandled exception become
 from __future__ import annotations
 
 import json
-import threading
 import traceback
 import uuid
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from typing import Any
 
 from moto.awslambda.models import LambdaBackend
 from moto.core.base_backend import BackendDict
+
+from .invocation import INVOCATION
 
 Handler = Callable[[Any, Any], Any]
 
@@ -45,10 +46,6 @@ class LambdaContext:
 
 HANDLERS: dict[str, Handler] = {}
 """Function name → handler; filled by whoever deploys functions (the local runner)."""
-
-INVOCATION = threading.local()
-"""``INVOCATION.function``: the function whose handler this thread is running, if any;
-``INVOCATION.deployment``: the ``deploymentId`` its event carries (the execution it serves)."""
 
 
 def error_payload(exc: BaseException) -> dict[str, Any]:
