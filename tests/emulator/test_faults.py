@@ -80,7 +80,7 @@ def test_a_rule_for_one_state_spares_the_other_functions(aws: Any) -> None:
     """``@rollback``: a second fault that only the rollback meets (the deploy's own UpdateService
     goes through)."""
     from lattice_deploy.emulator import FAULTS
-    from lattice_deploy.emulator.awslambda.models import INVOCATION
+    from lattice_deploy.emulator.awslambda.invocation import INVOCATION
 
     aws.inject("fail:ecs.UpdateService@rollback")
     try:

@@ -27,7 +27,8 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.s3.responses import S3Response
 
-from .awslambda.models import INVOCATION, LambdaCrash
+from .awslambda.invocation import INVOCATION
+from .awslambda.models import LambdaCrash
 from .calls import CALLS
 from .faults import FAULTS, Fault
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from ..awslambda.models import INVOCATION
+from ..awslambda.invocation import INVOCATION
 from ..calls import CALLS
 
 NAME, SERVICE = "AWSServiceRoleForVpcLattice", "vpc-lattice.amazonaws.com"
