@@ -91,8 +91,7 @@ class _Pickler(pickle.Pickler):
         if isinstance(obj, weakref.WeakValueDictionary):
             return weakref.WeakValueDictionary, (dict(obj),)
         factory = getattr(obj, "default_factory", None)
-        if isinstance(obj, defaultdict) and getattr(factory, "__name__", "") == "<lambda>":
-            assert factory is not None
+        if isinstance(obj, defaultdict) and factory is not None and factory.__name__ == "<lambda>":
             return _defaultdict, (type(factory()), dict(obj))
         if isinstance(obj, ExecutionWorker):
             events = obj.env.event_manager.get_event_history() if obj.env else []
