@@ -50,10 +50,12 @@ STEPS = (
 
 
 def failed_step(event: dict[str, Any]) -> str:
-    """The steps run in order, so the failed one is the first without a result."""
+    """The steps run in order, so the failed one is the first without a result
+    (``finish_leftovers`` runs only when the turn found leftovers)."""
     resources = event.get("resources") or {}
+    skipped = {"finish_leftovers"} if not (event.get("turn") or {}).get("leftovers") else set()
     for name, key in STEPS:
-        if key not in event and key not in resources:
+        if name not in skipped and key not in event and key not in resources:
             return name
     return "check_health"
 
