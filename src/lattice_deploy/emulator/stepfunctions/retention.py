@@ -85,13 +85,16 @@ def trim(account_id: str, keep: int | None = None) -> int:
     """Trim all but the newest ``keep`` ended histories of the account; how many it trimmed."""
     kept = KEPT_HISTORIES if keep is None else keep
     done = [
-        e
-        for e in executions(account_id)
+        (position, e)
+        for position, e in enumerate(executions(account_id))
         if isinstance(getattr(e, "exec_worker", None), EndedWorker)
         and not e.exec_worker.event_manager.trimmed
     ]
-    done.sort(key=lambda e: (e.stop_date is None, e.stop_date), reverse=True)
-    old = done[kept:]
+    # newest first; executions that ended at the same virtual moment (time stopped, an
+    # unchanged redeploy takes none) by the order they started, so the one that just ended is
+    # never the one trimmed (its CLI may still be reading its history)
+    done.sort(key=lambda p: (p[1].stop_date is None, p[1].stop_date, p[0]), reverse=True)
+    old = [e for _, e in done[kept:]]
     for execution in old:
         execution.exec_worker.event_manager.trim()
     return len(old)
