@@ -126,3 +126,39 @@ def test_a_deploy_that_loses_serve_mid_run_says_so_and_exits_1(tmp_path: Path) -
     assert follower.returncode == 1, out + err
     assert "Traceback" not in err, err
     assert f"lost the connection to {url}" in err and "lattice-deploy status" in err
+
+
+def test_an_execution_running_when_serve_stops_is_aborted_on_resume(tmp_path: Path) -> None:
+    """It cannot go on (its threads died with the process): on restart it is ended ABORTED,
+    saying why. (Its cleanup by the status event's rule is not shown here: see issue #22.)"""
+    state, log = tmp_path / "state", (tmp_path / "serve.log").open("w")
+    serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
+    command = [sys.executable, "-m", "lattice_deploy.cli.main", "deploy", str(EXAMPLE)]
+    follower = subprocess.Popen(
+        [*command, "--endpoint-url", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert follower.stdout is not None
+    line = follower.stdout.readline()
+    assert "deploying myservice as execution" in line, line
+    name = line.split()[-1]
+    stop(serve)  # SIGTERM while the run has just started
+    follower.communicate(timeout=120)
+
+    serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
+    try:
+        sfn = client(url, "stepfunctions")
+        machine = next(
+            m["stateMachineArn"]
+            for m in sfn.list_state_machines()["stateMachines"]
+            if m["name"].endswith("DeployStateMachine")
+        )
+        arn = f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
+        described = sfn.describe_execution(executionArn=arn)
+        assert described["status"] == "ABORTED", described["status"]
+        assert "serve stopped while this execution ran" in described.get("cause", "")
+    finally:
+        stop(serve)
