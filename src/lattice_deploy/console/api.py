@@ -68,8 +68,9 @@ def _virtual_seconds(sfn: Any, arn: str, ended: bool) -> float | None:
 
 
 def executions() -> list[dict[str, Any]]:
-    """Every state machine's executions, newest first; virtual time from the history, real
-    time from the execution's own dates (Step Functions keeps the wall clock's there)."""
+    """Every state machine's executions, newest first, with their virtual time (the execution's
+    dates are the virtual clock's now, as a summary's ``seconds`` is: no wall-clock figure is
+    shown, none being recorded)."""
     sfn, found = _client("stepfunctions"), []
     for machine in sfn.list_state_machines()["stateMachines"]:
         listed = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
@@ -89,7 +90,6 @@ def executions() -> list[dict[str, Any]]:
                     "status": item["status"],
                     "started": item["startDate"].isoformat(),
                     "virtualSeconds": _virtual_seconds(sfn, item["executionArn"], ended),
-                    "realSeconds": _seconds(item["startDate"], item.get("stopDate")),
                 }
             )
     return sorted(found, key=lambda e: e["started"], reverse=True)
