@@ -106,16 +106,21 @@ def test_a_state_dir_from_another_format_is_refused_before_serving(tmp_path: Pat
     assert "Traceback" not in done.stderr and "listening" not in done.stdout
 
 
-def test_a_deploy_that_loses_serve_mid_run_says_so_and_exits_1(tmp_path: Path) -> None:
-    serve, url = spawn("--time-rate", "0", stderr=(tmp_path / "serve.log").open("w"))
+def following(url: str) -> subprocess.Popen[str]:
+    """``deploy`` of the example through ``url`` in a process of its own, its lines unbuffered."""
     command = [sys.executable, "-m", "lattice_deploy.cli.main", "deploy", str(EXAMPLE)]
-    follower = subprocess.Popen(
+    return subprocess.Popen(
         [*command, "--endpoint-url", url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+
+
+def test_a_deploy_that_loses_serve_mid_run_says_so_and_exits_1(tmp_path: Path) -> None:
+    serve, url = spawn("--time-rate", "0", stderr=(tmp_path / "serve.log").open("w"))
+    follower = following(url)
     assert follower.stdout is not None
     assert "deploying myservice as execution" in follower.stdout.readline()
     follower.send_signal(signal.SIGSTOP)  # the run has just started: it is being followed
@@ -133,14 +138,7 @@ def test_an_execution_running_when_serve_stops_is_aborted_on_resume(tmp_path: Pa
     saying why. (Its cleanup by the status event's rule is not shown here: see issue #22.)"""
     state, log = tmp_path / "state", (tmp_path / "serve.log").open("w")
     serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
-    command = [sys.executable, "-m", "lattice_deploy.cli.main", "deploy", str(EXAMPLE)]
-    follower = subprocess.Popen(
-        [*command, "--endpoint-url", url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    follower = following(url)
     assert follower.stdout is not None
     line = follower.stdout.readline()
     assert "deploying myservice as execution" in line, line
