@@ -121,7 +121,9 @@ def _float(filename: str) -> Any:
     def parse(text: str) -> float:
         value = float(text)
         if value in (float("inf"), float("-inf")):
-            raise BundleInvalid(f"{filename}: {text[:40]} is too large a number; write a smaller")
+            raise BundleInvalid(
+                f"{filename}: {text[:40]} is too large a number; write one that fits the field"
+            )
         return value
 
     return parse
@@ -146,7 +148,9 @@ def parse_json(text: str, filename: str) -> dict[str, Any]:
             f"{filename}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg}); fix the syntax there"
         ) from exc
     except ValueError as exc:  # an integer of more digits than Python converts (4,300)
-        raise BundleInvalid(f"{filename}: a number is too long ({exc}); write a smaller") from None
+        raise BundleInvalid(
+            f"{filename}: a number is too long ({exc}); write one that fits the field"
+        ) from None
     if not isinstance(value, dict):
         raise BundleInvalid(f"{filename}: expected a JSON object at the top level")
     return value
