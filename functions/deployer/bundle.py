@@ -17,7 +17,7 @@ import posixpath
 import re
 from typing import Any
 
-from . import ecspresso_yaml, health_check, progressive
+from . import definitions, ecspresso_yaml, health_check, lattice_names, progressive
 from .errors import BundleInvalid
 
 CONFIG_FILE = "ecspresso.yml"
@@ -199,11 +199,18 @@ def normalize(files: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
     for name in (service_file, task_file):
         if name not in files:
             raise BundleInvalid(f"{name}: missing from the bundle; upload it beside {CONFIG_FILE}")
-    service_def = parse_json(files[service_file], service_file)
-    task_def = parse_json(files[task_file], task_file)
-    service = str(config.get("service") or service_def.get("serviceName") or "")
-    if not service:
-        raise BundleInvalid(f"{service_file}: serviceName is missing; name the ECS service")
+    taken = definitions.take(
+        parse_json(files[service_file], service_file),
+        parse_json(files[task_file], task_file),
+        (service_file, task_file),
+        str(config.get("service") or ""),
+        CONFIG_FILE,
+    )
+    if taken.problems:
+        raise BundleInvalid("; ".join(taken.problems))
+    service_def, task_def = taken.service, taken.task
+    service = str(service_def["serviceName"])
+    definitions.expand_roles(task_def, context)
     env = str(context.get("environment") or "dev")
     timeout = (
         ecspresso_yaml.duration_seconds(config["timeout"], f"{CONFIG_FILE}: timeout")
@@ -219,6 +226,7 @@ def normalize(files: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:
         "taskDefinition": task_def.pop("tags", None) or [],
     }
     return {
+        "notices": taken.warnings + lattice_names.notices(service_file, service, env, lattice),
         "deploymentId": context["deploymentId"],
         "environment": env,
         "region": str(config.get("region") or context.get("region") or ""),
@@ -293,12 +301,10 @@ def _lattice(
         )
     network = (service_def.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
     listener = spec.get("listener") or {}
-    names = {
-        "serviceNetwork": f"{env}-servicenetwork",
-        "service": f"{env}-{service}-service",
-        "targetGroup": f"{env}-{service}-targetgroup",
-        "listener": f"{env}-{service}-listener",
-    }
+    names = lattice_names.names(env, service)
+    progressive_plan = progressive.plan_of(service_def, spec, env, service)
+    if progressive_plan:
+        progressive_plan["alternateGroup"]["name"] = lattice_names.alternate_group(env, service)
     return {
         "registration": str(spec.get("registration") or "ecs"),
         "maxFailedTasks": spec.get("maxFailedTasks"),
@@ -324,7 +330,7 @@ def _lattice(
             "protocol": str(listener.get("protocol") or "HTTP"),
         },
         "accessLogs": spec.get("accessLogs"),
-        "progressive": progressive.plan_of(service_def, spec, env, service),
+        "progressive": progressive_plan,
     }
 
 
@@ -353,12 +359,24 @@ def _port(
     named = [m["name"] for m in mappings if m.get("name")]
     port_name = spec.get("portName") or connect[0].get("portName") or (named[0] if named else None)
     for mapping in mappings:
+        if mapping.get("name") == port_name and not isinstance(mapping.get("containerPort"), int):
+            raise BundleInvalid(
+                f"{task_file}: containerDefinitions[].portMappings: {port_name!r} has no "
+                "containerPort, and VPC Lattice reaches the service on it; give the port the "
+                "container listens on"
+            )
         if mapping.get("name") == port_name:
             return (
                 str(port_name),
                 int(mapping["containerPort"]),
                 str(mapping.get("appProtocol") or "http"),
             )
+    if port_name is None:
+        raise BundleInvalid(
+            f"{task_file}: containerDefinitions[].portMappings: no port mapping, and VPC Lattice "
+            "reaches the service on a named port; add the port the service listens on, e.g. "
+            '"portMappings": [{"name": "http", "containerPort": 80}]'
+        )
     raise BundleInvalid(
         f"{service_file}: portName {port_name!r} matches no "
         f"containerDefinitions[].portMappings[].name in {task_file} (names there: "

@@ -1,5 +1,6 @@
 """Fargate's rules for a task definition, which the ECS model cannot say: the execution role
-what the task pulls or logs needs, ``awsvpc``, and the cpu/memory pairs Fargate offers.
+what the task pulls or logs needs, and the cpu/memory pairs Fargate offers (``awsvpc`` is
+:mod:`.deploy_rules`'s, for every launch type).
 
 Why apart from :mod:`.validate`: one launch type's rules, cited from its documentation (Amazon
 ECS Developer Guide, "Task size" for the pairs; "Amazon ECS task execution IAM role" for the role).
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from . import validate_values
 
 FARGATE_MEMORY = {  # cpu units → allowed memory (MiB)
     256: [512, 1024, 2048],
@@ -58,19 +61,16 @@ def check(
             f"{task_file}: executionRoleArn: {needs} needs the task execution role; add the ARN "
             "of e.g. ecsTaskExecutionRole"
         )
-    if task.get("networkMode") != "awsvpc":
+    # networkMode: awsvpc is every launch type's rule here (deploy_rules), Fargate's too
+    cpu, memory = (validate_values.units(task.get(k), k) for k in ("cpu", "memory"))
+    if cpu is None or memory is None:  # "1 vCPU" and "1 GB" are read as ECS converts them
         problems.append(
-            f"{task_file}: networkMode: FARGATE tasks need "
-            f'"awsvpc", got {task.get("networkMode")!r}'
+            f'{task_file}: cpu/memory: FARGATE needs both (e.g. "256" and "512", or "1 vCPU" '
+            'and "2 GB")'
         )
-    cpu, memory = str(task.get("cpu", "")), str(task.get("memory", ""))
-    if not all(v.isascii() and v.isdigit() for v in (cpu, memory)):  # not full-width digits
-        problems.append(
-            f'{task_file}: cpu/memory: FARGATE needs both as numbers (e.g. "256" and "512")'
-        )
-    elif int(memory) not in FARGATE_MEMORY.get(int(cpu), []):
+    elif memory not in FARGATE_MEMORY.get(cpu, []):
         allowed = (
-            ", ".join(map(str, FARGATE_MEMORY.get(int(cpu), [])))
+            ", ".join(map(str, FARGATE_MEMORY.get(cpu, [])))
             or f"cpu is one of {sorted(FARGATE_MEMORY)}"
         )
         problems.append(

@@ -49,9 +49,26 @@ DOCUMENTED: dict[tuple[str, str], Bound] = {
     ("HealthCheckConfig", "port"): Bound(1, 65535, "a TCP port"),
 }
 """(structure, member) → the bound AWS documents (or this tool chose) where the model has none."""
+FILLED = ("cluster", "taskDefinition", "serviceName")
+"""Required members the deployer fills: the cluster and the registered revision; serviceName from
+ecspresso.yml's service: (definitions.take says when neither gives it)."""
 WHOLE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 """What a Smithy ``integer`` (32-bit) and ``long`` (64-bit) can hold at all."""
 SHOWN = 60
+OFFLINE = re.compile(r"<ssm:[^<>]* offline>")
+"""What an offline ``validate`` puts where ``{{ ssm }}`` reads a value (:func:`stand_in`): the
+value is not known there, so its shape (an ARN's, a pattern's, an enum's) is not checked."""
+
+
+def stand_in(name: str) -> str:
+    """The offline stand-in of ``{{ ssm `name` }}`` (no quote, backslash or line break: it fills
+    a JSON string as any value does)."""
+    return f"<ssm:{name} offline>"
+
+
+def offline(value: Any) -> bool:
+    """Whether ``value`` holds a stand-in for a value only the account knows."""
+    return isinstance(value, str) and OFFLINE.search(value) is not None
 
 
 def show(value: Any) -> str:
@@ -136,6 +153,8 @@ def _string(value: Any, shape: Shape, path: str, meta: dict[str, Any]) -> str:
     enum: list[str] = getattr(shape, "enum", [])
     if not isinstance(value, str):
         return f"{path}: expected a string, got {show(value)}; quote it"
+    if offline(value):
+        return ""
     if enum and value not in enum:
         return f"{path}: {show(value)} is not one of {', '.join(enum)}; {nearest(value, enum)}"
     if len(value) < meta.get("min", 0):
@@ -175,7 +194,7 @@ def walk(
                 documented = DOCUMENTED.get((shape.name, key))
                 walk(item, members[key], join(path, key), problems, bound=documented)
         for key in shape.required_members:
-            if key not in value and key not in skip and key not in ("cluster", "taskDefinition"):
+            if key not in value and key not in skip and key not in FILLED:
                 problems.append(f"{join(path, key)}: required field is missing; add it")
     elif kind in ("list", "map"):
         wanted, written = (list, "[…]") if kind == "list" else (dict, "{…}")

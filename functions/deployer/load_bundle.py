@@ -235,7 +235,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment
     )
     _check_folder(source, plan["serviceName"])
-    plan["warnings"] = validate.notices_in(files) + plan.get("warnings", [])
+    plan["warnings"] = validate.notices_in(files, environment) + plan.get("warnings", [])
     plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
     plan["warnings"] += service_connect.turned_off(plan)
     return plan

@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from botocore.model import StructureShape
-from botocore.session import get_session
-
-from . import bundle, ecspresso_yaml, fargate, limits, progressive, service_connect, validate_values
+from . import (
+    bundle,
+    definitions,
+    deploy_rules,
+    ecspresso_yaml,
+    fargate,
+    lattice_names,
+    limits,
+    progressive,
+    schema,
+    service_connect,
+    validate_values,
+)
 from .errors import BundleInvalid
 
 NOT_HONOURED = {
@@ -70,7 +78,10 @@ ARN = {
     "serviceNetworkArn": _LATTICE_ARN + r"servicenetwork/sn-[0-9a-z]{17}",
     "roleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
     "executionRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
-    "taskRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
+    # RegisterTaskDefinition, taskRoleArn: "The short name or full Amazon Resource Name (ARN) of
+    # the IAM role" (executionRoleArn: "The Amazon Resource Name (ARN) of the task execution
+    # role", an ARN only); a short name is made the ARN in the stack's account (definitions)
+    "taskRoleArn": r"(?:arn:aws[\w-]*:iam::\d{12}:role/)?[\w+=,.@/-]+",
 }
 NAME_OR_ARN = (
     ("serviceNetwork", "serviceNetworkArn", 63),
@@ -83,14 +94,6 @@ LATTICE_NAME = re.compile(r"(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+")
 
 RESERVED_TAG_PREFIX = "lattice-deploy:"
 """The workflow's own tag keys: a run's rollback finds what it made by them."""
-
-
-@cache
-def _input(operation: str) -> StructureShape:
-    shape = get_session().get_service_model("ecs").operation_model(operation).input_shape
-    if not isinstance(shape, StructureShape):  # botocore's model: always a structure
-        raise TypeError(f"ECS {operation}: unexpected input shape {shape!r}")
-    return shape
 
 
 def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> None:
@@ -126,6 +129,8 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
             continue
         if value.startswith("arn:"):
             _arns({arn_key: value}, where, region, problems, field=key)
+        elif limits.offline(value):
+            continue
         elif not (3 <= len(value) <= longest and LATTICE_NAME.fullmatch(value)):
             problems.append(
                 f"{where}.{key}: {value!r} is not a name VPC Lattice accepts "
@@ -140,7 +145,7 @@ def _arns(
     """Each ``*Arn`` of ``spec`` well formed and in the bundle's region (said as ``field``)."""
     for key, pattern in ARN.items():
         value = spec.get(key)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or limits.offline(value):
             continue
         match = re.fullmatch(pattern, value)
         key = field or key
@@ -201,10 +206,19 @@ def _definitions(
     if len(parsed) < 2:
         return None
     (service_file, service), (task_file, task) = ((n, parsed[n]) for n in names)
-    limits.walk(
-        service, _input("CreateService"), f"{service_file}:", problems, frozenset({bundle.FRIENDLY})
+    taken = definitions.take(
+        service, task, names, str(config.get("service") or ""), bundle.CONFIG_FILE
     )
-    limits.walk(task, _input("RegisterTaskDefinition"), f"{task_file}:", problems)
+    problems += taken.problems
+    service, task = taken.service, taken.task
+    limits.walk(
+        service,
+        schema.input_shape("CreateService"),
+        f"{service_file}:",
+        problems,
+        frozenset({bundle.FRIENDLY}),
+    )
+    limits.walk(task, schema.input_shape("RegisterTaskDefinition"), f"{task_file}:", problems)
     validate_values.ecs_name(service.get("serviceName"), f"{service_file}: serviceName", problems)
     validate_values.ecs_name(task.get("family"), f"{task_file}: family", problems)
     containers = task.get("containerDefinitions")
@@ -233,14 +247,16 @@ def problems_in(files: dict[str, str], environment: str = "dev") -> list[str]:
         except Exception:  # on a type the walk refused: said already, the other checks go on
             if not typed:
                 raise  # on a shape nothing refused: a bug, not the bundle's
-    name = str(config.get("service") or service.get("serviceName") or "")
-    for kind, limit in (("service", 40), ("targetgroup", 128)):
-        generated = f"{environment}-{name}-{kind}"
-        if len(generated) > limit or not LATTICE_NAME.fullmatch(generated):
+    friendly = service.get(bundle.FRIENDLY)
+    given = friendly if isinstance(friendly, dict) else {}
+    name = str(service.get("serviceName") or "")
+    for key, kind in (("service", "service"), ("targetGroup", "targetgroup")):
+        derived = lattice_names.derive([environment, name], kind)
+        if not given.get(key) and not lattice_names.valid(derived, kind):  # given: checked above
             problems.append(
-                f"{service_file}: serviceName: the Lattice {kind} name {limits.show(generated)} "
-                f"is not valid (at most {limit} of a-z, 0-9, single hyphens); "
-                "shorten or lower-case the service name"
+                f"{service_file}: serviceName: the Lattice {kind} name {limits.show(derived)} "
+                f"derived from it with environment {environment!r} is not one VPC Lattice "
+                f"takes; use another environment name, or set {bundle.FRIENDLY}.{key}"
             )
     try:  # its checks too, whatever else was found (all problems are said at once)
         bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
@@ -298,6 +314,7 @@ def _semantics(
         native_arns,
         lambda: _arns(task, task_file, "", problems),
         lambda: validate_values.port_mappings(task, task_file, problems),
+        lambda: problems.extend(deploy_rules.problems(service, task, files)),
         task_size,
         lambda: problems.extend(service_connect.problems(service, task, files)),
         lambda: problems.extend(progressive.problems(service, friendly, service_file)),
@@ -306,11 +323,14 @@ def _semantics(
     ]
 
 
-def notices_in(files: dict[str, str]) -> list[str]:
-    """What the bundle asks that this deployer reads but does not act on: said, not failed."""
+def notices_in(files: dict[str, str], environment: str = "dev") -> list[str]:
+    """What the bundle asks that this deployer reads but does not act on, and what it takes
+    otherwise than written (describe output dropped, a port named, Lattice names derived):
+    said, not failed."""
     try:
         config = bundle.config_of(files)
-    except BundleInvalid:
+        plan = bundle.normalize(files, {"deploymentId": "validate", "environment": environment})
+    except Exception:  # a bundle normalize cannot read: its problems are problems_in's to say
         return []
     notes = [
         f"{bundle.CONFIG_FILE}: {key}: not honoured by lattice-deploy: {why}"
@@ -325,7 +345,7 @@ def notices_in(files: dict[str, str]) -> list[str]:
                 "template functions are not rendered (a bundle using them is refused); only "
                 "ssm is"
             )
-    return notes
+    return notes + list(plan["notices"])
 
 
 def check(files: dict[str, str], environment: str = "dev") -> None:

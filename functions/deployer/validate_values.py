@@ -73,8 +73,8 @@ def container_definition(container: dict[str, Any], where: str, problems: list[s
     if "image" not in container:
         problems.append(f"{field}: required field is missing; add the image, e.g. nginx:1.27")
         return
-    if not isinstance(value, str):
-        return  # said by the model's walk
+    if not isinstance(value, str) or limits.offline(value):
+        return  # said by the model's walk, or known only in the account
     name, _, digest = value.partition("@")
     if not name:
         problems.append(f"{field}: is empty; give the image, e.g. nginx:1.27")
@@ -126,7 +126,7 @@ def port_mappings(task: dict[str, Any], task_file: str, problems: list[str]) -> 
 
 def ecs_name(value: Any, field: str, problems: list[str]) -> None:
     """serviceName, family, a container's name (a string; its type is the model walk's)."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or limits.offline(value):
         return
     if not value:
         problems.append(f"{field}: is empty; give a name of letters, numbers, _ and -")
@@ -136,6 +136,19 @@ def ecs_name(value: Any, field: str, problems: list[str]) -> None:
             f"{field}: {limits.show(value)} has {bad}; ECS takes up to 255 ASCII letters, "
             "numbers, _ and -"
         )
+
+
+def units(value: Any, key: str) -> int | None:
+    """Task-level ``cpu`` (CPU units) or ``memory`` (MiB) as ECS registers it, or None when ECS
+    would not read it: ``"1 vCPU"`` is 1024 units and ``"1 GB"`` 1024 MiB (RegisterTaskDefinition:
+    "String values are converted to an integer indicating the CPU units" / "the MiB")."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    form = CPU if key == "cpu" else MEMORY
+    match = form.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not match:
+        return None
+    number = float(match["n"]) * (1024 if match["unit"] else 1)
+    return int(number) if number.is_integer() else None
 
 
 def cpu_memory(task: dict[str, Any], task_file: str, problems: list[str]) -> bool:

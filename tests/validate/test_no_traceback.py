@@ -80,13 +80,16 @@ def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 
 def _wrong(original: Any, value: Any) -> bool:
-    """The mutation is certainly bad: another JSON type, or -1 where a count or port was."""
+    """The mutation is certainly bad: another JSON type, or -1 where a count or port was (not
+    null: ecspresso, and the Go SDK under it, leave a null field out, and so does this)."""
     kind = type(original) if not isinstance(original, float) else int
 
     def json_type(v: Any) -> type:
         return int if isinstance(v, float) else type(v)
 
-    return value is None or json_type(value) is not kind or (kind is int and value == -1)
+    if value is None:
+        return False
+    return json_type(value) is not kind or (kind is int and value == -1)
 
 
 def _files(definitions: dict[str, Any], config: str) -> dict[str, str]:

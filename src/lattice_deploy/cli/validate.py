@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
             plan_of(rendered(raw, ssm_parameter), "validate", args.environment)
-        notes = validate.notices_in(files)
+        notes = validate.notices_in(files, args.environment)
     except (DeployError, OSError) as exc:
         problems, notes = [str(exc)], []
     if args.json:
