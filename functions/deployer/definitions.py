@@ -59,8 +59,8 @@ def _drop_empty(value: Any, shape: Shape | None, lists: bool) -> Any:
                 continue
             if item == "" and inner is not None and getattr(inner, "enum", None):
                 continue
-            if lists and item == [] and not is_map:
-                continue
+            if lists and item == [] and inner is not None and inner.type_name == "list":
+                continue  # a [] where no list belongs stays, for the model walk to refuse
             kept[key] = _drop_empty(item, inner, lists)
         return kept
     if isinstance(value, list):

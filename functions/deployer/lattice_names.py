@@ -18,8 +18,6 @@ import hashlib
 import re
 from typing import Any
 
-from .limits import matches
-
 LIMITS = {"service": 40, "targetgroup": 128, "listener": 63, "servicenetwork": 63}
 PATTERN = {
     "service": "(?!svc-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+",
@@ -33,7 +31,7 @@ HASH = 6
 
 
 def valid(name: str, kind: str) -> bool:
-    return 3 <= len(name) <= LIMITS[kind] and matches(PATTERN[kind], name)
+    return 3 <= len(name) <= LIMITS[kind] and re.fullmatch(PATTERN[kind], name) is not None
 
 
 def derive(parts: list[str], kind: str, suffix: str = "") -> str:

@@ -73,10 +73,10 @@ def name_ports(
     service_file, task_file = names
     pairs = _mappings(task)
     asked = asked_name(service)
-    named = [m.get("name") for _, m in pairs if m.get("name")]
+    named = [m["name"] for _, m in pairs if "name" in m]
     if (asked and asked in named) or (not asked and named) or not pairs:
         return []  # found, or refused by name in bundle._port (names listed)
-    unnamed = [(c, m) for c, m in pairs if not m.get("name")]
+    unnamed = [(c, m) for c, m in pairs if "name" not in m]
     if len(unnamed) > 1:  # the essential containers' one, if only one of them maps a port
         unnamed = [(c, m) for c, m in unnamed if c.get("essential", True) is not False] or unnamed
     if len(unnamed) != 1:

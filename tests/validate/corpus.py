@@ -131,7 +131,7 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         setting("serviceConnectConfiguration.enabled", "yes"),
         ["serviceConnectConfiguration.enabled", "true or false"],
     ),
-    ("service-no-name", SVC, removing("serviceName"), ["serviceName"]),
+    # serviceName left out: taken from ecspresso.yml's service (ecspresso_shapes.py)
     (
         "lattice-both-shapes",
         SVC,
@@ -346,12 +346,7 @@ CORPUS: list[tuple[str, str, Callable[[Any], str], list[str]]] = [
         setting("containerDefinitions.0.essential", "yes"),
         ["essential", "true or false"],
     ),
-    (
-        "service-name-too-long",
-        CONF,
-        text(lambda t: t.replace("service: myservice", "service: " + "x" * 60)),
-        ["serviceName", "Lattice service name", "at most 40"],
-    ),
+    # a long or CamelCase service name: its Lattice names are derived (ecspresso_shapes.py)
     (
         "service-max-failed-tasks-zero",
         SVC,
