@@ -369,10 +369,17 @@ SHAPES: list[Shape] = [
             TASK: chain(
                 setting("executionRoleArn", "{{ ssm `/app/execution-role-arn` }}"),
                 setting("taskRoleArn", "arn:aws:iam::{{ ssm `/app/account` }}:role/app"),
+                setting("containerDefinitions.0.image", "{{ ssm `/app/image` }}"),
             ),
-            SVC: setting(
-                f"{LATTICE}.targetGroupArn",
-                "arn:aws:vpc-lattice:ap-northeast-1:123456789012:targetgroup/{{ ssm `/tg` }}",
+            SVC: chain(
+                setting(
+                    f"{LATTICE}.targetGroupArn",
+                    "arn:aws:vpc-lattice:ap-northeast-1:123456789012:targetgroup/{{ ssm `/tg` }}",
+                ),
+                setting(
+                    "networkConfiguration.awsvpcConfiguration.assignPublicIp",
+                    "{{ ssm `/net/public-ip` }}",
+                ),
             ),
         },
         "valid",
