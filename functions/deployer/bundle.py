@@ -17,7 +17,7 @@ import posixpath
 import re
 from typing import Any
 
-from . import definitions, ecspresso_yaml, health_check, lattice_names, progressive
+from . import definitions, ecspresso_yaml, health_check, lattice_names, ports, progressive
 from .errors import BundleInvalid
 
 CONFIG_FILE = "ecspresso.yml"
@@ -26,8 +26,7 @@ TASK_FILE = "ecs-task-def.json"
 DEFAULT_TIMEOUT = 600
 STARTED_BY = "lattice-deploy-started-by"
 """Object metadata of a bundle the CLI uploaded: the CLI starts that deployment itself."""
-FRIENDLY = "vpcLatticeConfiguration"
-NATIVE = "vpcLatticeConfigurations"
+FRIENDLY, NATIVE = ports.FRIENDLY, ports.NATIVE
 APP_PROTOCOLS = {"http": ("HTTP", "HTTP1"), "http2": ("HTTP", "HTTP2"), "grpc": ("HTTP", "GRPC")}
 MAX_FILE_BYTES = 64 * 1024
 """A bundle file's largest size, before and after rendering. Why 64 KiB: Amazon ECS's service
@@ -176,7 +175,9 @@ def with_images(files: dict[str, str], images: dict[str, str]) -> dict[str, str]
         return files
     _, task_file = file_names(config_of(files))
     task = parse_json(files[task_file], task_file)
-    containers = {c.get("name"): c for c in task.get("containerDefinitions") or []}
+    containers = {
+        c.get("name"): c for c in definitions.inner(task).get("containerDefinitions") or []
+    }
     for name, image in images.items():
         if name not in containers:
             raise BundleInvalid(
@@ -254,6 +255,7 @@ def _lattice(
     env: str,
     context: dict[str, Any],
 ) -> dict[str, Any]:
+    asked = ports.asked_name(service_def)
     friendly, native = service_def.pop(FRIENDLY, None), service_def.pop(NATIVE, None)
     if friendly is not None and native is not None:
         raise BundleInvalid(
@@ -279,13 +281,11 @@ def _lattice(
                 f"{service_file}: {FRIENDLY}.enabled is not true; set it to true, or deploy "
                 "services that are not behind VPC Lattice with ecspresso alone"
             )
-    port_name, container_port, app_protocol = _port(
-        spec, service_def, task_def, service_file, task_file
-    )
+    port_name, container_port, app_protocol = _port(asked, task_def, service_file, task_file)
     protocol, protocol_version = APP_PROTOCOLS.get(app_protocol, ("HTTP", "HTTP1"))
     group_ref = spec.get("targetGroup") or spec.get("targetGroupArn")
     if not str(group_ref or "").startswith("arn:"):  # a group found by name or made here
-        ports = {
+        mapped = {
             int(m["containerPort"])
             for c in task_def.get("containerDefinitions") or []
             for m in c.get("portMappings") or []
@@ -295,7 +295,7 @@ def _lattice(
             spec.get("healthCheck") or {},
             protocol_version,
             app_protocol,
-            ports,
+            mapped,
             container_port,
             f"{service_file}: {FRIENDLY}",
         )
@@ -343,8 +343,7 @@ def _ref(value: Any, default_name: str) -> dict[str, Any]:
 
 
 def _port(
-    spec: dict[str, Any],
-    service_def: dict[str, Any],
+    asked: Any,
     task_def: dict[str, Any],
     service_file: str,
     task_file: str,
@@ -355,9 +354,8 @@ def _port(
         for m in container.get("portMappings") or []
         if isinstance(m, dict)
     ]
-    connect = (service_def.get("serviceConnectConfiguration") or {}).get("services") or [{}]
     named = [m["name"] for m in mappings if m.get("name")]
-    port_name = spec.get("portName") or connect[0].get("portName") or (named[0] if named else None)
+    port_name = asked or (named[0] if named else None)
     for mapping in mappings:
         if mapping.get("name") == port_name and not isinstance(mapping.get("containerPort"), int):
             raise BundleInvalid(

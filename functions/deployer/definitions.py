@@ -84,6 +84,12 @@ def _describe_fields(
     return {k: v for k, v in definition.items() if k not in dropped}
 
 
+def inner(task: Any) -> Any:
+    """The task definition inside describe-task-definition's wrapper (``task`` if none): what
+    is edited when an image is pinned, as what is registered."""
+    return task[WRAPPER] if isinstance(task, dict) and isinstance(task.get(WRAPPER), dict) else task
+
+
 def _unwrap(task: dict[str, Any], task_file: str, warnings: list[str]) -> dict[str, Any]:
     inner = task.get(WRAPPER)
     if not isinstance(inner, dict):

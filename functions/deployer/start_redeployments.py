@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from . import aws, jsonnet, render, trigger
+from . import aws, definitions, jsonnet, render, trigger
 from .errors import BundleInvalid
 from .load_bundle import ssm_parameter
 
@@ -38,6 +38,7 @@ def images_to_pin(task_text: str, repository: str, tag: str, digest: str) -> dic
         task = json.loads(task_text)
     except json.JSONDecodeError:
         return {}  # not this trigger's to report: the next upload's deployment says what is wrong
+    task = definitions.inner(task)  # describe-task-definition's wrapper, as ecspresso reads it
     containers = (task.get("containerDefinitions") or []) if isinstance(task, dict) else []
     pinned = {}
     for container in containers:

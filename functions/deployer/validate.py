@@ -6,8 +6,11 @@ ships (in the Lambda runtime too) is the schema: unknown or misspelt keys (the n
 suggested), types, enums, required fields and every bound the model states come from
 ``CreateService`` and ``RegisterTaskDefinition`` (:mod:`.limits` walks them, with the bounds AWS
 documents that the model lacks). What the model cannot say is checked here and in the modules
-this calls: value formats (:mod:`.validate_values`), Fargate's rules (:mod:`.fargate`), ARNs and
-their region, the names VPC Lattice accepts, the port name.
+this calls: value formats (:mod:`.validate_values`), Fargate's rules (:mod:`.fargate`), what
+this deployer's way of deploying needs (:mod:`.deploy_rules`), ARNs and their region, the names
+VPC Lattice accepts, the port name. The definitions are first taken as ecspresso takes them
+(:mod:`.definitions`, shared with ``bundle.normalize``): describe output dropped with a notice,
+nulls and empty enums left out, serviceName from ecspresso.yml, an unnamed port named.
 """
 
 from __future__ import annotations
