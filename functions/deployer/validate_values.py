@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.session import get_session
 
-from . import limits
+from . import limits, ports
 
 IMAGE_CHARACTERS = re.compile(r"[A-Za-z0-9\-_:./#]+")
 """ECS API reference, ContainerDefinition.image: "up to 255 characters total are allowed,
@@ -96,8 +96,9 @@ def container_definition(container: dict[str, Any], where: str, problems: list[s
 
 def port_mappings(task: dict[str, Any], task_file: str, problems: list[str]) -> None:
     """ECS API reference, PortMapping: with the awsvpc or host network mode "The hostPort can be
-    left blank or it must be the same value as the containerPort", and "You can't expose the
-    same container port for multiple protocols"."""
+    left blank or it must be the same value as the containerPort", "You can't expose the
+    same container port for multiple protocols", and the name's characters (:data:`.ports.
+    PORT_NAME`)."""
     containers = task.get("containerDefinitions")
     pinned = task.get("networkMode") in ("awsvpc", "host")
     for index, container in enumerate(containers if isinstance(containers, list) else []):
@@ -107,6 +108,14 @@ def port_mappings(task: dict[str, Any], task_file: str, problems: list[str]) -> 
             if not isinstance(mapping, dict):
                 continue
             where = f"{task_file}: containerDefinitions[{index}].portMappings[{number}]"
+            name = mapping.get("name")
+            if isinstance(name, str) and not (
+                limits.offline(name) or ports.PORT_NAME.fullmatch(name)
+            ):
+                problems.append(
+                    f"{where}.name: {limits.show(name)} is not a port name ECS takes (up to 64 "
+                    "lowercase letters, numbers, _ and -, not starting with -); rename it"
+                )
             port, host = mapping.get("containerPort"), mapping.get("hostPort")
             if pinned and host not in (None, 0, port):
                 problems.append(

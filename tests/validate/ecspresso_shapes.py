@@ -233,6 +233,12 @@ SHAPES: list[Shape] = [
         [f"{TASK}: containerDefinitions[].portMappings: no port mapping", '"containerPort": 80'],
     ),
     Shape(
+        "port-name-upper-case",
+        {TASK: setting(f"{PORT}.name", "HTTP"), SVC: removing(CONNECT)},
+        "refuse",
+        [f'{TASK}: containerDefinitions[0].portMappings[0].name: "HTTP" is not a port name'],
+    ),
+    Shape(
         "no-app-protocol",
         {TASK: removing(f"{PORT}.appProtocol")},
         "valid",
