@@ -46,14 +46,23 @@ class Taken(NamedTuple):
     problems: list[str]
 
 
-def _drop_empty(value: Any, shape: Shape | None, lists: bool) -> Any:
+def _drop_empty(
+    value: Any, shape: Shape | None, lists: bool, renamed: list[str], path: str = ""
+) -> Any:
     """``value`` without nulls, without ``""`` where the shape is an enum (the Go SDK omits
-    both from the request), and, with ``lists``, without empty lists (ecspresso's walkMap)."""
+    both from the request), and, with ``lists``, without empty lists (ecspresso's walkMap); a
+    key that is a member's name in other letter case is that member (Go's encoding/json matches
+    names "preferring an exact match but also accepting a case-insensitive match"), said in
+    ``renamed``."""
     if isinstance(value, dict):
         members = getattr(shape, "members", None) if shape is not None else None
         is_map = shape is not None and shape.type_name == "map"
+        folded = {name.lower(): name for name in members or {}}
         kept = {}
         for key, item in value.items():
+            if not is_map and key not in (members or {}) and key.lower() in folded:
+                renamed.append(f"{path}{key} → {folded[key.lower()]}")
+                key = folded[key.lower()]
             inner = getattr(shape, "value", None) if is_map else (members or {}).get(key)
             if item is None:
                 continue
@@ -61,12 +70,27 @@ def _drop_empty(value: Any, shape: Shape | None, lists: bool) -> Any:
                 continue
             if lists and item == [] and inner is not None and inner.type_name == "list":
                 continue  # a [] where no list belongs stays, for the model walk to refuse
-            kept[key] = _drop_empty(item, inner, lists)
+            kept[key] = _drop_empty(item, inner, lists, renamed, f"{path}{key}.")
         return kept
     if isinstance(value, list):
         member = getattr(shape, "member", None) if shape is not None else None
-        return [_drop_empty(item, member, lists) for item in value]
+        return [_drop_empty(item, member, lists, renamed, path) for item in value]
     return value
+
+
+def _cleaned(
+    definition: dict[str, Any], operation: str, file: str, warnings: list[str]
+) -> dict[str, Any]:
+    renamed: list[str] = []
+    cleaned = _drop_empty(
+        definition, input_shape(operation), operation == "RegisterTaskDefinition", renamed
+    )
+    if renamed:
+        warnings.append(
+            f"{file}: {', '.join(renamed)}: read as the field of that name in other letter case, "
+            "as ecspresso (Go's encoding/json) reads it; write it so"
+        )
+    return dict(cleaned)
 
 
 def _describe_fields(
@@ -156,8 +180,8 @@ def take(
     task = _describe_fields(
         task, "RegisterTaskDefinition", "TaskDefinition", task_file, found.warnings
     )
-    service = _drop_empty(service, input_shape("CreateService"), lists=False)
-    task = _drop_empty(task, input_shape("RegisterTaskDefinition"), lists=True)
+    service = _cleaned(service, "CreateService", service_file, found.warnings)
+    task = _cleaned(task, "RegisterTaskDefinition", task_file, found.warnings)
     _service_name(service, configured_service, service_file, config_file, found)
     _units(task)
     found.warnings.extend(ports.name_ports(service, task, names, found.problems))

@@ -126,6 +126,29 @@ SHAPES: list[Shape] = [
         lambda p: not set(SERVICE_DESCRIBE) & set(p["serviceDefinition"]),
     ),
     Shape(
+        "keys-in-other-letter-case",
+        {
+            TASK: j(
+                lambda d: (
+                    d.update(Family=d.pop("family")),
+                    d["containerDefinitions"][0].update(
+                        Image=d["containerDefinitions"][0].pop("image")
+                    ),
+                )
+            ),
+            SVC: j(lambda d: d.update(DesiredCount=d.pop("desiredCount"))),
+        },
+        "valid",
+        [
+            f"{TASK}: containerDefinitions.Image → image, Family → family: read as the field",
+            f"{SVC}: DesiredCount → desiredCount",
+        ],
+        lambda p: (
+            p["taskDefinition"]["family"] == "myservice"
+            and p["serviceDefinition"]["desiredCount"] == 3
+        ),
+    ),
+    Shape(
         "task-misspelt-key-still-refused",
         {TASK: j(lambda d: d.update(containerDefinitons=d.pop("containerDefinitions")))},
         "refuse",
