@@ -93,7 +93,8 @@ def _adopt_serving(plan: dict[str, Any], group: dict[str, Any], user: dict[str, 
             f"User Guide); the bundle names {asked} ({state}). Name {user['arn']} (or leave the "
             "service out to adopt it), or name a target group no other service uses"
         )
-    want["service"] = {"arn": user["arn"], "named": True}
+    if ref.get("named") or _named_arn(api, ref) != user["arn"]:  # not the workflow's own
+        want["service"] = {"arn": user["arn"], "named": True}
     listener, on = want["listener"], user["listeners"]
     same = [
         ln
