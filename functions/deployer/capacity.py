@@ -53,7 +53,8 @@ def problems(plan: dict[str, Any], cluster: dict[str, Any]) -> list[str]:
                 f"first: {_associate(cluster, str(provider))}"
             )
     implicit = not strategy and not service.get("launchType")
-    required = task.get("requiresCompatibilities") or []
+    required = task.get("requiresCompatibilities")
+    required = [str(c) for c in required] if isinstance(required, list) else []
     if implicit and not cluster.get("defaultCapacityProviderStrategy") and "EC2" not in required:
         said.append(
             f"{WHERE}: launchType: neither launchType nor capacityProviderStrategy is given and "

@@ -64,6 +64,17 @@ def test_a_strategy_runs_base_then_weight_and_describe_shows_it_without_launch_t
     aws.advance(HEALTHY_AFTER)
     got = describe(ecs)
     assert (got["runningCount"], got["deployments"][0]["rolloutState"]) == (5, "COMPLETED")
+    (listed,) = ecs.list_service_deployments(cluster="my-cluster", service="myservice")[
+        "serviceDeployments"
+    ]
+    (deployment,) = ecs.describe_service_deployments(
+        serviceDeploymentArns=[listed["serviceDeploymentArn"]]
+    )["serviceDeployments"]
+    (revision,) = ecs.describe_service_revisions(
+        serviceRevisionArns=[deployment["targetServiceRevision"]["arn"]]
+    )["serviceRevisions"]
+    assert "launchType" not in revision
+    assert revision["capacityProviderStrategy"] == made["capacityProviderStrategy"]
 
 
 def test_neither_launch_type_nor_strategy_takes_the_cluster_default(
