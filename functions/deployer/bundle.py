@@ -300,6 +300,7 @@ def _lattice(
         "listener": f"{env}-{service}-listener",
     }
     return {
+        "shape": NATIVE if native is not None else FRIENDLY,
         "registration": str(spec.get("registration") or "ecs"),
         "maxFailedTasks": spec.get("maxFailedTasks"),
         "roleArn": spec.get("roleArn") or context.get("infrastructureRoleArn"),
@@ -322,6 +323,7 @@ def _lattice(
             "name": names["listener"],
             "port": int(listener.get("port") or 80),
             "protocol": str(listener.get("protocol") or "HTTP"),
+            "given": bool(listener),
         },
         "accessLogs": spec.get("accessLogs"),
         "progressive": progressive.plan_of(service_def, spec, env, service),

@@ -10,14 +10,18 @@ listeners' default actions).
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from . import (
+    adopted,
     aws,
     baseline,
     bundle,
+    capacity,
     ensure_listener,
     lattice,
     lattice_ingress,
@@ -26,14 +30,8 @@ from . import (
     service_connect,
     validate,
 )
-from .errors import BundleInvalid
+from .errors import BundleInvalid, DeployError
 from .step import step
-
-ADOPTABLE = (
-    ("serviceNetwork", "service_network", "get_service_network", "serviceNetworkIdentifier"),
-    ("service", "service", "get_service", "serviceIdentifier"),
-    ("targetGroup", "target_group", "get_target_group", "targetGroupIdentifier"),
-)
 
 
 def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
@@ -98,28 +96,68 @@ def _vpc_of(plan: dict[str, Any]) -> str:
     return str(vpcs[0])
 
 
-def _check_account(plan: dict[str, Any]) -> None:
-    """The cluster and the security groups the bundle names exist, the groups in the VPC; a
-    warning (``plan.warnings``) when the groups do not let VPC Lattice in."""
+class Problems:
+    """The account's problems of one bundle, collected: each said as ``file: field: what is
+    wrong; fix``, all at once (one round trip, not one per problem)."""
+
+    FILE = re.compile(r"^[\w./-]+\.(json|jsonnet|yml|yaml): ")
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, Exception]] = []
+
+    def add(self, where: str, exc: Exception) -> None:
+        self.found.append((where, exc))
+
+    def run(self, check: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return check(*args)
+        except DeployError as exc:
+            self.add("", exc)
+            return None
+
+    def raise_any(self) -> None:
+        """Raise them, as the one kind they all are (NotFound, ...), else BundleInvalid."""
+        if not self.found:
+            return
+        texts = [
+            f"{where}: {exc}" if where and not self.FILE.match(str(exc)) else str(exc)
+            for where, exc in self.found
+        ]
+        kinds = {type(exc) for _, exc in self.found}
+        kind = kinds.pop() if len(kinds) == 1 else BundleInvalid
+        if len(texts) == 1:
+            raise kind(texts[0]) from self.found[0][1]
+        raise kind(
+            f"{len(texts)} problem(s) against the account:\n" + "\n".join(f"- {t}" for t in texts)
+        )
+
+
+def _check_account(plan: dict[str, Any], problems: Problems) -> None:
+    """The cluster and the security groups the bundle names exist, the groups in the VPC, the
+    capacity the service asks for is the cluster's; a warning (``plan.warnings``) when the
+    groups do not let VPC Lattice in."""
     region, vpc = plan["region"] or None, plan["lattice"]["vpcId"]
     groups = plan["lattice"]["securityGroupIds"]
+    where = "ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups"
+    found: list[dict[str, Any]] = []
     try:
-        found = (
-            aws.client("ec2", region).describe_security_groups(GroupIds=groups)["SecurityGroups"]
-            if groups
-            else []
-        )
+        if groups:
+            found = aws.client("ec2", region).describe_security_groups(GroupIds=groups)[
+                "SecurityGroups"
+            ]
     except ClientError as exc:
-        raise BundleInvalid(
-            f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups: "
-            f"{exc.response['Error']['Message']}; use security groups of VPC {vpc}"
-        ) from exc
+        problems.add(
+            where,
+            BundleInvalid(f"{exc.response['Error']['Message']}; use security groups of VPC {vpc}"),
+        )
     for group in found:
         if group["VpcId"] != vpc:
-            raise BundleInvalid(
-                f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups: "
-                f"{group['GroupId']} is in VPC {group['VpcId']}, the subnets in {vpc}; "
-                f"use groups of {vpc}"
+            problems.add(
+                where,
+                BundleInvalid(
+                    f"{group['GroupId']} is in VPC {group['VpcId']}, the subnets in {vpc}; "
+                    f"use groups of {vpc}"
+                ),
             )
     check = plan["lattice"]["targetGroup"].get("healthCheck") or {}
     ports = {int(plan["lattice"]["containerPort"]), int(check.get("port") or 0)} - {0}
@@ -127,11 +165,17 @@ def _check_account(plan: dict[str, Any]) -> None:
     clusters = aws.client("ecs", region).describe_clusters(clusters=[plan["cluster"]])["clusters"]
     active = [c for c in clusters if c.get("status") == "ACTIVE"]
     if not active:
-        raise BundleInvalid(
-            f"ecspresso.yml: cluster: ECS cluster {plan['cluster']!r} does not exist in "
-            f"{region or 'this region'}; create it or fix the name"
+        problems.add(
+            "ecspresso.yml: cluster",
+            BundleInvalid(
+                f"ECS cluster {plan['cluster']!r} does not exist in {region or 'this region'}; "
+                "create it or fix the name"
+            ),
         )
-    service_connect.check(plan, active[0], region)
+        return
+    problems.run(service_connect.check, plan, active[0], region)
+    for problem in capacity.problems(plan, active[0]):
+        problems.add("", BundleInvalid(problem))
 
 
 def _network_of_vpc(plan: dict[str, Any]) -> None:
@@ -164,16 +208,6 @@ def _network_of_vpc(plan: dict[str, Any]) -> None:
     )
 
 
-def _check_adopted(plan: dict[str, Any]) -> None:
-    """Every resource the bundle names by ARN must exist before anything is changed."""
-    api = lattice.client(plan)
-    for key, kind, getter, param in ADOPTABLE:
-        if arn := plan["lattice"][key].get("arn"):
-            found = lattice.adopt(getattr(api, getter), kind, arn, **{param: arn})
-            if kind == "target_group":
-                lattice.check_target_group(found, plan["lattice"]["vpcId"])
-
-
 def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict[str, Any]:
     """The checked, normalized plan of a bundle, with the account facts it needs (reads only)."""
     validate.check(files, environment)
@@ -187,11 +221,14 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
         },
     )
     plan["lattice"]["vpcId"] = _vpc_of(plan)
-    _check_account(plan)
-    passable_roles.check(plan)
-    _network_of_vpc(plan)
-    _check_adopted(plan)
-    ensure_listener.refuse_foreign(plan)
+    problems = Problems()
+    _check_account(plan, problems)
+    for problem in passable_roles.problems(plan):
+        problems.add("", BundleInvalid(problem))
+    problems.run(_network_of_vpc, plan)
+    if adopted.check(plan, problems.add):  # the bundle's service and group are known: their
+        problems.run(ensure_listener.refuse_foreign, plan)  # listeners can be checked
+    problems.raise_any()
     return plan
 
 
