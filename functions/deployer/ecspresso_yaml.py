@@ -12,6 +12,7 @@ anchors can never expand into millions of nodes (the "billion laughs" YAML bomb)
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import BundleInvalid
@@ -67,6 +68,54 @@ def _loader() -> Any:
         BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
     )
     return Loader
+
+
+NAMES = ("ecspresso.yml", "ecspresso.yaml", "ecspresso.json", "ecspresso.jsonnet")
+"""ecspresso's config names, in the order it looks for them: ``for _, ext := range
+[]string{ymlExt, yamlExt, jsonExt, jsonnetExt} { if _, err := os.Stat("ecspresso" + ext) ...``
+(cli.go, resolveConfigFilePath); the first that exists is read."""
+SUFFIXES = {name.removeprefix("ecspresso"): name for name in NAMES}
+"""A config under another name (``--config FILE``) is read by its extension, as ecspresso's
+``Load`` switches on ``filepath.Ext(path)`` (config.go); it travels under the default name of
+its format."""
+
+
+def name_for(filename: str) -> str:
+    """The default name of the config format of ``filename`` (``prod.yaml`` → ``ecspresso.yaml``);
+    another extension is refused, as ecspresso refuses it ("unsupported config file
+    extension", config.go)."""
+    suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix not in SUFFIXES:
+        raise BundleInvalid(
+            f"{filename}: unsupported config file extension {suffix or '(none)'!r}; an ecspresso "
+            f"config is .yml, .yaml, .json or .jsonnet"
+        )
+    return SUFFIXES[suffix]
+
+
+def name_in(files: Mapping[str, Any]) -> str | None:
+    """The config among ``files`` (None when there is none). Two are refused: which one an
+    upload meant cannot be known (a stale ``ecspresso.yml`` beside a new ``ecspresso.json``)."""
+    found = [name for name in NAMES if name in files]
+    if len(found) > 1:
+        raise BundleInvalid(
+            f"{' and '.join(found)}: the bundle holds {len(found)} configs; keep one (delete the "
+            "others from the bundle folder)"
+        )
+    return found[0] if found else None
+
+
+def config_of(files: Mapping[str, str]) -> dict[str, Any]:
+    """The bundle's config, parsed ({} when it has none): YAML, or JSON (a ``.jsonnet`` config
+    once evaluated: :func:`render.render` evaluates it, as ecspresso's ``Load`` does first)."""
+    name = name_in(files)
+    if name is None:
+        return {}
+    if name.endswith((".json", ".jsonnet")):
+        from .bundle import parse_json  # bundle reads configs through this module
+
+        return parse_json(files[name], name)
+    return parse(files[name], name)
 
 
 def parse(text: str, filename: str = "ecspresso.yml") -> dict[str, Any]:

@@ -7,28 +7,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from pathlib import Path
 from typing import Any
 
-from deployer import bundle, render, validate
+from deployer import bundle, ecspresso_yaml, render, validate
 from deployer.errors import DeployError
-from deployer.load_bundle import plan_of, ssm_parameter
+from deployer.load_bundle import plan_of
 
 from ..emulator import demo_account as demo
 from ..runner.execution import offline_ssm, read_bundle, rendered
 from ..runner.targets import use_endpoint
+from . import source
 
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "validate", help="check a bundle offline (exit 0 valid, 2 invalid)"
     )
-    parser.add_argument(
-        "directory",
-        type=Path,
-        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json "
-        "(or the .jsonnet definitions ecspresso.yml names)",
-    )
+    source.add_arguments(parser, "its config beside the two definitions it names")
     parser.add_argument(
         "--env", dest="environment", default="dev", help="environment prefix of created names"
     )
@@ -54,17 +49,27 @@ class _Unset(dict[str, str]):
 
 
 def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Each file rendered; one whose template cannot be (a must_env variable unset) is said,
-    then rendered with stand-ins for what is unset (else left as it is), so the rest of it and
-    the other files are still checked."""
-    files, problems = {}, []
+    """The files rendered. When that fails, each file is rendered (with the config, whose
+    plugins give its functions) on its own: one whose template cannot be (a must_env variable
+    unset) is said once, then rendered with stand-ins for what is unset (else left as it is),
+    so the rest of it and the other files are still checked."""
+    try:
+        return rendered(raw), []
+    except DeployError:
+        pass
+    files: dict[str, str] = {}
+    problems: list[str] = []
+    config = next((n for n in ecspresso_yaml.NAMES if n in raw), None)
     for name, text in raw.items():
+        pair = {config: raw[config], name: text} if config else {name: text}
         try:
-            files.update(rendered({name: text}))
+            files[name] = rendered(pair).get(name, text)
         except DeployError as exc:
-            problems.append(str(exc))
+            if str(exc) not in problems:
+                problems.append(str(exc))
             try:
-                files.update(render.render_files({name: text}, _Unset(os.environ), offline_ssm))
+                unset = render.render_files(pair, _Unset(os.environ), offline_ssm)
+                files[name] = unset.get(name, text)
             except DeployError:
                 files[name] = text
     return files, problems
@@ -72,13 +77,13 @@ def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        raw = read_bundle(args.directory, strict=False)
+        raw = read_bundle(source.resolve(args), strict=False)
         files, problems = _rendered(raw)
         problems += validate.problems_in(files, args.environment)
         if not problems and (args.endpoint_url or args.account):
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
-            plan_of(rendered(raw, ssm_parameter), "validate", args.environment)
+            plan_of(rendered(raw, account=True), "validate", args.environment)
         notes = validate.notices_in(files)
     except (DeployError, OSError) as exc:
         problems, notes = [str(exc)], []
