@@ -33,7 +33,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "deploy", help="deploy a bundle directory (one Step Functions execution)"
     )
-    source.add_arguments(parser, "ecs-service-def.json and ecs-task-def.json beside its config")
+    source.add_arguments(parser)
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--local", action="store_true", help="run on an embedded AWS in this process"

@@ -26,7 +26,7 @@ MARKS = {"create": "+", "adopt": "=", "change": "~", "unchanged": "="}
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("plan", help="show what a deploy would change (read calls only)")
-    source.add_arguments(parser, "ecs-service-def.json and ecs-task-def.json beside its config")
+    source.add_arguments(parser)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--endpoint-url", help="plan against a `lattice-deploy serve` at this URL")
     where.add_argument(

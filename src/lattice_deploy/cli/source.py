@@ -10,12 +10,13 @@ from typing import Any
 from deployer.errors import BundleInvalid
 
 
-def add_arguments(parser: Any, what: str) -> None:
+def add_arguments(parser: Any) -> None:
     parser.add_argument(
         "directory",
         type=Path,
         nargs="?",
-        help=f"the bundle: {what} (its config: ecspresso.yml, .yaml, .json or .jsonnet)",
+        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json (or the "
+        "definitions it names; its config may be ecspresso.yaml, .json or .jsonnet instead)",
     )
     parser.add_argument(
         "--config",

@@ -23,7 +23,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "validate", help="check a bundle offline (exit 0 valid, 2 invalid)"
     )
-    source.add_arguments(parser, "its config beside the two definitions it names")
+    source.add_arguments(parser)
     parser.add_argument(
         "--env", dest="environment", default="dev", help="environment prefix of created names"
     )
