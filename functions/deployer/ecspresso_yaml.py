@@ -134,6 +134,16 @@ def parse(text: str, filename: str = "ecspresso.yml") -> dict[str, Any]:
         mark = exc.context_mark if scanned else exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
         why = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if (
+            (begun := exc.context_mark)
+            and mark
+            and (begun.line, begun.column)
+            != (
+                mark.line,
+                mark.column,
+            )
+        ):
+            why = f"{why} (it began at {begun.line + 1}:{begun.column + 1})"
         for said, plain in PLAINLY.items():
             why = f"{plain} ({why})" if said in why else why
         remedy = "" if ";" in why else "; fix the YAML there"

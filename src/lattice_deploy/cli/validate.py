@@ -9,6 +9,8 @@ import json
 import os
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from deployer import bundle, ecspresso_yaml, render, validate
 from deployer.errors import DeployError
 from deployer.load_bundle import plan_of
@@ -87,6 +89,15 @@ def run(args: argparse.Namespace) -> int:
         notes = validate.notices_in(files)
     except (DeployError, OSError) as exc:
         problems, notes = [str(exc)], []
+    except (BotoCoreError, ClientError) as exc:  # no credentials, nothing at the endpoint
+        where = args.endpoint_url or "the account boto3 finds (--account)"
+        problems, notes = (
+            [
+                f"cannot check against {where}: {exc}; set AWS credentials (aws configure), or "
+                "start `lattice-deploy serve` and pass --endpoint-url"
+            ],
+            [],
+        )
     if args.json:
         print(json.dumps({"valid": not problems, "problems": problems, "notes": notes}, indent=2))
         return 2 if problems else 0
