@@ -255,7 +255,7 @@ def _fill(value: str, action: str, inside: bool, name: str, where: str) -> str:
             raise BundleInvalid(
                 f"{where}: the value of {{{{ {action} }}}} holds a quote, a backslash or a control "
                 "character, which would end its JSON string and change the definition's "
-                "structure; pipe it through json_escape ({{{{ ... | json_escape }}}}), or fix "
+                "structure; pipe it through json_escape ({{ ... | json_escape }}), or fix "
                 "the value"
             )
     elif not JSON_SCALAR.fullmatch(value.strip()):

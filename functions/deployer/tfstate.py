@@ -131,9 +131,9 @@ def functions(prefix: str, state: Callable[[], State | None], stand_in: str) -> 
     def tfstate(args: list[str], where: str) -> str:
         if len(args) != 1:
             raise BundleInvalid(f"{where}: {prefix}tfstate takes one address")
-        address = args[0].replace("'", '"')
-        loaded = state()
-        return f"{stand_in}:{address}" if loaded is None else loaded.lookup(address)
+        if (loaded := state()) is None:
+            return f"{stand_in}:{args[0]}"
+        return loaded.lookup(args[0].replace("'", '"'))
 
     def tfstatef(args: list[str], where: str) -> str:
         if not args:

@@ -5,13 +5,14 @@ wrong and how to fix it. ``--json`` prints ``{"valid": …, "problems": […]}``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deployer import bundle, ecspresso_yaml, render, validate
+from deployer import bundle, ecspresso_yaml, plugins, render, validate
 from deployer.errors import DeployError
 from deployer.load_bundle import plan_of
 
@@ -62,8 +63,12 @@ def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     files: dict[str, str] = {}
     problems: list[str] = []
     config = next((n for n in ecspresso_yaml.NAMES if n in raw), None)
+    kept = {config: raw[config]} if config else {}
+    with contextlib.suppress(DeployError):  # the plugins' state files, read with each file
+        parsed = bundle.config_of(rendered(kept))
+        kept |= {n: raw[n] for n in plugins.local_states(parsed) if n in raw}
     for name, text in raw.items():
-        pair = {config: raw[config], name: text} if config else {name: text}
+        pair = {**kept, name: text}
         try:
             files[name] = rendered(pair).get(name, text)
         except DeployError as exc:
