@@ -5,7 +5,6 @@ wrong and how to fix it. ``--json`` prints ``{"valid": …, "problems": […]}``
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 from typing import Any
@@ -64,9 +63,16 @@ def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     problems: list[str] = []
     config = next((n for n in ecspresso_yaml.NAMES if n in raw), None)
     kept = {config: raw[config]} if config else {}
-    with contextlib.suppress(DeployError):  # the plugins' state files, read with each file
-        parsed = bundle.config_of(rendered(kept))
-        kept |= {n: raw[n] for n in plugins.local_states(parsed) if n in raw}
+    try:
+        parsed: dict[str, object] | None = bundle.config_of(rendered(kept))
+    except DeployError:
+        parsed = None  # said below, with the config's own file
+    if parsed is not None:
+        try:  # a plugin it cannot set up: said once, not again in each file using it
+            plugins.functions(parsed, plugins.StandIns(offline_ssm, raw))
+            kept |= {n: raw[n] for n in plugins.local_states(parsed) if n in raw}
+        except DeployError as exc:
+            return {}, [str(exc)]
     for name, text in raw.items():
         pair = {**kept, name: text}
         try:
@@ -78,6 +84,8 @@ def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
                 unset = render.render_files(pair, _Unset(os.environ), offline_ssm)
                 files[name] = unset.get(name, text)
             except DeployError:
+                if name == config:  # what it says is unknown: the rest would only follow on
+                    return {}, problems
                 files[name] = text
     return files, problems
 
@@ -86,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         raw = read_bundle(source.resolve(args), strict=False)
         files, problems = _rendered(raw)
-        problems += validate.problems_in(files, args.environment)
+        problems += validate.problems_in(files, args.environment) if files else []
         if not problems and (args.endpoint_url or args.account):
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
