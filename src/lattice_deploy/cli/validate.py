@@ -50,43 +50,58 @@ class _Unset(dict[str, str]):
         return True
 
 
+def _fallback(name: str, text: str, files: dict[str, str], kept: dict[str, str]) -> bool:
+    """``text`` rendered (with the config ``kept``) with stand-ins for unset variables, else
+    left as it is; False when even that cannot be."""
+    try:
+        done = render.render_files({**kept, name: text}, _Unset(os.environ), offline_ssm)
+        files[name] = done.get(name, text)
+        return True
+    except DeployError:
+        files[name] = text
+        return False
+
+
 def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """The files rendered. When that fails, each file is rendered (with the config, whose
-    plugins give its functions) on its own: one whose template cannot be (a must_env variable
-    unset) is said once, then rendered with stand-ins for what is unset (else left as it is),
-    so the rest of it and the other files are still checked."""
+    """The files rendered. When that fails, each file is rendered on its own (with the config,
+    whose plugins give its functions): one whose template cannot be (a must_env variable unset)
+    is said once, then rendered with stand-ins for what is unset (else left as it is), so the
+    rest of it and the other files are still checked. A config whose templates or plugins say
+    what this deployer does not know is said alone: the rest would only follow from it."""
     try:
         return rendered(raw), []
     except DeployError:
         pass
     files: dict[str, str] = {}
     problems: list[str] = []
-    config = next((n for n in ecspresso_yaml.NAMES if n in raw), None)
-    kept = {config: raw[config]} if config else {}
-    try:
-        parsed: dict[str, object] | None = bundle.config_of(rendered(kept))
-    except DeployError:
-        parsed = None  # said below, with the config's own file
-    if parsed is not None:
-        try:  # a plugin it cannot set up: said once, not again in each file using it
-            plugins.functions(parsed, plugins.StandIns(offline_ssm, raw))
-            kept |= {n: raw[n] for n in plugins.local_states(parsed) if n in raw}
-        except DeployError as exc:
-            return {}, [str(exc)]
-    for name, text in raw.items():
-        pair = {**kept, name: text}
+    kept: dict[str, str] = {}
+    if config := next((n for n in ecspresso_yaml.NAMES if n in raw), None):
         try:
-            files[name] = rendered(pair).get(name, text)
+            files[config] = render.render(raw[config], config, os.environ, offline_ssm)
+        except DeployError as exc:
+            problems.append(str(exc))
+            if not _fallback(config, raw[config], files, {}):
+                return {}, problems
+        try:
+            parsed = bundle.config_of({config: files[config]})
+        except DeployError:
+            parsed = None  # validate says where (file:line:col); the definitions are still checked
+        if parsed is not None:
+            try:  # a plugin it cannot set up: said once, not again in each file using it
+                plugins.functions(parsed, plugins.StandIns(offline_ssm, raw))
+                states = {n: raw[n] for n in plugins.local_states(parsed) if n in raw}
+            except DeployError as exc:
+                return {}, [*problems, str(exc)]
+            kept = {config: raw[config], **states}
+    for name, text in raw.items():
+        if name == config:
+            continue
+        try:
+            files[name] = rendered({**kept, name: text}).get(name, text)
         except DeployError as exc:
             if str(exc) not in problems:
                 problems.append(str(exc))
-            try:
-                unset = render.render_files(pair, _Unset(os.environ), offline_ssm)
-                files[name] = unset.get(name, text)
-            except DeployError:
-                if name == config:  # what it says is unknown: the rest would only follow on
-                    return {}, problems
-                files[name] = text
+            _fallback(name, text, files, kept)
     return files, problems
 
 
@@ -95,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         raw = read_bundle(source.resolve(args), strict=False)
         files, problems = _rendered(raw)
         problems += validate.problems_in(files, args.environment) if files else []
+        problems = list(dict.fromkeys(problems))  # a config's error said by both
         if not problems and (args.endpoint_url or args.account):
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
