@@ -133,3 +133,11 @@ def test_an_upload_may_carry_any_config_name_but_not_two(aws: EmbeddedAws) -> No
         load_bundle._config(source)
     pinned = {**source, "versions": {"ecspresso.yml": "null"}}  # the CLI pins what it uploaded
     assert load_bundle._config(pinned) == {"ecspresso.yml": "cluster: d\n"}
+
+
+def test_ecspresso_config_in_the_environment_is_the_configs_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = staged(tmp_path)
+    monkeypatch.setenv("ECSPRESSO_CONFIG", "conf/prod.yml")
+    assert main(["validate", str(directory)]) == 0, capsys.readouterr().out

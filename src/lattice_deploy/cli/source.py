@@ -4,6 +4,7 @@ under another name with ``--config FILE``, as ecspresso's own ``--config`` takes
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ def add_arguments(parser: Any) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help="the bundle's config under another name (e.g. prod.yml), as ecspresso's --config: "
-        "inside DIR when DIR is given, else from the current directory; the definitions it "
-        "names are read from its directory",
+        help="the bundle's config under another name (e.g. prod.yml), as ecspresso's --config "
+        "(default: $ECSPRESSO_CONFIG): inside DIR when DIR is given, else from the current "
+        "directory; the definitions it names are read from its directory",
     )
 
 
@@ -32,6 +33,8 @@ def resolve(args: argparse.Namespace) -> Path:
     """The path :func:`lattice_deploy.runner.execution.read_bundle` takes (the directory, or the
     config file), also set as ``args.directory`` for what the verb prints."""
     config: Path | None = args.config
+    if config is None and os.environ.get("ECSPRESSO_CONFIG"):  # ecspresso's --config default
+        config = Path(os.environ["ECSPRESSO_CONFIG"])  # (cli.go: env:"ECSPRESSO_CONFIG")
     if config is not None:
         args.directory = (
             config if args.directory is None or config.is_absolute() else (args.directory / config)
