@@ -78,6 +78,10 @@ def test_what_is_unsupported_is_named_once(
     directory = tmp_path / "myservice"
     shutil.copytree(EXAMPLE, directory)
     (directory / "ecspresso.yml").write_text(f"region: ap-northeast-1\n{config}")
+    service = directory / "ecs-service-def.json"  # JSON only once rendered: no "invalid JSON"
+    service.write_text(
+        service.read_text().replace('"desiredCount": 3', '"desiredCount": {{ env `N` `3` }}')
+    )
     assert main(["validate", str(directory), "--json"]) == 2
     problems = json.loads(capsys.readouterr().out)["problems"]
     assert len(problems) == 1 and said in problems[0], problems
