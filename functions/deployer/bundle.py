@@ -75,7 +75,7 @@ def safe_name(value: Any, field: str) -> str:
             "into the bundle directory and name it relative to ecspresso.yml"
         )
     normal = posixpath.normpath(text)
-    if normal == ".." or normal.startswith("../") or normal in (".", CONFIG_FILE):
+    if normal == ".." or normal.startswith("../") or normal in (".", *ecspresso_yaml.NAMES):
         raise BundleInvalid(
             f"{where} leaves the bundle directory; only the bundle's own files are read: copy "
             "the file into the bundle directory and name it relative to ecspresso.yml"
@@ -157,8 +157,8 @@ def parse_json(text: str, filename: str) -> dict[str, Any]:
 
 
 def config_of(files: dict[str, str]) -> dict[str, Any]:
-    """The parsed ``ecspresso.yml`` ({} when the bundle has none)."""
-    return ecspresso_yaml.parse(files[CONFIG_FILE]) if CONFIG_FILE in files else {}
+    """The parsed config, any of ecspresso's four names ({} when the bundle has none)."""
+    return ecspresso_yaml.config_of(files)
 
 
 def file_names(config: dict[str, Any]) -> tuple[str, str]:

@@ -1,7 +1,9 @@
 """State ``load_bundle``: read the bundle from S3 (pinned object versions), plan the deployment,
 and record what exists before anything changes (``plan.baseline``, :mod:`.baseline`).
 
-Reads only: S3 GetObject, EC2 DescribeSubnets (to learn the VPC of the service's subnets), the
+Reads only: S3 GetObject (the bundle; a tfstate plugin's state), what the templates read
+(Parameter Store, Secrets Manager's DescribeSecret, CloudFormation's DescribeStacks and
+ListExports: :mod:`.lookups`), EC2 DescribeSubnets (to learn the VPC of the service's subnets), the
 Lattice resources the bundle adopts by ARN (so a missing one fails the run before any change),
 and the values a rollback restores (the ECS service, the target group's health check, the
 listeners' default actions).
@@ -22,19 +24,35 @@ from . import (
     baseline,
     bundle,
     capacity,
+    ecspresso_yaml,
     ensure_listener,
     lattice,
     lattice_ingress,
+    lookups,
     passable_roles,
+    plugins,
     render,
     service_connect,
+    tfstate,
     validate,
 )
 from .errors import BundleInvalid, DeployError
 from .step import step
 
 
-def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
+def lookups_of(source: dict[str, Any]) -> lookups.AwsLookups:
+    """What the templates read from the account; a state file of the bundle from its folder."""
+
+    def read_file(name: str) -> bytes | None:
+        text = _read(source, name, required=False, limit=tfstate.MAX_STATE_BYTES)
+        return None if text is None else text.encode()
+
+    return lookups.AwsLookups(read_file)
+
+
+def _read(
+    source: dict[str, Any], name: str, required: bool, limit: int = bundle.MAX_FILE_BYTES
+) -> str | None:
     s3 = aws.client("s3")
     request: dict[str, Any] = {
         "Bucket": source["bucket"],
@@ -43,7 +61,7 @@ def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
     if version := (source.get("versions") or {}).get(name):
         request["VersionId"] = version
     try:  # at most one byte past the limit is read: a huge object is refused, not loaded
-        raw = s3.get_object(**request)["Body"].read(bundle.MAX_FILE_BYTES + 1)
+        raw = s3.get_object(**request)["Body"].read(limit + 1)
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("NoSuchKey", "404") and not required:
             return None
@@ -52,7 +70,23 @@ def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
                 f"{name}: not found at s3://{request['Bucket']}/{request['Key']}"
             ) from exc
         raise
+    if limit != bundle.MAX_FILE_BYTES:  # a state file: bounded by its own limit
+        if len(raw) > limit:
+            raise BundleInvalid(f"{name}: more than {limit >> 20} MiB; give a smaller file")
+        return bytes(raw).decode("utf-8", errors="replace")
     return bundle.decode(raw, name)
+
+
+def _config(source: dict[str, Any]) -> dict[str, str]:
+    """The bundle's config by name ({} when it has none: an upload may carry none, and the
+    defaults apply), under any of ecspresso's four names. A pinned bundle (the CLI's, a
+    trigger's) says which of them it holds by its versions; else each name is looked for.
+    Two are refused (:func:`ecspresso_yaml.name_in`)."""
+    pinned = source.get("versions")
+    names = [n for n in ecspresso_yaml.NAMES if n in pinned] if pinned else ecspresso_yaml.NAMES
+    found = {n: text for n in names if (text := _read(source, n, required=False)) is not None}
+    ecspresso_yaml.name_in(found)
+    return found
 
 
 def _check_folder(source: dict[str, Any], service: str) -> None:
@@ -234,14 +268,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
 
 def ssm_parameter(name: str) -> str:
     """``{{ ssm `name` }}``: the parameter's value, decrypted; a missing one is named."""
-    try:
-        got = aws.client("ssm").get_parameter(Name=name, WithDecryption=True)
-    except ClientError as exc:
-        raise BundleInvalid(
-            f"ssm `{name}`: {exc.response['Error']['Code']}: {exc.response['Error']['Message']}; "
-            "create the parameter in the account and region the bundle deploys to"
-        ) from exc
-    return str(got["Parameter"]["Value"])
+    return lookups.AwsLookups(lambda _: None).ssm(name)
 
 
 def _variables(event: dict[str, Any]) -> dict[str, str]:
@@ -259,14 +286,16 @@ def _variables(event: dict[str, Any]) -> dict[str, str]:
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     source, variables = event["bundle"], _variables(event)
-    files: dict[str, str] = {}
-    if (config := _read(source, bundle.CONFIG_FILE, required=False)) is not None:
-        files[bundle.CONFIG_FILE] = render.render(
-            config, bundle.CONFIG_FILE, variables, ssm_parameter
-        )
-    for name in bundle.file_names(bundle.config_of(files)):
+    account = lookups_of(source)
+    files = {  # the config first, without the plugins: ecspresso loads it before setting them up
+        name: render.render(text, name, variables, account.ssm)
+        for name, text in _config(source).items()
+    }
+    config = bundle.config_of(files)
+    functions = plugins.functions(config, account)
+    for name in bundle.file_names(config):
         text = _read(source, name, required=True) or ""
-        files[name] = render.render(text, name, variables, ssm_parameter)
+        files[name] = render.render(text, name, variables, account.ssm, functions)
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
     plan = plan_of(
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment
