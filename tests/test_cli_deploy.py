@@ -44,7 +44,7 @@ def test_a_directory_without_a_bundle_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["deploy", str(tmp_path), "--local"]) == 2
-    assert "ecs-service-def.json: not found" in capsys.readouterr().out
+    assert "no ecspresso config: looked for ecspresso.yml" in capsys.readouterr().out
 
 
 def test_truncated_json_exits_2_naming_file_line_and_column(

@@ -49,3 +49,24 @@ def test_what_it_cannot_render_is_refused_by_name(template: str) -> None:
 def test_the_variables_a_bundle_reads_are_found() -> None:
     text = "{{ must_env `A` }} {{ env `B` `x` }} {{ ssm `/c` }}"
     assert render.names({"ecs-task-def.json": text}, {"A": "1"}) == {"A", "B"}
+
+
+def test_a_branch_not_taken_leaves_the_json_strings_as_they_were() -> None:
+    text = '{"a": "{{ if env `UNSET` }}x"{{ else }}y"{{ end }}, "b": "{{ must_env `QUOTED` }}"}'
+    with pytest.raises(BundleInvalid) as refused:  # "b" is still inside a string: its quote
+        rendered(text)
+    assert "json_escape ({{ ... | json_escape }})" in str(refused.value)
+    assert rendered('{"a": "{{ if eq (env `TAG`) `1.27` }}yes{{ end }}"}') == '{"a": "yes"}'
+
+
+def test_a_config_renders_before_the_plugins_it_lists_and_they_render_the_rest() -> None:
+    files = {
+        "ecspresso.yml": "service: '{{ env `TAG` }}'\nplugins:\n- name: tfstate\n"
+        "  config: {path: state.tfstate}\n",
+        "state.tfstate": '{"version": 4, "outputs": {"sg": {"value": "sg-1", "type": "string"}}}',
+        "ecs-task-def.json": '{"sg": "{{ tfstate `output.sg` }}"}',
+    }
+    done = render.render_files(files, ENV, PARAMETERS.__getitem__)
+    assert done["ecspresso.yml"].startswith("service: '1.27'")
+    assert done["ecs-task-def.json"] == '{"sg": "sg-1"}'
+    assert "state.tfstate" not in done  # data the plugin reads, not rendered

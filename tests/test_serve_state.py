@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ def test_a_deploy_that_loses_serve_mid_run_says_so_and_exits_1(tmp_path: Path) -
 
 def test_an_execution_running_when_serve_stops_is_aborted_on_resume(tmp_path: Path) -> None:
     """It cannot go on (its threads died with the process): on restart it is ended ABORTED,
-    saying why. (Its cleanup by the status event's rule is not shown here: see issue #22.)"""
+    saying why (stopped before it took its turn, it changed nothing: no cleanup is owed)."""
     state, log = tmp_path / "state", (tmp_path / "serve.log").open("w")
     serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
     follower = following(url)
@@ -158,5 +159,47 @@ def test_an_execution_running_when_serve_stops_is_aborted_on_resume(tmp_path: Pa
         described = sfn.describe_execution(executionArn=arn)
         assert described["status"] == "ABORTED", described["status"]
         assert "serve stopped while this execution ran" in described.get("cause", "")
+    finally:
+        stop(serve)
+
+
+def test_what_a_run_stopped_with_serve_had_made_is_cleaned_up_on_resume(tmp_path: Path) -> None:
+    """Stopped after it made the Lattice side and the ECS service (time flows slowly, so the
+    run is still waiting for health): on restart it is ABORTED and the cleanup rule's run
+    removes all it had made."""
+    state, log = tmp_path / "state", (tmp_path / "serve.log").open("w")
+    serve, url = spawn("--time-rate", "2", "--state-dir", str(state), stderr=log)
+    follower = following(url)
+    assert follower.stdout is not None
+    for line in follower.stdout:  # the service is made; the run now waits ~30 s for health
+        if "update_service" in line:
+            break
+    stop(serve)
+    follower.communicate(timeout=120)
+
+    serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
+    try:
+        sfn = client(url, "stepfunctions")
+        cleanup = next(
+            m["stateMachineArn"]
+            for m in sfn.list_state_machines()["stateMachines"]
+            if m["name"].endswith("CleanupStateMachine")
+        )
+        runs: list[dict[str, Any]] = []
+        for _ in range(600):  # the rule's run starts on resume; time is stopped: poll briefly
+            runs = sfn.list_executions(stateMachineArn=cleanup)["executions"]
+            if runs and runs[0]["status"] != "RUNNING":
+                break
+            time.sleep(0.1)
+        assert [r["status"] for r in runs] == ["SUCCEEDED"], runs
+        output = json.loads(sfn.describe_execution(executionArn=runs[0]["executionArn"])["output"])
+        removed = {r["type"] for r in output["rollback"]["removed"]}
+        assert removed >= {"ecsService", "latticeService", "targetGroup", "listener"}, output
+        lattice = client(url, "vpc-lattice")
+        assert [s["name"] for s in lattice.list_services()["items"]] == []
+        assert [g["name"] for g in lattice.list_target_groups()["items"]] == []
+        ecs = client(url, "ecs")
+        described = ecs.describe_services(cluster="my-cluster", services=["myservice"])
+        assert [s["status"] for s in described["services"]] in ([], ["INACTIVE"], ["DRAINING"])
     finally:
         stop(serve)

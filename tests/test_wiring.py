@@ -12,8 +12,8 @@ from lattice_deploy.runner import template as cfn
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_IMPORTS = {"boto3", "botocore", "aws_lambda_powertools", "deployer", "__future__"}
-LAYERED = {"jsonnet_sandbox.py": "_gojsonnet"}
-"""A module that imports what a layer of the stack's own provides (JsonnetLayer)."""
+LAYERED = {"jsonnet_sandbox.py": "_gojsonnet", "ecspresso_yaml.py": "yaml"}
+"""A module that imports what a layer of the stack's own provides (JsonnetLayer, YamlLayer)."""
 
 
 def test_each_task_state_has_its_module_function_and_substitution() -> None:
@@ -80,10 +80,18 @@ def test_template_runtime_and_layer() -> None:
         jsonnet = {"Ref": "JsonnetLayer"} in fn.properties["Layers"]
         renders = ("deployer.load_bundle.handler", "deployer.start_redeployments.handler")
         assert jsonnet is (fn.handler in renders), fn.logical_id
+        # PyYAML where a config is read: those, and the S3 trigger (the config names the files)
+        yaml = {"Ref": "YamlLayer"} in fn.properties["Layers"]
+        reads = (*renders, "deployer.start_deployment.handler")
+        assert yaml is (fn.handler in reads), fn.logical_id
     layer = template.resources["JsonnetLayer"]
     assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
     pinned = (ROOT / layer["Properties"]["ContentUri"] / "requirements.txt").read_text()
     assert "gojsonnet==" in pinned
+    yaml_layer = template.resources["YamlLayer"]
+    assert yaml_layer["Metadata"] == layer["Metadata"]
+    yaml_pins = ROOT / yaml_layer["Properties"]["ContentUri"] / "requirements.txt"
+    assert "PyYAML==" in yaml_pins.read_text()
     role = template.resources["EcsInfrastructureRole"]["Properties"]
     assert (
         "AmazonECSInfrastructureRolePolicyForVpcLattice" in role["ManagedPolicyArns"][0]["Fn::Sub"]

@@ -74,7 +74,7 @@ def safe_name(value: Any, field: str) -> str:
             "into the bundle directory and name it relative to ecspresso.yml"
         )
     normal = posixpath.normpath(text)
-    if normal == ".." or normal.startswith("../") or normal in (".", CONFIG_FILE):
+    if normal == ".." or normal.startswith("../") or normal in (".", *ecspresso_yaml.NAMES):
         raise BundleInvalid(
             f"{where} leaves the bundle directory; only the bundle's own files are read: copy "
             "the file into the bundle directory and name it relative to ecspresso.yml"
@@ -156,8 +156,8 @@ def parse_json(text: str, filename: str) -> dict[str, Any]:
 
 
 def config_of(files: dict[str, str]) -> dict[str, Any]:
-    """The parsed ``ecspresso.yml`` ({} when the bundle has none)."""
-    return ecspresso_yaml.parse(files[CONFIG_FILE]) if CONFIG_FILE in files else {}
+    """The parsed config, any of ecspresso's four names ({} when the bundle has none)."""
+    return ecspresso_yaml.config_of(files)
 
 
 def file_names(config: dict[str, Any]) -> tuple[str, str]:
@@ -306,6 +306,7 @@ def _lattice(
     if progressive_plan:
         progressive_plan["alternateGroup"]["name"] = lattice_names.alternate_group(env, service)
     return {
+        "shape": NATIVE if native is not None else FRIENDLY,
         "registration": str(spec.get("registration") or "ecs"),
         "maxFailedTasks": spec.get("maxFailedTasks"),
         "roleArn": spec.get("roleArn") or context.get("infrastructureRoleArn"),
@@ -328,6 +329,7 @@ def _lattice(
             "name": names["listener"],
             "port": int(listener.get("port") or 80),
             "protocol": str(listener.get("protocol") or "HTTP"),
+            "given": bool(listener),
         },
         "accessLogs": spec.get("accessLogs"),
         "progressive": progressive_plan,

@@ -28,6 +28,15 @@ def _latest_failure(service: dict[str, Any]) -> str:
     return "no stop reason in the service events"
 
 
+def _unplaced(service: dict[str, Any]) -> str:
+    """ECS's newest event, when it says no task could be placed (the capacity the service asks
+    for is not there): why a rollout has no targets at all. Not a failure by itself: ECS keeps
+    trying, and capacity may come (an Auto Scaling group scaling out)."""
+    events = service.get("events") or []
+    newest = str(events[0].get("message", "")) if events else ""
+    return f"; ECS: {newest}" if "unable to place a task" in newest else ""
+
+
 def _verdict(
     plan: dict[str, Any], service: dict[str, Any] | None, mine: dict[str, str], elapsed: float
 ) -> tuple[str, str]:
@@ -59,14 +68,15 @@ def _verdict(
         return (
             "FAILED",
             f"not healthy within the timeout of {plan['timeoutSeconds']}s "
-            f"(rollout {rollout}; {waiting})",
+            f"(rollout {rollout}; {waiting}{_unplaced(service)})",
         )
     replaced = f"; {failed} failed task(s) replaced (limit {limit})" if failed else ""
     return (
         "WAITING",
         f"rollout {rollout}; "
         f"{sum(s == 'HEALTHY' for s in mine.values())}/{service['desiredCount']} HEALTHY"
-        + replaced,
+        + replaced
+        + _unplaced(service),
     )
 
 

@@ -16,12 +16,12 @@ from . import lattice
 from .errors import BundleInvalid
 
 
-def _forwards_to(listener: dict[str, Any], group: dict[str, Any]) -> bool:
+def forwards_to(listener: dict[str, Any], group: dict[str, Any]) -> bool:
     targets = ((listener.get("defaultAction") or {}).get("forward") or {}).get("targetGroups") or []
     return any(t["targetGroupIdentifier"] in (group["id"], group["arn"]) for t in targets)
 
 
-def _listeners(api: Any, service_id: str) -> list[dict[str, Any]]:
+def listeners(api: Any, service_id: str) -> list[dict[str, Any]]:
     return [
         dict(api.get_listener(serviceIdentifier=service_id, listenerIdentifier=item["id"]))
         for page in api.get_paginator("list_listeners").paginate(serviceIdentifier=service_id)
@@ -61,13 +61,13 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
             vpcIdentifier=want["vpcId"],
         )
     )
-    listeners = _listeners(api, service["id"])
-    serving = [listener for listener in listeners if group and _forwards_to(listener, group)]
+    found = listeners(api, service["id"])
+    serving = [listener for listener in found if group and forwards_to(listener, group)]
     if serving:
         _refuse_moved(serving, want["listener"], service["id"])
         return
     port = want["listener"]["port"]
-    for listener in listeners:
+    for listener in found:
         if listener.get("port") != port or listener.get("name") == want["listener"]["name"]:
             continue
         bundle_group = group["arn"] if group else f"{group_ref['name']} (which this run would make)"
@@ -113,11 +113,11 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
     )
     api = lattice.client(plan)
     action = {"forward": {"targetGroups": [{"targetGroupIdentifier": group["arn"], "weight": 100}]}}
-    listeners = _listeners(api, service["id"])
-    for listener in listeners:
-        if _forwards_to(listener, group):
+    found = listeners(api, service["id"])
+    for listener in found:
+        if forwards_to(listener, group):
             return lattice.summary("unchanged", listener, serviceId=service["id"])
-    on_port = next((ln for ln in listeners if ln.get("port") == want["port"]), None)
+    on_port = next((ln for ln in found if ln.get("port") == want["port"]), None)
     if on_port:
         api.update_listener(
             serviceIdentifier=service["id"], listenerIdentifier=on_port["id"], defaultAction=action

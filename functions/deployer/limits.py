@@ -55,15 +55,16 @@ ecspresso.yml's service: (definitions.take says when neither gives it)."""
 WHOLE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 """What a Smithy ``integer`` (32-bit) and ``long`` (64-bit) can hold at all."""
 SHOWN = 60
-OFFLINE = re.compile(r"<ssm:[^<>]* offline>")
-"""What an offline ``validate`` puts where ``{{ ssm }}`` reads a value (:func:`stand_in`): the
-value is not known there, so its shape (an ARN's, a pattern's, an enum's) is not checked."""
+OFFLINE = re.compile(r"<[a-z_]+:[^<>]* offline>")
+"""What an offline ``validate`` puts where ``{{ ssm }}`` (or another plugin's function) reads a
+value (:func:`stand_in`): the value is not known there, so its shape (an ARN's, a pattern's, an
+enum's) is not checked."""
 
 
-def stand_in(name: str) -> str:
-    """The offline stand-in of ``{{ ssm `name` }}`` (no quote, backslash or line break: it fills
-    a JSON string as any value does)."""
-    return f"<ssm:{name} offline>"
+def stand_in(name: str, kind: str = "ssm") -> str:
+    """The offline stand-in of ``{{ <kind> `name` }}`` (no quote, backslash or line break: it
+    fills a JSON string as any value does)."""
+    return f"<{kind}:{name} offline>"
 
 
 def offline(value: Any) -> bool:

@@ -1,7 +1,9 @@
 """State ``load_bundle``: read the bundle from S3 (pinned object versions), plan the deployment,
 and record what exists before anything changes (``plan.baseline``, :mod:`.baseline`).
 
-Reads only: S3 GetObject, EC2 DescribeSubnets (to learn the VPC of the service's subnets), the
+Reads only: S3 GetObject (the bundle; a tfstate plugin's state), what the templates read
+(Parameter Store, Secrets Manager's DescribeSecret, CloudFormation's DescribeStacks and
+ListExports: :mod:`.lookups`), EC2 DescribeSubnets (to learn the VPC of the service's subnets), the
 Lattice resources the bundle adopts by ARN (so a missing one fails the run before any change),
 and the values a rollback restores (the ECS service, the target group's health check, the
 listeners' default actions).
@@ -10,33 +12,47 @@ listeners' default actions).
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from . import (
+    adopted,
     aws,
     baseline,
     bundle,
+    capacity,
+    ecspresso_yaml,
     ensure_listener,
     lattice,
     lattice_ingress,
+    lookups,
     passable_roles,
+    plugins,
     render,
     service_connect,
+    tfstate,
     validate,
 )
-from .errors import BundleInvalid
+from .errors import BundleInvalid, DeployError
 from .step import step
 
-ADOPTABLE = (
-    ("serviceNetwork", "service_network", "get_service_network", "serviceNetworkIdentifier"),
-    ("service", "service", "get_service", "serviceIdentifier"),
-    ("targetGroup", "target_group", "get_target_group", "targetGroupIdentifier"),
-)
+
+def lookups_of(source: dict[str, Any]) -> lookups.AwsLookups:
+    """What the templates read from the account; a state file of the bundle from its folder."""
+
+    def read_file(name: str) -> bytes | None:
+        text = _read(source, name, required=False, limit=tfstate.MAX_STATE_BYTES)
+        return None if text is None else text.encode()
+
+    return lookups.AwsLookups(read_file)
 
 
-def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
+def _read(
+    source: dict[str, Any], name: str, required: bool, limit: int = bundle.MAX_FILE_BYTES
+) -> str | None:
     s3 = aws.client("s3")
     request: dict[str, Any] = {
         "Bucket": source["bucket"],
@@ -45,7 +61,7 @@ def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
     if version := (source.get("versions") or {}).get(name):
         request["VersionId"] = version
     try:  # at most one byte past the limit is read: a huge object is refused, not loaded
-        raw = s3.get_object(**request)["Body"].read(bundle.MAX_FILE_BYTES + 1)
+        raw = s3.get_object(**request)["Body"].read(limit + 1)
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("NoSuchKey", "404") and not required:
             return None
@@ -54,7 +70,23 @@ def _read(source: dict[str, Any], name: str, required: bool) -> str | None:
                 f"{name}: not found at s3://{request['Bucket']}/{request['Key']}"
             ) from exc
         raise
+    if limit != bundle.MAX_FILE_BYTES:  # a state file: bounded by its own limit
+        if len(raw) > limit:
+            raise BundleInvalid(f"{name}: more than {limit >> 20} MiB; give a smaller file")
+        return bytes(raw).decode("utf-8", errors="replace")
     return bundle.decode(raw, name)
+
+
+def _config(source: dict[str, Any]) -> dict[str, str]:
+    """The bundle's config by name ({} when it has none: an upload may carry none, and the
+    defaults apply), under any of ecspresso's four names. A pinned bundle (the CLI's, a
+    trigger's) says which of them it holds by its versions; else each name is looked for.
+    Two are refused (:func:`ecspresso_yaml.name_in`)."""
+    pinned = source.get("versions")
+    names = [n for n in ecspresso_yaml.NAMES if n in pinned] if pinned else ecspresso_yaml.NAMES
+    found = {n: text for n in names if (text := _read(source, n, required=False)) is not None}
+    ecspresso_yaml.name_in(found)
+    return found
 
 
 def _check_folder(source: dict[str, Any], service: str) -> None:
@@ -98,28 +130,68 @@ def _vpc_of(plan: dict[str, Any]) -> str:
     return str(vpcs[0])
 
 
-def _check_account(plan: dict[str, Any]) -> None:
-    """The cluster and the security groups the bundle names exist, the groups in the VPC; a
-    warning (``plan.warnings``) when the groups do not let VPC Lattice in."""
+class Problems:
+    """The account's problems of one bundle, collected: each said as ``file: field: what is
+    wrong; fix``, all at once (one round trip, not one per problem)."""
+
+    FILE = re.compile(r"^[\w./-]+\.(json|jsonnet|yml|yaml): ")
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, Exception]] = []
+
+    def add(self, where: str, exc: Exception) -> None:
+        self.found.append((where, exc))
+
+    def run(self, check: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return check(*args)
+        except DeployError as exc:
+            self.add("", exc)
+            return None
+
+    def raise_any(self) -> None:
+        """Raise them, as the one kind they all are (NotFound, ...), else BundleInvalid."""
+        if not self.found:
+            return
+        texts = [
+            f"{where}: {exc}" if where and not self.FILE.match(str(exc)) else str(exc)
+            for where, exc in self.found
+        ]
+        kinds = {type(exc) for _, exc in self.found}
+        kind = kinds.pop() if len(kinds) == 1 else BundleInvalid
+        if len(texts) == 1:
+            raise kind(texts[0]) from self.found[0][1]
+        raise kind(
+            f"{len(texts)} problem(s) against the account:\n" + "\n".join(f"- {t}" for t in texts)
+        )
+
+
+def _check_account(plan: dict[str, Any], problems: Problems) -> None:
+    """The cluster and the security groups the bundle names exist, the groups in the VPC, the
+    capacity the service asks for is the cluster's; a warning (``plan.warnings``) when the
+    groups do not let VPC Lattice in."""
     region, vpc = plan["region"] or None, plan["lattice"]["vpcId"]
     groups = plan["lattice"]["securityGroupIds"]
+    where = "ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups"
+    found: list[dict[str, Any]] = []
     try:
-        found = (
-            aws.client("ec2", region).describe_security_groups(GroupIds=groups)["SecurityGroups"]
-            if groups
-            else []
-        )
+        if groups:
+            found = aws.client("ec2", region).describe_security_groups(GroupIds=groups)[
+                "SecurityGroups"
+            ]
     except ClientError as exc:
-        raise BundleInvalid(
-            f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups: "
-            f"{exc.response['Error']['Message']}; use security groups of VPC {vpc}"
-        ) from exc
+        problems.add(
+            where,
+            BundleInvalid(f"{exc.response['Error']['Message']}; use security groups of VPC {vpc}"),
+        )
     for group in found:
         if group["VpcId"] != vpc:
-            raise BundleInvalid(
-                f"ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups: "
-                f"{group['GroupId']} is in VPC {group['VpcId']}, the subnets in {vpc}; "
-                f"use groups of {vpc}"
+            problems.add(
+                where,
+                BundleInvalid(
+                    f"{group['GroupId']} is in VPC {group['VpcId']}, the subnets in {vpc}; "
+                    f"use groups of {vpc}"
+                ),
             )
     check = plan["lattice"]["targetGroup"].get("healthCheck") or {}
     ports = {int(plan["lattice"]["containerPort"]), int(check.get("port") or 0)} - {0}
@@ -127,11 +199,17 @@ def _check_account(plan: dict[str, Any]) -> None:
     clusters = aws.client("ecs", region).describe_clusters(clusters=[plan["cluster"]])["clusters"]
     active = [c for c in clusters if c.get("status") == "ACTIVE"]
     if not active:
-        raise BundleInvalid(
-            f"ecspresso.yml: cluster: ECS cluster {plan['cluster']!r} does not exist in "
-            f"{region or 'this region'}; create it or fix the name"
+        problems.add(
+            "ecspresso.yml: cluster",
+            BundleInvalid(
+                f"ECS cluster {plan['cluster']!r} does not exist in {region or 'this region'}; "
+                "create it or fix the name"
+            ),
         )
-    service_connect.check(plan, active[0], region)
+        return
+    problems.run(service_connect.check, plan, active[0], region)
+    for problem in capacity.problems(plan, active[0]):
+        problems.add("", BundleInvalid(problem))
 
 
 def _network_of_vpc(plan: dict[str, Any]) -> None:
@@ -164,16 +242,6 @@ def _network_of_vpc(plan: dict[str, Any]) -> None:
     )
 
 
-def _check_adopted(plan: dict[str, Any]) -> None:
-    """Every resource the bundle names by ARN must exist before anything is changed."""
-    api = lattice.client(plan)
-    for key, kind, getter, param in ADOPTABLE:
-        if arn := plan["lattice"][key].get("arn"):
-            found = lattice.adopt(getattr(api, getter), kind, arn, **{param: arn})
-            if kind == "target_group":
-                lattice.check_target_group(found, plan["lattice"]["vpcId"])
-
-
 def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict[str, Any]:
     """The checked, normalized plan of a bundle, with the account facts it needs (reads only)."""
     validate.check(files, environment)
@@ -187,24 +255,20 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
         },
     )
     plan["lattice"]["vpcId"] = _vpc_of(plan)
-    _check_account(plan)
-    passable_roles.check(plan)
-    _network_of_vpc(plan)
-    _check_adopted(plan)
-    ensure_listener.refuse_foreign(plan)
+    problems = Problems()
+    _check_account(plan, problems)
+    for problem in passable_roles.problems(plan):
+        problems.add("", BundleInvalid(problem))
+    problems.run(_network_of_vpc, plan)
+    if adopted.check(plan, problems.add):  # the bundle's service and group are known: their
+        problems.run(ensure_listener.refuse_foreign, plan)  # listeners can be checked
+    problems.raise_any()
     return plan
 
 
 def ssm_parameter(name: str) -> str:
     """``{{ ssm `name` }}``: the parameter's value, decrypted; a missing one is named."""
-    try:
-        got = aws.client("ssm").get_parameter(Name=name, WithDecryption=True)
-    except ClientError as exc:
-        raise BundleInvalid(
-            f"ssm `{name}`: {exc.response['Error']['Code']}: {exc.response['Error']['Message']}; "
-            "create the parameter in the account and region the bundle deploys to"
-        ) from exc
-    return str(got["Parameter"]["Value"])
+    return lookups.AwsLookups(lambda _: None).ssm(name)
 
 
 def _variables(event: dict[str, Any]) -> dict[str, str]:
@@ -222,14 +286,16 @@ def _variables(event: dict[str, Any]) -> dict[str, str]:
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     source, variables = event["bundle"], _variables(event)
-    files: dict[str, str] = {}
-    if (config := _read(source, bundle.CONFIG_FILE, required=False)) is not None:
-        files[bundle.CONFIG_FILE] = render.render(
-            config, bundle.CONFIG_FILE, variables, ssm_parameter
-        )
-    for name in bundle.file_names(bundle.config_of(files)):
+    account = lookups_of(source)
+    files = {  # the config first, without the plugins: ecspresso loads it before setting them up
+        name: render.render(text, name, variables, account.ssm)
+        for name, text in _config(source).items()
+    }
+    config = bundle.config_of(files)
+    functions = plugins.functions(config, account)
+    for name in bundle.file_names(config):
         text = _read(source, name, required=True) or ""
-        files[name] = render.render(text, name, variables, ssm_parameter)
+        files[name] = render.render(text, name, variables, account.ssm, functions)
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
     plan = plan_of(
         bundle.with_images(files, event.get("images") or {}), event["deploymentId"], environment

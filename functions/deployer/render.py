@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from . import bundle, jsonnet
+from . import bundle, ecspresso_yaml, jsonnet, plugins
 from .errors import BundleInvalid
 
 ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
@@ -31,6 +31,10 @@ ENV_FILE = "env.json"
 """Beside an uploaded bundle: the variables its templates read (``{"NAME": "value"}``)."""
 
 Lookup = Callable[[str], str]
+MAX_ACTIONS = 1000
+"""The most template actions one file may hold (a real definition has a handful)."""
+MAX_NESTING = 16
+"""The deepest ``( … )`` nesting of one action."""
 
 
 class _Asked(Mapping[str, str]):
@@ -64,7 +68,47 @@ def names(files: Mapping[str, str], env: Mapping[str, str]) -> set[str]:
     return asked.asked
 
 
-def _call(func: str, args: list[str], env: Mapping[str, str], ssm: Lookup, where: str) -> str:
+Value = str | bool
+"""What an action yields: text, or a comparison's truth (``eq``, ``not``: Go's bool)."""
+COMPARE: dict[str, tuple[int, int, Callable[[list[Value]], bool]]] = {
+    "eq": (2, MAX_ACTIONS, lambda a: any(a[0] == b for b in a[1:])),  # eq arg1 arg2 [arg3...]
+    "ne": (2, 2, lambda a: a[0] != a[1]),
+    "not": (1, 1, lambda a: not truth(a[0])),
+    "and": (1, MAX_ACTIONS, lambda a: all(truth(v) for v in a)),
+    "or": (1, MAX_ACTIONS, lambda a: any(truth(v) for v in a)),
+}
+"""text/template's builtins a condition uses (its "Functions" section; ``and``/``or`` here
+give the truth, not the deciding operand)."""
+
+
+def truth(value: Value) -> bool:
+    """text/template's truth of a value: false and the empty string are false."""
+    return bool(value)
+
+
+def _text(value: Value) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _call(
+    func: str,
+    args: list[Value],
+    env: Mapping[str, str],
+    ssm: Lookup,
+    where: str,
+    functions: Mapping[str, plugins.Function],
+) -> Value:
+    if func in COMPARE and COMPARE[func][0] <= len(args) <= COMPARE[func][1]:
+        return COMPARE[func][2](args)
+    texts = [_text(a) for a in args]
+    if func in functions:
+        return functions[func](texts, where)
+    return _builtin(func, texts, env, ssm, where, sorted(functions))
+
+
+def _builtin(
+    func: str, args: list[str], env: Mapping[str, str], ssm: Lookup, where: str, more: list[str]
+) -> str:
     if func == "env" and 1 <= len(args) <= 2:
         return env[args[0]] if args[0] in env else (args[1] if len(args) == 2 else "")
     if func == "must_env" and len(args) == 1:
@@ -80,14 +124,21 @@ def _call(func: str, args: list[str], env: Mapping[str, str], ssm: Lookup, where
     if func == "ssm" and 1 <= len(args) <= 2:
         value = ssm(args[0])
         return value.split(",")[int(args[1])] if len(args) == 2 else value
+    known = ", ".join(["env", "must_env", "json_escape", "ssm", *more, *COMPARE])
     raise BundleInvalid(
         f"{where}: {{{{ {func} ... }}}} with {len(args)} argument(s) is not a template function "
-        "this deployer renders (env, must_env, json_escape, ssm); remove it or render the "
-        "bundle with ecspresso render first"
+        f"this deployer renders ({known}; a plugin's once listed in the config's plugins:); "
+        "remove it or render the bundle with ecspresso render first"
     )
 
 
-def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> str:
+def _evaluate(
+    action: str,
+    env: Mapping[str, str],
+    ssm: Lookup,
+    where: str,
+    functions: Mapping[str, plugins.Function],
+) -> Value:
     """One action: ``func args`` stages joined by ``|`` (a stage's last argument is the value
     piped in), an argument may be ``(func args)``."""
     tokens = [m for m in TOKEN.finditer(action)]
@@ -97,10 +148,13 @@ def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> s
         )
     position = 0
 
-    def stage(stop: str | None) -> str:
+    def call(func: str, args: list[Value]) -> Value:
+        return _call(func, args, env, ssm, where, functions)
+
+    def stage(stop: str | None) -> Value:
         nonlocal position
         func: str | None = None
-        args: list[str] = []
+        args: list[Value] = []
         while position < len(tokens):
             m = tokens[position]
             position += 1
@@ -109,7 +163,7 @@ def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> s
                     raise BundleInvalid(f"{where}: unbalanced ) in {{{{ {action} }}}}")
                 break
             if m["pipe"] is not None:  # the value so far goes last into the next stage
-                value = _call(str(func), args, env, ssm, where)
+                value = call(str(func), args) if func else (args[0] if len(args) == 1 else "")
                 nxt = tokens[position] if position < len(tokens) else None
                 if nxt is None or nxt["func"] is None:
                     raise BundleInvalid(f"{where}: a function must follow | in {{{{ {action} }}}}")
@@ -126,15 +180,45 @@ def _evaluate(action: str, env: Mapping[str, str], ssm: Lookup, where: str) -> s
             if len(args) == 1:
                 return args[0]
             raise BundleInvalid(f"{where}: {{{{ {action} }}}} calls no function")
-        return _call(func, args, env, ssm, where)
+        return call(func, args)
 
     return stage(None)
 
 
-MAX_ACTIONS = 1000
-"""The most template actions one file may hold (a real definition has a handful)."""
-MAX_NESTING = 16
-"""The deepest ``( … )`` nesting of one action."""
+CONTROL = re.compile(r"(?P<word>if|else|end)\b\s*(?P<rest>.*)", re.S)
+"""text/template's ``{{ if pipeline }} … {{ else }} … {{ end }}`` (and ``else if``); its other
+actions (``range``, ``with``, ``define``, variables) are refused by name."""
+REFUSED = re.compile(r"(?:range|with|define|template|block|break|continue)\b|\$")
+
+
+class _Branches:
+    """The open ``if`` actions of a file: whether the text here is kept."""
+
+    def __init__(self) -> None:
+        self.open: list[list[bool]] = []  # per if: [this branch kept, a branch was taken]
+
+    def kept(self) -> bool:
+        return all(branch[0] for branch in self.open)
+
+    def step(self, word: str, rest: str, decide: Callable[[str], bool], where: str) -> None:
+        if word == "if":
+            outer = self.kept()
+            taken = outer and decide(rest)
+            self.open.append([taken, taken or not outer])
+            return
+        if not self.open:
+            raise BundleInvalid(f"{where}: {{{{ {word} }}}} without its {{{{ if }}}}; remove it")
+        branch = self.open[-1]
+        if word == "end":
+            self.open.pop()
+        elif rest.startswith("if ") or rest == "if":  # {{ else if pipeline }}
+            outer = all(b[0] for b in self.open[:-1])
+            branch[0] = not branch[1] and outer and decide(rest[2:])
+            branch[1] = branch[1] or branch[0]
+        else:
+            branch[0], branch[1] = not branch[1], True
+
+
 JSON_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
 STRING_UNSAFE = re.compile(r'["\\\x00-\x1f]')
 ESCAPED = re.compile(r"(?:^|\|)\s*json_escape\b[^|]*$")
@@ -171,7 +255,7 @@ def _fill(value: str, action: str, inside: bool, name: str, where: str) -> str:
             raise BundleInvalid(
                 f"{where}: the value of {{{{ {action} }}}} holds a quote, a backslash or a control "
                 "character, which would end its JSON string and change the definition's "
-                "structure; pipe it through json_escape ({{{{ ... | json_escape }}}}), or fix "
+                "structure; pipe it through json_escape ({{ ... | json_escape }}), or fix "
                 "the value"
             )
     elif not JSON_SCALAR.fullmatch(value.strip()):
@@ -183,13 +267,25 @@ def _fill(value: str, action: str, inside: bool, name: str, where: str) -> str:
     return value
 
 
-def render(text: str, name: str, env: Mapping[str, str], ssm: Lookup) -> str:
+def render(
+    text: str,
+    name: str,
+    env: Mapping[str, str],
+    ssm: Lookup,
+    functions: Mapping[str, plugins.Function] | None = None,
+) -> str:
     """``text`` of bundle file ``name`` with every action replaced by its value (a Jsonnet file
     is evaluated first, its native functions being these ones, then rendered: ecspresso's
-    order). One pass, linear in the text: each action's line and whether it stands inside a
-    JSON string are carried forward from the previous one."""
+    order); ``functions``: the plugins' (:func:`plugins.functions`). One pass, linear in the
+    text: each action's line and whether it stands inside a JSON string are carried forward
+    from the previous one; a branch of an ``if`` not taken is dropped, its actions unread."""
+    funcs = functions or {}
     if jsonnet.is_jsonnet(name):
-        text = jsonnet.evaluate(text, name, lambda func, args: _call(func, args, env, ssm, name))
+
+        def native(func: str, args: list[str]) -> str:
+            return _text(_call(func, list[Value](args), env, ssm, name, funcs))
+
+        text = jsonnet.evaluate(text, name, native)
     matches = list(ACTION.finditer(text))
     if len(matches) > MAX_ACTIONS:
         raise BundleInvalid(
@@ -202,22 +298,39 @@ def render(text: str, name: str, env: Mapping[str, str], ssm: Lookup) -> str:
             f"{name}:{text.count(chr(10), 0, open_at) + 1}: an unterminated {{{{ (no closing "
             "}}); close the action or remove it"
         )
-    out, line, end, inside = [], 1, 0, False
+    out, line, end, inside, branches = [], 1, 0, False, _Branches()
     for match in matches:
         literal = text[end : match.start()]
         line += literal.count("\n")
-        inside = _in_string(literal, inside)
-        action = match.group(1)
-        if action.count("(") > MAX_NESTING:
-            raise BundleInvalid(
-                f"{name}:{line}: {{{{ … }}}} nests more than {MAX_NESTING} calls; simplify it"
-            )
-        where = f"{name}:{line}"
-        value = _evaluate(action, env, ssm, where)
-        out += [literal, _fill(value, action, inside, name, where)]
+        if branches.kept():
+            inside = _in_string(literal, inside)
+            out.append(literal)
+        action, where = match.group(1), f"{name}:{line}"
         line += match.group(0).count("\n")
         end = match.end()
-    out.append(text[end:])
+        if action.count("(") > MAX_NESTING:
+            raise BundleInvalid(
+                f"{where}: {{{{ … }}}} nests more than {MAX_NESTING} calls; simplify it"
+            )
+        if (control := CONTROL.fullmatch(action)) is not None:
+
+            def decide(pipeline: str, at: str = where) -> bool:
+                return truth(_evaluate(pipeline, env, ssm, at, funcs))
+
+            branches.step(control["word"], control["rest"].strip(), decide, where)
+            continue
+        if REFUSED.match(action):
+            raise BundleInvalid(
+                f"{where}: {{{{ {action} }}}}: text/template's {action.split()[0]} is not rendered "
+                "by this deployer (env, must_env, ssm, the plugins' functions and "
+                "if/else/end are); render the bundle with ecspresso render first"
+            )
+        if branches.kept():
+            value = _text(_evaluate(action, env, ssm, where, funcs))
+            out.append(_fill(value, action, inside, name, where))
+    if branches.open:
+        raise BundleInvalid(f"{name}: an {{{{ if }}}} without its {{{{ end }}}}; close it")
+    out.append(text[end:] if branches.kept() else "")
     rendered = "".join(out)
     if (size := len(rendered.encode())) > bundle.MAX_FILE_BYTES:
         raise BundleInvalid(
@@ -227,6 +340,22 @@ def render(text: str, name: str, env: Mapping[str, str], ssm: Lookup) -> str:
     return rendered
 
 
-def render_files(files: Mapping[str, str], env: Mapping[str, str], ssm: Lookup) -> dict[str, str]:
-    """Every bundle file rendered (``env.json`` itself is data, left out)."""
-    return {name: render(text, name, env, ssm) for name, text in files.items() if name != ENV_FILE}
+def render_files(
+    files: Mapping[str, str],
+    env: Mapping[str, str],
+    ssm: Lookup,
+    lookups: plugins.Lookups | None = None,
+) -> dict[str, str]:
+    """Every bundle file rendered, the config first and without the plugins (ecspresso loads
+    it before it sets them up), then the others with them; ``lookups``: what the plugins read
+    (default: stand-ins, :class:`plugins.StandIns`). ``env.json`` and the state files the
+    plugins read are data, left out."""
+    config_name = ecspresso_yaml.name_in(files)
+    done = {config_name: render(files[config_name], config_name, env, ssm)} if config_name else {}
+    config = ecspresso_yaml.config_of(done)
+    data = {ENV_FILE, *plugins.local_states(config)}
+    funcs = plugins.functions(config, lookups or plugins.StandIns(ssm, files))
+    for name, text in files.items():
+        if name not in done and name not in data:
+            done[name] = render(text, name, env, ssm, funcs)
+    return done

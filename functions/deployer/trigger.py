@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from . import aws, bundle, ordering, render
+from . import aws, bundle, ecspresso_yaml, ordering, render
 from .errors import BundleInvalid
 from .step import logger
 
@@ -30,13 +30,12 @@ class BundleObject:
 
 
 def file_names(files: dict[str, BundleObject]) -> tuple[str, str]:
-    """The service and task definition file names the bundle's ecspresso.yml gives (or the
-    defaults, also when it does not parse: ``load_bundle`` reports that, with its line)."""
-    config = (
-        {bundle.CONFIG_FILE: files[bundle.CONFIG_FILE].text} if bundle.CONFIG_FILE in files else {}
-    )
+    """The service and task definition file names the bundle's config gives (or the defaults,
+    also when it does not parse, or is Jsonnet not yet evaluated, or is one of two:
+    ``load_bundle`` reports those)."""
+    configs = {n: files[n].text for n in ecspresso_yaml.NAMES if n in files}
     try:
-        return bundle.file_names(bundle.config_of(config))
+        return bundle.file_names(bundle.config_of(configs))
     except BundleInvalid:
         return bundle.SERVICE_FILE, bundle.TASK_FILE
 
@@ -68,12 +67,12 @@ def read_objects(
     """The bundle's files under ``prefix``: ``pinned`` versions where given, else the newest
     (with ``as_of``: the newest at that moment, :func:`version_as_of`).
 
-    ``ecspresso.yml`` is read first, since it may name the two definition files; ``env.json``
-    (what the templates read) with them. A missing file is left out (``load_bundle`` reports a
-    missing definition); a missing pinned version raises.
+    The config (any of ecspresso's names) is read first, since it may name the two definition
+    files; ``env.json`` (what the templates read) with them. A missing file is left out
+    (``load_bundle`` reports a missing definition); a missing pinned version raises.
     """
     s3, found = aws.client("s3"), dict[str, BundleObject]()
-    names = [bundle.CONFIG_FILE]
+    names = list(ecspresso_yaml.NAMES)
     while names:
         name = names.pop(0)
         request: dict[str, Any] = {"Bucket": bucket, "Key": prefix + name}
@@ -83,7 +82,7 @@ def read_objects(
             as_of is not None and (then := version_as_of(bucket, prefix + name, as_of)) is not None
         ):
             if not then:  # uploaded only after: not part of this bundle
-                if name == bundle.CONFIG_FILE:
+                if name == ecspresso_yaml.NAMES[-1]:
                     names = [*file_names(found), render.ENV_FILE]
                 continue
             request["VersionId"] = then
@@ -100,7 +99,7 @@ def read_objects(
                 raw.decode("utf-8", errors="replace"),
                 dict(body.get("Metadata") or {}),
             )
-        if name == bundle.CONFIG_FILE:
+        if name == ecspresso_yaml.NAMES[-1]:  # every config name looked for: the rest
             names = [*file_names(found), render.ENV_FILE]
     return found
 

@@ -54,8 +54,8 @@ CONFIG_KEYS = {
 }
 SCALAR_KEYS = {"region", "cluster", "service", "service_definition", "task_definition"}
 """ecspresso.yml keys that hold one name."""
-PLUGINS_HONOURED = {"ssm"}
-"""ecspresso plugins whose template functions are rendered here (``{{ ssm }}``)."""
+PLUGINS_HONOURED = {"ssm", "secretsmanager", "tfstate", "cloudformation"}
+"""ecspresso plugins whose template functions are rendered here (:mod:`.plugins`)."""
 FRIENDLY_KEYS = {
     "enabled": bool,
     "serviceArn": str,
@@ -342,11 +342,11 @@ def notices_in(files: dict[str, str], environment: str = "dev") -> list[str]:
     ]
     for plugin in config.get("plugins") or []:
         name = plugin.get("name") if isinstance(plugin, dict) else plugin
-        if name not in PLUGINS_HONOURED:
+        if str(name).lower() not in PLUGINS_HONOURED:
             notes.append(
                 f"{bundle.CONFIG_FILE}: plugins: {name}: not honoured by lattice-deploy: its "
                 "template functions are not rendered (a bundle using them is refused); only "
-                "ssm is"
+                "ssm, secretsmanager, tfstate and cloudformation are"
             )
     return notes + list(plan["notices"])
 

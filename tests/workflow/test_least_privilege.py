@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bundles import renamed
+from config.test_plugins_run import plugin_account, plugin_bundle
 from lattice_deploy.runner import execution
 
 from . import policies
@@ -165,12 +166,19 @@ def _leftovers(local: Local, tmp: Path) -> None:
     assert local.deploy(fresh)["status"] == "SUCCEEDED"
 
 
+def _plugins(local: Local, tmp: Path) -> None:
+    """A bundle using each plugin: its state in S3 and in the bundle, a secret, a stack."""
+    plugin_account(local)
+    assert local.deploy(plugin_bundle(tmp / "plugins"))["status"] == "SUCCEEDED"
+
+
 def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:
     _deploys(local, tmp_path)
     _adoption(local, tmp_path)
     _triggers(local, tmp_path)
     _progressive(local, tmp_path)
     _leftovers(local, tmp_path)
+    _plugins(local, tmp_path)
     needed = policies.called(local.stack.functions)
     # finish_leftovers runs the rollback's own code on an earlier run's record: it needs what
     # the rollback needed, over every path above, and its records' reads

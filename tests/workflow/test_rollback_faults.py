@@ -126,3 +126,13 @@ def test_a_report_lambda_that_keeps_dying_after_a_failure_fails_the_run(local: L
     summary = local.deploy(EXAMPLE)
     assert (summary["status"], run.exit_code(summary)) == ("FAILED", 1)
     assert summary["failure"]["message"].startswith("The run ended but its report could not")
+
+
+def test_a_deploy_whose_report_cannot_be_written_is_a_success_that_says_so(local: Local) -> None:
+    local.aws.inject("fail:s3.PutObject@report")
+    summary = local.deploy(EXAMPLE)
+    assert (summary["status"], run.exit_code(summary)) == ("SUCCEEDED", 0)
+    (notice,) = summary["noticeFailed"]
+    assert notice["what"].startswith(f"the report s3://{local.stack.bucket}/reports/myservice/")
+    assert "AccessDenied" in notice["error"]
+    assert "report" not in summary  # no location: nothing was written

@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -24,6 +23,7 @@ from ..emulator import demo_account as demo
 from ..emulator.control import ControlClient
 from ..emulator.faults import Fault, FaultSpecError
 from ..runner import execution, run, targets
+from . import source
 
 if TYPE_CHECKING:
     from ..emulator import EmbeddedAws
@@ -33,11 +33,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "deploy", help="deploy a bundle directory (one Step Functions execution)"
     )
-    parser.add_argument(
-        "directory",
-        type=Path,
-        help="the bundle: ecspresso.yml, ecs-service-def.json, ecs-task-def.json",
-    )
+    source.add_arguments(parser)
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--local", action="store_true", help="run on an embedded AWS in this process"
@@ -102,7 +98,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     out = _out(args)
 
     try:
-        files = execution.rendered(execution.read_bundle(args.directory))
+        files = execution.rendered(execution.read_bundle(source.resolve(args)))
         validate.check(files, args.environment or "dev")  # before any upload or AWS call
         refused: list[str] = []
         validate_values.region(args.region, "--region", refused)

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 from botocore.session import get_session
 
 from ..emulator import demo_account as demo
-from ..runner.targets import use_endpoint
+from ..runner.targets import PROBE, use_endpoint
 
 SKIPPED = {"cluster", "serviceName", "taskDefinition", "clientToken", "tags"}
 """CreateService members the bundle does not carry (ecspresso.yml and the run give them)."""
@@ -91,12 +92,18 @@ def bundle_of(ecs: Any, cluster: str, service: str, region: str) -> dict[str, st
 def run(args: argparse.Namespace) -> int:
     region = args.region or demo.REGION
     use_endpoint(args.endpoint_url, region)
-    try:
-        files = bundle_of(
-            boto3.client("ecs", region_name=region), args.cluster, args.service, region
-        )
+    try:  # the first call fails at once (PROBE: no retries) where nothing answers
+        ecs = boto3.client("ecs", region_name=region, config=PROBE)
+        files = bundle_of(ecs, args.cluster, args.service, region)
     except LookupError as exc:
         print(f"cannot init: {exc}")
+        return 2
+    except (BotoCoreError, ClientError) as exc:  # no credentials, nothing at the endpoint
+        where = args.endpoint_url or "the account boto3 finds"
+        print(
+            f"cannot init: cannot read {where}: {exc}; set AWS credentials (aws configure), "
+            "or start `lattice-deploy serve` and pass --endpoint-url"
+        )
         return 2
     existing = [name for name in files if (args.dir / name).exists()]
     if existing and not args.force:

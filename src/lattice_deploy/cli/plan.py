@@ -7,30 +7,26 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from deployer import bundle
 from deployer.errors import DeployError
-from deployer.load_bundle import plan_of, ssm_parameter
+from deployer.load_bundle import plan_of
 from deployer.plan import plan_changes
 
 from ..emulator import demo_account as demo
 from ..runner.execution import read_bundle, rendered
 from ..runner.targets import use_endpoint
+from . import source
 
 MARKS = {"create": "+", "adopt": "=", "change": "~", "unchanged": "="}
 
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("plan", help="show what a deploy would change (read calls only)")
-    parser.add_argument(
-        "directory",
-        type=Path,
-        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json",
-    )
+    source.add_arguments(parser)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--endpoint-url", help="plan against a `lattice-deploy serve` at this URL")
     where.add_argument(
@@ -58,13 +54,13 @@ def render(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _plan(raw: dict[str, str], environment: str) -> list[dict[str, Any]]:
-    files = rendered(raw, ssm_parameter)  # SSM read in the account planned against
+    files = rendered(raw, account=True)  # SSM read in the account planned against
     return plan_changes(plan_of(files, "plan", environment))
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        raw = read_bundle(args.directory)
+        raw = read_bundle(source.resolve(args))
         config = bundle.config_of(rendered(raw))
         region = str(args.region or config.get("region") or demo.REGION)
         if args.local:

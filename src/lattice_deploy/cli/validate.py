@@ -7,28 +7,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from pathlib import Path
 from typing import Any
 
-from deployer import bundle, render, validate
+from botocore.exceptions import BotoCoreError, ClientError
+
+from deployer import bundle, ecspresso_yaml, plugins, render, validate
 from deployer.errors import DeployError
-from deployer.load_bundle import plan_of, ssm_parameter
+from deployer.load_bundle import plan_of
 
 from ..emulator import demo_account as demo
 from ..runner.execution import offline_ssm, read_bundle, rendered
 from ..runner.targets import use_endpoint
+from . import source
 
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "validate", help="check a bundle offline (exit 0 valid, 2 invalid)"
     )
-    parser.add_argument(
-        "directory",
-        type=Path,
-        help="the bundle: ecspresso.yml beside ecs-service-def.json and ecs-task-def.json "
-        "(or the .jsonnet definitions ecspresso.yml names)",
-    )
+    source.add_arguments(parser)
     parser.add_argument(
         "--env", dest="environment", default="dev", help="environment prefix of created names"
     )
@@ -53,35 +50,83 @@ class _Unset(dict[str, str]):
         return True
 
 
+def _fallback(name: str, text: str, files: dict[str, str], kept: dict[str, str]) -> bool:
+    """``text`` rendered (with the config ``kept``) with stand-ins for unset variables, else
+    left as it is; False when even that cannot be."""
+    try:
+        done = render.render_files({**kept, name: text}, _Unset(os.environ), offline_ssm)
+        files[name] = done.get(name, text)
+        return True
+    except DeployError:
+        files[name] = text
+        return False
+
+
 def _rendered(raw: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Each file rendered; one whose template cannot be (a must_env variable unset) is said,
-    then rendered with stand-ins for what is unset (else left as it is), so the rest of it and
-    the other files are still checked."""
-    files, problems = {}, []
-    for name, text in raw.items():
+    """The files rendered. When that fails, each file is rendered on its own (with the config,
+    whose plugins give its functions): one whose template cannot be (a must_env variable unset)
+    is said once, then rendered with stand-ins for what is unset (else left as it is), so the
+    rest of it and the other files are still checked. A config whose templates or plugins say
+    what this deployer does not know is said alone: the rest would only follow from it."""
+    try:
+        return rendered(raw), []
+    except DeployError:
+        pass
+    files: dict[str, str] = {}
+    problems: list[str] = []
+    kept: dict[str, str] = {}
+    if config := next((n for n in ecspresso_yaml.NAMES if n in raw), None):
         try:
-            files.update(rendered({name: text}))
+            files[config] = render.render(raw[config], config, os.environ, offline_ssm)
         except DeployError as exc:
             problems.append(str(exc))
-            try:
-                files.update(render.render_files({name: text}, _Unset(os.environ), offline_ssm))
-            except DeployError:
-                files[name] = text
+            if not _fallback(config, raw[config], files, {}):
+                return {}, problems
+        try:
+            parsed = bundle.config_of({config: files[config]})
+        except DeployError:
+            parsed = None  # validate says where (file:line:col); the definitions are still checked
+        if parsed is not None:
+            try:  # a plugin it cannot set up: said once, not again in each file using it
+                plugins.functions(parsed, plugins.StandIns(offline_ssm, raw))
+                states = {n: raw[n] for n in plugins.local_states(parsed) if n in raw}
+            except DeployError as exc:
+                return {}, [*problems, str(exc)]
+            kept = {config: raw[config], **states}
+    for name, text in raw.items():
+        if name == config:
+            continue
+        try:
+            files[name] = rendered({**kept, name: text}).get(name, text)
+        except DeployError as exc:
+            if str(exc) not in problems:
+                problems.append(str(exc))
+            _fallback(name, text, files, kept)
     return files, problems
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        raw = read_bundle(args.directory, strict=False)
+        raw = read_bundle(source.resolve(args), strict=False)
         files, problems = _rendered(raw)
-        problems += validate.problems_in(files, args.environment)
+        problems += validate.problems_in(files, args.environment) if files else []
+        problems = list(dict.fromkeys(problems))  # a config's error said by both
         if not problems and (args.endpoint_url or args.account):
             region = str(bundle.config_of(files).get("region") or demo.REGION)
             use_endpoint(args.endpoint_url, region)
-            plan_of(rendered(raw, ssm_parameter), "validate", args.environment)
+            plan_of(rendered(raw, account=True), "validate", args.environment)
         notes = validate.notices_in(files, args.environment)
     except (DeployError, OSError) as exc:
         problems, notes = [str(exc)], []
+    except (BotoCoreError, ClientError) as exc:  # no credentials, nothing at the endpoint
+        where = args.endpoint_url or "the account boto3 finds (--account)"
+        problems, notes = (
+            [
+                f"cannot check against {where}: {exc}; set AWS credentials (aws configure), or "
+                "start `lattice-deploy serve` and pass --endpoint-url"
+            ],
+            [],
+        )
     if args.json:
         print(json.dumps({"valid": not problems, "problems": problems, "notes": notes}, indent=2))
         return 2 if problems else 0

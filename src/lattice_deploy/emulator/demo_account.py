@@ -20,6 +20,11 @@ VPC_ID, VPC_CIDR = "vpc-12345678", "10.0.0.0/16"
 SUBNETS = {"subnet-12345678": ("10.0.1.0/24", "a"), "subnet-87654321": ("10.0.2.0/24", "c")}
 SECURITY_GROUP_ID = "sg-12345678"
 CLUSTER = "my-cluster"
+CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+DEFAULT_STRATEGY = ({"capacityProvider": "FARGATE", "weight": 1, "base": 0},)
+"""The cluster as a Fargate one is made in the ECS console ("AWS Fargate (serverless)"): both
+Fargate providers associated, FARGATE the default strategy, so a bundle with neither
+``launchType`` nor ``capacityProviderStrategy`` runs its tasks on Fargate."""
 EXECUTION_ROLE = "ecsTaskExecutionRole"
 REPOSITORY = "myapp"
 """The ECR repository examples/orders runs its image from (pushing to it redeploys orders)."""
@@ -79,7 +84,11 @@ def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
         )
     ecs = ecs_backends[account_id][region]
     if CLUSTER not in ecs.clusters:
-        ecs.create_cluster(CLUSTER)
+        ecs.create_cluster(
+            CLUSTER,
+            capacity_providers=list(CAPACITY_PROVIDERS),
+            default_capacity_provider_strategy=[dict(s) for s in DEFAULT_STRATEGY],
+        )
     iam = iam_backends[account_id]["global"]
     if EXECUTION_ROLE not in {r.name for r in iam.roles.values()}:
         iam.create_role(

@@ -103,6 +103,14 @@ S3_ACTIONS = {
 permissions they need", S3 User Guide); GetObject of a version is s3:GetObjectVersion."""
 
 
+S3_ERRORS = {
+    "AccessDeniedException": ("AccessDenied", 403),
+    "ThrottlingException": ("SlowDown", 503),
+}
+"""An injected fault's code as S3 spells it, with its status ("Error responses", S3 API
+Reference: AccessDenied 403, SlowDown 503); any other code is sent as given, with 400."""
+
+
 def _s3_setup_class(self: S3Response, request: Any, *args: Any, **kwargs: Any) -> None:
     _original_s3_setup(self, request, *args, **kwargs)
     caller = getattr(INVOCATION, "deployment", None)
@@ -111,12 +119,36 @@ def _s3_setup_class(self: S3Response, request: Any, *args: Any, **kwargs: Any) -
     action = "GetObjectVersion" if versioned else S3_ACTIONS.get(operation)
     function = getattr(INVOCATION, "function", None)
     CALLS.record(self.current_account, "s3", operation, caller, function, action)
+    self._injected = FAULTS.before_call(self.current_account, operation, "s3", caller)  # type: ignore[attr-defined]
+
+
+def _s3_faulted(method: Any) -> Any:
+    """moto's S3 dispatch (``_key_response`` / ``_bucket_response``), answering an injected
+    fault with S3's own XML error instead of running the operation."""
+
+    def dispatch(self: S3Response, *args: Any, **kwargs: Any) -> Any:
+        rule: Fault | None = getattr(self, "_injected", None)
+        if rule is None:
+            return method(self, *args, **kwargs)
+        code, status = S3_ERRORS.get(rule.error_code, (rule.error_code, 400))
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Error><Code>{code}</Code><Message>Injected fault: {self._get_action()} "
+            f"failed with {code}</Message></Error>"
+        )
+        return status, {"Content-Type": "application/xml"}, body
+
+    dispatch.__wrapped__ = method  # type: ignore[attr-defined]
+    return dispatch
 
 
 def install() -> None:
     """Count, fault and serialize every request (idempotent)."""
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
     S3Response.setup_class = _s3_setup_class  # type: ignore[method-assign]
+    for name in ("_key_response", "_bucket_response"):
+        if not hasattr(getattr(S3Response, name), "__wrapped__"):
+            setattr(S3Response, name, _s3_faulted(getattr(S3Response, name)))
 
 
 class InstrumentedResponse(BaseResponse):

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle, limits, render, validate
+from deployer import bundle, ecspresso_yaml, limits, lookups, plugins, render, tfstate, validate
 from deployer.errors import BundleInvalid
 
 
@@ -30,7 +30,7 @@ class Started:
     service: str
 
 
-def _read_inside(directory: Path, name: str) -> str | None:
+def _read_inside(directory: Path, name: str, limit: int = bundle.MAX_FILE_BYTES) -> str | None:
     """The text of bundle file ``name`` (None when absent), read only if it is a regular file
     inside ``directory`` once every link is resolved: a name or a symlink leading out of the
     bundle (``/proc/self/environ``, ``../../etc/passwd``) is refused, never opened."""
@@ -51,38 +51,71 @@ def _read_inside(directory: Path, name: str) -> str | None:
         os.close(fd)
         raise BundleInvalid(f"{name}: not a regular file; a bundle file is a JSON or YAML file")
     with os.fdopen(fd, "rb") as handle:
-        raw = handle.read(bundle.MAX_FILE_BYTES + 1)
+        raw = handle.read(limit + 1)
+    if limit != bundle.MAX_FILE_BYTES:  # a plugin's data file (a state): its own bound
+        if len(raw) > limit:
+            raise BundleInvalid(f"{name}: more than {limit >> 20} MiB; give a smaller file")
+        return raw.decode("utf-8", errors="replace")
     return bundle.decode(raw, name)
 
 
-def read_bundle(directory: Path, strict: bool = True) -> dict[str, str]:
-    """The bundle's files by name: ecspresso.yml (if any) and the two definitions it names
-    (``strict=False``: those that exist, for ``validate`` to report the rest). Nothing outside
-    ``directory`` is read (:func:`_read_inside`)."""
-    if not directory.is_dir():
+def _config(source: Path) -> tuple[Path, str, str]:
+    """``(bundle directory, name the config travels under, its text)``. ``source`` is the
+    bundle's directory (its config found as ecspresso finds it) or a config file (``--config``:
+    the bundle directory is the file's, since ecspresso resolves the paths a config gives
+    against its directory: ``filepath.Join(c.dir, ...)``, config.go). A directory without a
+    config is refused: ecspresso would fail to load it too, and guessing cluster ``default``
+    deployed a bundle somewhere its author never named."""
+    if source.is_file():
+        directory, found = source.parent, source.name
+        name = ecspresso_yaml.name_for(found)
+    elif source.is_dir():
+        directory = source
+        present = [n for n in ecspresso_yaml.NAMES if os.path.lexists(directory / n)]
+        if not present:
+            raise BundleInvalid(
+                f"{source}: no ecspresso config: looked for {', '.join(ecspresso_yaml.NAMES)}; "
+                "add one (region:, cluster:, service:) or name yours with --config FILE"
+            )
+        found = name = present[0]  # ecspresso's order: the first that exists is read
+    else:
         raise BundleInvalid(
-            f"{directory}: not a directory; give the bundle's directory (ecspresso.yml, "
-            f"{bundle.SERVICE_FILE}, {bundle.TASK_FILE})"
+            f"{source}: not a directory; give the bundle's directory (ecspresso.yml, "
+            f"{bundle.SERVICE_FILE}, {bundle.TASK_FILE}) or its config with --config FILE"
         )
-    files: dict[str, str] = {}
-    if (config := _read_inside(directory, bundle.CONFIG_FILE)) is not None:
-        files[bundle.CONFIG_FILE] = config
-    try:
-        names = bundle.file_names(bundle.config_of(files))
+    text = _read_inside(directory, found)
+    if text is None:  # a dangling link
+        raise BundleInvalid(f"{found}: cannot be read in {directory}; fix the link or the file")
+    return directory, name, text
+
+
+def read_bundle(source: Path, strict: bool = True) -> dict[str, str]:
+    """The bundle's files by name: its config and the two definitions it names (``strict=False``:
+    those that exist, for ``validate`` to report the rest). ``source``: see :func:`_config`.
+    Nothing outside the bundle directory is read (:func:`_read_inside`)."""
+    directory, name, text = _config(source)
+    files = {name: text}
+    states: list[str] = []
+    try:  # the config rendered first, as ecspresso loads it: a file name may be templated
+        config = bundle.config_of({name: render.render(text, name, os.environ, offline_ssm)})
+        names = bundle.file_names(config)
+        states = plugins.local_states(config)
     except BundleInvalid:
         if strict:
             raise
-        names = (bundle.SERVICE_FILE, bundle.TASK_FILE)  # validate reports the YAML error
+        names = (bundle.SERVICE_FILE, bundle.TASK_FILE)  # validate reports the config's error
+    for state in states:  # read as the plugin reads it; uploaded with the bundle
+        if (data := _read_inside(directory, state, tfstate.MAX_STATE_BYTES)) is not None:
+            files[state] = data
     for name in names:
-        text = _read_inside(directory, name)
-        if text is None:
+        if (found := _read_inside(directory, name)) is None:
             if not strict:
                 continue
             raise BundleInvalid(
                 f"{name}: not found in {directory}; "
                 f"a bundle holds {bundle.SERVICE_FILE} and {bundle.TASK_FILE}"
             )
-        files[name] = text
+        files[name] = found
     return files
 
 
@@ -92,9 +125,18 @@ def offline_ssm(name: str) -> str:
     return limits.stand_in(name)
 
 
-def rendered(files: dict[str, str], ssm: render.Lookup = offline_ssm) -> dict[str, str]:
-    """The bundle as this caller's environment renders it (ecspresso's template functions)."""
-    return render.render_files(files, os.environ, ssm)
+def rendered(files: dict[str, str], account: bool = False) -> dict[str, str]:
+    """The bundle as this caller's environment renders it (ecspresso's template functions and
+    plugins): with the values of the account boto3 finds (``account``), else stand-ins
+    (:class:`plugins.StandIns`; a state file of the bundle is read for real)."""
+    if not account:
+        return render.render_files(files, os.environ, offline_ssm)
+
+    def read_file(name: str) -> bytes | None:
+        return files[name].encode() if name in files else None
+
+    found = lookups.AwsLookups(read_file)
+    return render.render_files(files, os.environ, found.ssm, found)
 
 
 def template_env(files: dict[str, str]) -> dict[str, str]:

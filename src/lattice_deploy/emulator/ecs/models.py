@@ -23,7 +23,7 @@ from moto.moto_api._internal import mock_random
 from ..clock import CLOCK
 from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
-from . import progressive, service_connect
+from . import capacity, progressive, service_connect
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 
@@ -89,8 +89,13 @@ class FargateTask(Task):
 class LatticeAwareService(Service):
     """moto's Service plus the fields ECS returns for Lattice-wired, circuit-broken rollouts."""
 
-    def __init__(self, *, params: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *, params: dict[str, Any], strategy: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
+        self.capacity_provider_strategy = strategy or None
+        """What DescribeServices shows in place of ``launchType`` (None: a launch type; "this
+        field is omitted if the service was created using a launch type", API Reference)."""
         self.vpc_lattice_configurations: list[dict[str, Any]] = (
             params.get("vpcLatticeConfigurations") or []
         )
@@ -122,13 +127,18 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         return lattice_backends[self.account_id][self.region_name]
 
     # ---- services ----------------------------------------------------------------------------
-    def create_fargate_service(self, params: dict[str, Any]) -> LatticeAwareService:
+    def create_fargate_service(
+        self, params: dict[str, Any], strategy: list[dict[str, Any]]
+    ) -> LatticeAwareService:
+        """A service whose tasks run on Fargate: launch type FARGATE, or ``strategy`` (its
+        capacity providers, resolved by :func:`.capacity.resolve`)."""
         cluster = self._get_cluster(params.get("cluster") or "default")
         name = params["serviceName"]
         existing = self.services.get(f"{cluster.name}:{name}")
         if existing is not None and existing.status != "INACTIVE":
             raise InvalidParameterException("Creation of service was not idempotent.")
         task_def = self.describe_task_definition(params["taskDefinition"])
+        capacity.check_compatible(task_def, None if strategy else "FARGATE", strategy)
         self._check_lattice(task_def, params.get("vpcLatticeConfigurations") or [])
         connect = service_connect.resolve(
             params.get("serviceConnectConfiguration"), cluster, self.account_id, self.region_name
@@ -141,7 +151,8 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             backend=self,
             task_definition=task_def,
             tags=params.get("tags"),
-            launch_type="FARGATE",
+            launch_type=None if strategy else "FARGATE",
+            strategy=strategy,
             platform_version=params.get("platformVersion") or "LATEST",
             network_configuration=params.get("networkConfiguration"),
             propagate_tags=params.get("propagateTags") or "NONE",
@@ -172,6 +183,17 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             if props.get(key) is not None and props[key] != getattr(service, attr):
                 setattr(service, attr, props[key])
                 redeploy = True
+        if props.get("capacity_provider_strategy"):  # left out: kept as it is (API Reference)
+            _, strategy = capacity.resolve(
+                self._get_cluster(service.cluster_name),
+                {"capacityProviderStrategy": props["capacity_provider_strategy"]},
+            )
+            if not capacity.on_fargate(None, strategy):
+                raise InvalidParameterException(
+                    "The embedded AWS runs services on Fargate only: use FARGATE or FARGATE_SPOT."
+                )
+            redeploy |= strategy != (service.capacity_provider_strategy or [])
+            service.capacity_provider_strategy, service.launch_type = strategy, None
         if props.get("service_connect_configuration") is not None:  # left out: kept as it is
             connect = service_connect.resolve(
                 props["service_connect_configuration"],
@@ -299,7 +321,11 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             "failedTasks": 0,
             "createdAt": now,
             "updatedAt": now,
-            "launchType": "FARGATE",
+            **(
+                {"capacityProviderStrategy": service.capacity_provider_strategy}
+                if service.capacity_provider_strategy
+                else {"launchType": "FARGATE"}
+            ),
             "platformVersion": "1.4.0",
             "platformFamily": "Linux",
             "networkConfiguration": service.network_configuration,
@@ -328,6 +354,10 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         )
         subnet_id = net["subnets"][count % len(net["subnets"])]
         ip = self._allocate_ip(subnet_id)
+        provider = capacity.provider_for(
+            service.capacity_provider_strategy or [],
+            [t.capacity_provider_name for t in self.service_tasks(service)],
+        )
         task = FargateTask(
             service,
             deployment["id"],
@@ -339,6 +369,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             backend=self,
             group=f"service:{service.name}",
             launch_type="FARGATE",
+            capacity_provider_name=provider,
             started_by=deployment["id"],
             networking_configuration={"awsvpcConfiguration": {**net, "subnets": [subnet_id]}},
             platform_version="1.4.0",

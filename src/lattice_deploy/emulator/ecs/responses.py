@@ -10,7 +10,7 @@ from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from ..instrumented import InstrumentedResponse
-from . import service_deployments
+from . import capacity, service_deployments
 from .models import EmulatedEcsBackend, ecs_backends
 
 
@@ -20,10 +20,44 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         return ecs_backends[self.current_account][self.region]
 
     def create_service(self) -> ActionResult:
+        """Fargate services run (:mod:`.models`); others are moto's, which never place a task
+        here (no container instance): their events say so, as ECS's do."""
         params = self._get_params()
-        if params.get("launchType") != "FARGATE":
-            return super().create_service()
-        return ActionResult({"service": self.ecs_backend.create_fargate_service(params)})
+        cluster = self.ecs_backend._get_cluster(params.get("cluster") or "default")
+        launch, strategy = capacity.resolve(cluster, params)
+        if capacity.on_fargate(launch, strategy):
+            made = self.ecs_backend.create_fargate_service(params, strategy)
+            return ActionResult({"service": made})
+        if params.get("taskDefinition"):
+            task_def = self.ecs_backend.describe_task_definition(params["taskDefinition"])
+            capacity.check_compatible(task_def, launch, strategy)
+        result = super().create_service()
+        service = self.ecs_backend._get_service(cluster.name, params["serviceName"])
+        # DescribeServices shows the strategy in place of a launch type (moto keeps neither)
+        setattr(service, "capacity_provider_strategy", strategy or None)  # noqa: B010
+        service.launch_type = launch
+        service.events.insert(0, capacity.placement_event(service.name))
+        return result
+
+    def create_cluster(self) -> ActionResult:
+        capacity.check_association(
+            self.ecs_backend,
+            self._get_param("capacityProviders") or [],
+            self._get_param("defaultCapacityProviderStrategy") or [],
+        )
+        return super().create_cluster()
+
+    def put_cluster_capacity_providers(self) -> ActionResult:
+        """Both lists are required ("You must specify both the available capacity providers and
+        a default capacity provider strategy", API Reference) and replace the cluster's."""
+        providers = self._get_param("capacityProviders")
+        default = self._get_param("defaultCapacityProviderStrategy")
+        if providers is None or default is None:
+            raise InvalidParameterException(
+                "capacityProviders and defaultCapacityProviderStrategy are both required."
+            )
+        capacity.check_association(self.ecs_backend, providers, default)
+        return super().put_cluster_capacity_providers()
 
     def list_task_definitions(self) -> ActionResult:
         """``sort``, ``maxResults`` and ``nextToken`` as the ECS API reference gives them (moto

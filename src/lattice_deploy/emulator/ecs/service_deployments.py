@@ -151,7 +151,12 @@ def revisions(
                 "serviceArn": service.arn,
                 "clusterArn": service.cluster_arn,
                 "taskDefinition": deployment["taskDefinition"],
-                "launchType": "FARGATE",
+                # a revision carries the deployment's capacity, as DescribeServices does
+                **(
+                    {"capacityProviderStrategy": deployment["capacityProviderStrategy"]}
+                    if deployment.get("capacityProviderStrategy")
+                    else {"launchType": "FARGATE"}
+                ),
                 "platformVersion": deployment.get("platformVersion"),
                 "networkConfiguration": deployment.get("networkConfiguration"),
                 "vpcLatticeConfigurations": deployment.get("vpcLatticeConfigurations") or [],
