@@ -13,7 +13,7 @@ from typing import Any
 
 from moto.events.models import events_backends
 
-from . import log
+from . import log, retention
 
 TERMINAL = ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT")
 
@@ -36,7 +36,7 @@ def emit(execution: Any) -> None:
         "status": status,
         "startDate": _epoch_ms(execution.start_date),
         "stopDate": _epoch_ms(execution.stop_date),
-        "input": json.dumps(execution.input_data) if execution.input_data is not None else None,
+        "input": None if (given := execution.input_data) is None else retention.json_text(given),
     }
     events_backends[execution.account_id][execution.region_name].put_events(
         [

@@ -130,6 +130,7 @@ def install() -> None:
         setattr(module, "datetime", _VIRTUAL_DATETIME)  # noqa: B010
     setattr(sfn_models, "utcnow", _virtual_utcnow)  # noqa: B010
     setattr(retrier_decl, "time", types.SimpleNamespace(sleep=CLOCK.sleep))  # noqa: B010
+    retention.install()
     ExecutionWorker.start = _start  # type: ignore[method-assign]
     ExecutionWorker._execution_logic = _execution_logic  # type: ignore[method-assign]
     inline.InlineIterationComponent._launch_worker = _launch_worker  # type: ignore[method-assign]
