@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from . import tfstate
+from . import limits, tfstate
 from .errors import BundleInvalid
 
 Function = Callable[[list[str], str], str]
@@ -145,8 +145,9 @@ def functions(config: dict[str, Any], lookups: Lookups) -> dict[str, Function]:
 
 class StandIns:
     """Where no account is read (``validate`` offline, finding a bundle's variables): each value
-    a stand-in naming its source (``secretsmanager_arn:<id>``, as ``ssm:<name>`` is), never a
-    guess; a state file of the bundle is read for real, from ``files``."""
+    a stand-in naming its source (``<secretsmanager_arn:<id> offline>``, as ``ssm``'s is, which
+    no check takes for a value's shape: :func:`limits.offline`), never a guess; a state file of
+    the bundle is read for real, from ``files``."""
 
     def __init__(self, ssm: Callable[[str], str], files: Mapping[str, str]) -> None:
         self._ssm, self.files = ssm, files
@@ -155,13 +156,13 @@ class StandIns:
         return self._ssm(name)
 
     def secret_arn(self, secret_id: str) -> str:
-        return f"secretsmanager_arn:{secret_id}"
+        return limits.stand_in(secret_id, "secretsmanager_arn")
 
     def stack_output(self, stack: str, key: str) -> str:
-        return f"cfn_output:{stack}.{key}"
+        return limits.stand_in(f"{stack}.{key}", "cfn_output")
 
     def stack_export(self, name: str) -> str:
-        return f"cfn_export:{name}"
+        return limits.stand_in(name, "cfn_export")
 
     def state_file(self, location: str) -> bytes | None:
         if location.startswith("s3://"):

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import limits
 from .errors import BundleInvalid
 
 STATE_VERSION = 4
@@ -132,7 +133,7 @@ def functions(prefix: str, state: Callable[[], State | None], stand_in: str) -> 
         if len(args) != 1:
             raise BundleInvalid(f"{where}: {prefix}tfstate takes one address")
         if (loaded := state()) is None:
-            return f"{stand_in}:{args[0]}"
+            return limits.stand_in(args[0], stand_in)
         return loaded.lookup(args[0].replace("'", '"'))
 
     def tfstatef(args: list[str], where: str) -> str:

@@ -129,10 +129,10 @@ def test_offline_validate_renders_stand_ins_and_reads_the_local_state(
     service = json.loads(files["ecs-service-def.json"])["networkConfiguration"]
     assert service["awsvpcConfiguration"]["subnets"] == [
         "subnet-12345678",  # the bundle's own state, read for real
-        "tfstate:aws_subnet.private['c'].id",  # a state in S3: a stand-in, offline
+        "<tfstate:aws_subnet.private['c'].id offline>",  # a state in S3: a stand-in, offline
     ]
     task = json.loads(files["ecs-task-def.json"])["containerDefinitions"][0]
-    assert task["secrets"][0]["valueFrom"] == "secretsmanager_arn:db/password"
+    assert task["secrets"][0]["valueFrom"] == "<secretsmanager_arn:db/password offline>"
 
 
 def test_a_local_state_outside_the_bundle_is_refused(
