@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deployer import bundle
+from deployer import bundle, validate
 from deployer.errors import DeployError
 from deployer.load_bundle import plan_of
 from deployer.plan import plan_changes
@@ -53,9 +53,12 @@ def render(items: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _plan(raw: dict[str, str], environment: str) -> list[dict[str, Any]]:
+def _plan(raw: dict[str, str], environment: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The changes, and the notes the run would give (what was dropped, named or derived)."""
     files = rendered(raw, account=True)  # SSM read in the account planned against
-    return plan_changes(plan_of(files, "plan", environment))
+    plan = plan_of(files, "plan", environment)
+    notes = validate.notices_in(files, environment) + list(plan.get("warnings") or [])
+    return plan_changes(plan), notes
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,10 +70,10 @@ def run(args: argparse.Namespace) -> int:
             from ..emulator import EmbeddedAws  # moto loads only for --local
 
             with EmbeddedAws(region=region):
-                items = _plan(raw, args.environment)
+                items, notes = _plan(raw, args.environment)
         else:
             use_endpoint(args.endpoint_url, region)
-            items = _plan(raw, args.environment)
+            items, notes = _plan(raw, args.environment)
     except (DeployError, OSError, ClientError) as exc:
         print(f"cannot plan: {exc}")
         return 2
@@ -78,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"cannot plan: {exc}; start `lattice-deploy serve`, use --local, or set AWS creds")
         return 2
     if args.json:
-        print(json.dumps({"changes": items}, indent=2, default=str))
+        print(json.dumps({"changes": items, "notes": notes}, indent=2, default=str))
     else:
         print(f"plan for {args.directory}:")
         print("\n".join(render(items)))
+        print("".join(f"  note: {note}\n" for note in notes), end="")
     return 0
