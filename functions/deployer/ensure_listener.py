@@ -21,6 +21,27 @@ def forwards_to(listener: dict[str, Any], group: dict[str, Any]) -> bool:
     return any(t["targetGroupIdentifier"] in (group["id"], group["arn"]) for t in targets)
 
 
+def rule_forwards_to(
+    api: Any, service_id: str, listener: dict[str, Any], group: dict[str, Any]
+) -> bool:
+    """Whether a rule of ``listener`` (not its default action) forwards to the group: ECS's own
+    ``advancedConfiguration.productionListenerRule``, or a path rule made by hand. Such a
+    listener serves the group as it is and is adopted unchanged (its default action is not the
+    bundle's to repoint). Read only where no default action forwards to the group."""
+    pages = api.get_paginator("list_rules").paginate(
+        serviceIdentifier=service_id, listenerIdentifier=listener["id"]
+    )
+    for item in (i for page in pages for i in page["items"] if not i.get("isDefault")):
+        rule = api.get_rule(
+            serviceIdentifier=service_id,
+            listenerIdentifier=listener["id"],
+            ruleIdentifier=item["id"],
+        )
+        if forwards_to({"defaultAction": rule.get("action") or {}}, group):
+            return True
+    return False
+
+
 def listeners(api: Any, service_id: str) -> list[dict[str, Any]]:
     return [
         dict(api.get_listener(serviceIdentifier=service_id, listenerIdentifier=item["id"]))
@@ -70,6 +91,8 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
     for listener in found:
         if listener.get("port") != port or listener.get("name") == want["listener"]["name"]:
             continue
+        if group and rule_forwards_to(api, service["id"], listener, group):
+            return
         bundle_group = group["arn"] if group else f"{group_ref['name']} (which this run would make)"
         raise BundleInvalid(
             f"ecs-service-def.json: vpcLatticeConfiguration.listener: listener {listener['name']} "
@@ -118,6 +141,8 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
         if forwards_to(listener, group):
             return lattice.summary("unchanged", listener, serviceId=service["id"])
     on_port = next((ln for ln in found if ln.get("port") == want["port"]), None)
+    if on_port and rule_forwards_to(api, service["id"], on_port, group):
+        return lattice.summary("unchanged", on_port, serviceId=service["id"])
     if on_port:
         api.update_listener(
             serviceIdentifier=service["id"], listenerIdentifier=on_port["id"], defaultAction=action
