@@ -31,6 +31,18 @@ NEEDED_WITHOUT_A_CALL = {
     "caller that may list the bucket, else with 403 (S3 API reference, GetObject)",
 }
 """Granted actions no request names: AWS checks them on the caller's behalf."""
+NEEDED_IN_ANOTHER_ACCOUNT = {
+    f"{function}: vpc-lattice:{action}": "a hand-made listener serving the group by a rule, "
+    "adopted as it is: test_progressive.py::test_ecs_own_advanced_configuration_is_adopted_as_"
+    "it_is needs it (its account has its own service named checkout; the fixture there fails "
+    "on any action called but not granted)"
+    for function, action in (
+        ("EnsureLatticeFunction", "GetRule"),
+        ("LoadBundleFunction", "GetRule"),
+        ("LoadBundleFunction", "ListRules"),
+    )
+}
+"""Granted actions a path needs that this run cannot take in the same account."""
 
 
 def _edit(directory: Path, name: str, change: Any) -> Path:
@@ -191,4 +203,5 @@ def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Pat
         if action not in NEEDED_WITHOUT_A_CALL
         and not any(policies.allows([action], used) for used in needed.get(logical, set()))
     )
+    unused = [u for u in unused if u not in NEEDED_IN_ANOTHER_ACCOUNT]
     assert not unused, "granted in template.yaml but never needed:\n" + "\n".join(unused)
