@@ -42,6 +42,12 @@ def client(url: str, service: str) -> Any:
     )
 
 
+def machine_arn(sfn: Any, suffix: str) -> str:
+    """The ARN of the stack's state machine whose name ends in ``suffix``."""
+    machines = sfn.list_state_machines()["stateMachines"]
+    return str(next(m["stateMachineArn"] for m in machines if m["name"].endswith(suffix)))
+
+
 def stop(serve: subprocess.Popen[str], signum: int = signal.SIGTERM) -> str:
     serve.send_signal(signum)
     out, _ = serve.communicate(timeout=60)
@@ -79,11 +85,7 @@ def test_a_restart_with_the_same_state_dir_resumes_the_account(tmp_path: Path) -
         names = [s["name"] for s in client(url, "vpc-lattice").list_services()["items"]]
         assert "dev-myservice-service" in names
         sfn = client(url, "stepfunctions")
-        machine = next(
-            m["stateMachineArn"]
-            for m in sfn.list_state_machines()["stateMachines"]
-            if m["name"].endswith("DeployStateMachine")
-        )
+        machine = machine_arn(sfn, "DeployStateMachine")
         runs = sfn.list_executions(stateMachineArn=machine)["executions"]
         assert sorted(r["status"] for r in runs) == ["SUCCEEDED", "SUCCEEDED"]
         history = sfn.get_execution_history(executionArn=second["executionArn"])["events"]
@@ -150,11 +152,7 @@ def test_an_execution_running_when_serve_stops_is_aborted_on_resume(tmp_path: Pa
     serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
     try:
         sfn = client(url, "stepfunctions")
-        machine = next(
-            m["stateMachineArn"]
-            for m in sfn.list_state_machines()["stateMachines"]
-            if m["name"].endswith("DeployStateMachine")
-        )
+        machine = machine_arn(sfn, "DeployStateMachine")
         arn = f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
         described = sfn.describe_execution(executionArn=arn)
         assert described["status"] == "ABORTED", described["status"]
@@ -180,11 +178,7 @@ def test_what_a_run_stopped_with_serve_had_made_is_cleaned_up_on_resume(tmp_path
     serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
     try:
         sfn = client(url, "stepfunctions")
-        cleanup = next(
-            m["stateMachineArn"]
-            for m in sfn.list_state_machines()["stateMachines"]
-            if m["name"].endswith("CleanupStateMachine")
-        )
+        cleanup = machine_arn(sfn, "CleanupStateMachine")
         runs: list[dict[str, Any]] = []
         for _ in range(600):  # the rule's run starts on resume; time is stopped: poll briefly
             runs = sfn.list_executions(stateMachineArn=cleanup)["executions"]
