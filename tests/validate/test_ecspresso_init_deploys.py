@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from compat.corpus import init_service
 from lattice_deploy.cli.main import main
 from workflow.conftest import Local
 
@@ -18,30 +19,9 @@ service_definition: ecs-service-def.json
 task_definition: ecs-task-def.json
 timeout: 10m
 """
-SERVICE = {  # ecspresso init: describe-services, treated (ecspresso init.go), then our block
-    "deploymentConfiguration": {
-        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
-        "maximumPercent": 200,
-        "minimumHealthyPercent": 100,
-    },
-    "deploymentController": {"type": "ECS"},
-    "desiredCount": 2,
-    "enableECSManagedTags": False,
-    "enableExecuteCommand": False,
-    "launchType": "FARGATE",
-    "networkConfiguration": {
-        "awsvpcConfiguration": {
-            "assignPublicIp": "DISABLED",
-            "securityGroups": ["sg-12345678"],
-            "subnets": ["subnet-12345678", "subnet-87654321"],
-        }
-    },
-    "platformFamily": "Linux",
-    "platformVersion": "LATEST",
-    "propagateTags": "NONE",
-    "schedulingStrategy": "REPLICA",
+SERVICE = {  # ecspresso init (the corpus's shape), and an empty enum describe output carries
+    **init_service(),
     "availabilityZoneRebalancing": "",
-    "vpcLatticeConfiguration": {"enabled": True},
 }
 TASK = {  # aws ecs describe-task-definition, as printed
     "taskDefinition": {
