@@ -1,16 +1,17 @@
 """When the next health poll can learn something, from the target group's own health check.
 
 Why: a poll that cannot see a change is a state transition paid for nothing, and a poll too late
-delays the verdict. VPC Lattice checks a target every ``healthCheckIntervalSeconds`` from its
-registration (VPC Lattice User Guide, "Health checks for your target groups"), so its status can
-change only as a check completes, at R + k x interval: INITIAL turns HEALTHY after
-``healthyThresholdCount`` passing checks in a row (k >= healthy), and a target turns UNHEALTHY
-after ``unhealthyThresholdCount`` failing ones (k >= unhealthy). The next poll comes at the earlier
-of, over the new tasks' targets:
+delays the verdict. VPC Lattice User Guide, "Health checks for your VPC Lattice target groups":
+"After your target is registered, it must pass one health check to be considered healthy"; a
+target is unhealthy after ``unhealthyThresholdCount`` consecutive failed checks; checks run every
+``healthCheckIntervalSeconds``. When the first check runs after registration AWS does not say, so
+the gate counts on no offset: a target's status can change once in each interval after its
+registration R, by R + k x interval at the latest. So:
 
-- the first check after which a pending target may be HEALTHY: a success is seen when it happens;
-- one interval after the first check after which a target may be UNHEALTHY: a failure is seen at
-  most one interval late, the gate's promise, while the checks in between are not polled.
+- a pending (INITIAL) target is looked at as each interval after R ends: a success is seen at
+  most one interval after it happens, a failure (UNHEALTHY by R + unhealthy x interval) too, and
+  nothing is ever judged before Lattice has said it;
+- a HEALTHY one can turn UNHEALTHY only after ``unhealthyThresholdCount`` more checks.
 
 A target whose registration time is unknown (a task still starting, or running but not yet in the
 group), a group whose checks are off, or every target HEALTHY while ECS has not yet finished:
@@ -28,14 +29,11 @@ PENDING = ("INITIAL", "HEALTHY")
 
 def _next_change(check: dict[str, Any], registered: float, status: str, now: float) -> float:
     interval = float(check.get("healthCheckIntervalSeconds") or 30)
-    healthy = int(check.get("healthyThresholdCount") or 5)
     unhealthy = int(check.get("unhealthyThresholdCount") or 2)
-    following = math.floor((now - registered) / interval + 1e-6) + 1  # the first check after now
-    failing = max(unhealthy, following)
-    moment = registered + (failing + 1) * interval
+    following = math.floor((now - registered) / interval + 1e-6) + 1  # R + k x i, the next end
     if status == "INITIAL":
-        moment = min(moment, registered + max(healthy, following) * interval)
-    return moment
+        return registered + following * interval
+    return registered + (following + unhealthy) * interval
 
 
 def next_poll(

@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lattice_deploy.emulator.ecs.models import PROVISIONING_SECONDS, STARTUP_SECONDS
+from lattice_deploy.emulator.vpclattice.targets import DRAIN_SECONDS
 
 from .helpers import (
     describe,
@@ -20,7 +21,7 @@ from .helpers import (
 )
 
 BREAKER = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
-HEALTHY_AFTER = STARTUP_SECONDS + 5 * 30  # RUNNING, then 5 passed checks x 30 s
+HEALTHY_AFTER = STARTUP_SECONDS + 30  # RUNNING, then one passing check (its first, at 30 s)
 
 
 def statuses(ecs: Any) -> set[str]:
@@ -51,7 +52,7 @@ def test_tasks_start_in_the_subnets_and_turn_healthy_in_the_target_group(
     aws.advance(STARTUP_SECONDS - PROVISIONING_SECONDS)  # RUNNING: ECS registers the targets
     assert statuses(ecs) == {"RUNNING"}
     assert targets(lattice, tg["id"]) == dict.fromkeys(ips, "INITIAL")
-    aws.advance(149)
+    aws.advance(29)
     assert rollouts(ecs) == [("PRIMARY", "IN_PROGRESS")]
     aws.advance(1)
     assert targets(lattice, tg["id"]) == dict.fromkeys(ips, "HEALTHY")
@@ -111,7 +112,7 @@ def test_new_task_definition_rolls_out_and_old_tasks_drain_and_stop(
         **dict.fromkeys(old_ips, "DRAINING"),
         **dict.fromkeys(new_ips, "HEALTHY"),
     }
-    aws.advance(60)
+    aws.advance(DRAIN_SECONDS)
     assert targets(lattice, tg["id"]) == dict.fromkeys(new_ips, "HEALTHY")
 
 
@@ -186,7 +187,7 @@ def test_scaling_and_deleting_deregister_tasks(aws: Any, lattice: Any, ecs: Any)
         ecs.delete_service(cluster="my-cluster", service="myservice")["service"]["status"]
         == "INACTIVE"
     )
-    aws.advance(60)
+    aws.advance(DRAIN_SECONDS)
     assert targets(lattice, tg["id"]) == {}
     lattice_service(ecs, tg["arn"], task_definition(ecs), desired=1)  # the name is free again
     assert len(task_ips(ecs)) == 1

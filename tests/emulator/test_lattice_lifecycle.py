@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lattice_deploy.emulator.vpclattice.models import ASSOCIATION_DELETE_SECONDS
+from lattice_deploy.emulator.vpclattice.targets import DRAIN_SECONDS
 
 from .helpers import VPC, served_target_group, target_group
 
@@ -120,7 +121,7 @@ def test_target_group_delete_waits_for_targets_to_drain(lattice: Any, aws: Any) 
     with pytest.raises(ClientError) as exc:
         lattice.delete_target_group(targetGroupIdentifier=tg["id"])
     assert "1 draining target(s)" in exc.value.response["Error"]["Message"]
-    aws.advance(59)
+    aws.advance(DRAIN_SECONDS - 1)
     with pytest.raises(ClientError):
         lattice.delete_target_group(targetGroupIdentifier=tg["id"])
     aws.advance(1)

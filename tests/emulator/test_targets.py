@@ -41,13 +41,34 @@ def test_registering_twice_is_idempotent(lattice: Any, aws: Any) -> None:
     assert listed(lattice, tg["id"]) == [{"id": "10.0.1.10", "port": 80, "status": "HEALTHY"}]
 
 
-def test_health_follows_thresholds_and_interval(lattice: Any, aws: Any) -> None:
+@pytest.mark.parametrize("phase", [0.001, 0.5, 1.0])
+def test_a_new_target_is_healthy_after_one_passing_check(
+    lattice: Any, aws: Any, phase: float
+) -> None:
+    """User Guide: "After your target is registered, it must pass one health check to be
+    considered healthy": its first check, whenever in the first interval it runs, however high
+    ``healthyThresholdCount`` is."""
+    aws.pin_first_check(phase)
     tg = served_target_group(lattice, healthCheckIntervalSeconds=10, healthyThresholdCount=3)
+    start = aws.advance(0)
     lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}])
-    aws.advance(29)
+    aws.advance(10 * phase - 0.001)
     assert targets(lattice, tg["id"]) == {"10.0.1.10": "INITIAL"}
-    aws.advance(1)
+    aws.advance(0.001)
     assert targets(lattice, tg["id"]) == {"10.0.1.10": "HEALTHY"}
+    assert aws.target_timeline(tg["arn"])[0]["healthyAt"] == pytest.approx(start + 10 * phase)
+
+
+def test_unpinned_first_checks_fall_within_one_interval_and_differ(lattice: Any, aws: Any) -> None:
+    """Each target's own offset: never later than one interval, and not one for all."""
+    aws.pin_first_check(None)
+    tg = served_target_group(lattice)
+    start = aws.advance(0)
+    lattice.register_targets(
+        targetGroupIdentifier=tg["id"], targets=[{"id": f"10.0.1.{i}"} for i in range(20)]
+    )
+    moments = [t["healthyAt"] - start for t in aws.target_timeline(tg["arn"])]
+    assert all(0 < m <= 30 for m in moments) and len(set(moments)) > 10
 
 
 def test_unused_until_a_listener_forwards_to_the_group(lattice: Any, aws: Any) -> None:
@@ -90,7 +111,7 @@ def test_disabled_health_checks_make_targets_unavailable(lattice: Any) -> None:
     assert targets(lattice, tg["id"]) == {"10.0.1.10": "UNAVAILABLE"}
 
 
-def test_deregistered_targets_drain_for_a_minute_then_vanish(lattice: Any, aws: Any) -> None:
+def test_deregistered_targets_drain_for_five_minutes_then_vanish(lattice: Any, aws: Any) -> None:
     tg = served_target_group(lattice)
     lattice.register_targets(
         targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}, {"id": "10.0.1.11"}]
@@ -104,10 +125,10 @@ def test_deregistered_targets_drain_for_a_minute_then_vanish(lattice: Any, aws: 
         and result["unsuccessful"][0]["failureCode"] == "TargetNotFound"
     )
     assert targets(lattice, tg["id"]) == {"10.0.1.10": "DRAINING", "10.0.1.11": "INITIAL"}
-    aws.advance(59)
+    aws.advance(299)
     assert targets(lattice, tg["id"])["10.0.1.10"] == "DRAINING"
     aws.advance(1)
-    assert targets(lattice, tg["id"]) == {"10.0.1.11": "INITIAL"}
+    assert targets(lattice, tg["id"]) == {"10.0.1.11": "HEALTHY"}
 
 
 def test_reregistering_a_draining_target_starts_it_over(lattice: Any, aws: Any) -> None:
@@ -171,12 +192,12 @@ def test_the_timeline_keeps_each_targets_moments_after_it_is_gone(lattice: Any, 
     lattice.register_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.11"}])
     aws.advance(200)
     lattice.deregister_targets(targetGroupIdentifier=tg["id"], targets=[{"id": "10.0.1.10"}])
-    aws.advance(61)  # drained: gone from list-targets, kept in the timeline
+    aws.advance(301)  # drained: gone from list-targets, kept in the timeline
     assert targets(lattice, tg["id"]) == {"10.0.1.11": "HEALTHY"}
     moments = {t["id"]: t for t in aws.target_timeline(tg["arn"])}
     assert (moments["10.0.1.10"]["healthyAt"], moments["10.0.1.11"]["healthyAt"]) == (
-        start + 150,
-        start + 160,
+        start + 30,
+        start + 40,
     )
     assert moments["10.0.1.10"]["drainingSince"] == start + 210
     assert moments["10.0.1.11"]["unhealthyAt"] is None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lattice_deploy.emulator.vpclattice.targets import DRAIN_SECONDS
+
 from .helpers import VPC, served_target_group
 
 ADDED = {
@@ -91,7 +93,7 @@ def test_responses_match_the_output_shapes(aws: Any) -> None:
     lattice.delete_service_network_service_association(
         serviceNetworkServiceAssociationIdentifier=snsa["id"]
     )
-    aws.advance(60)  # the association's delete completes, the target drains
+    aws.advance(DRAIN_SECONDS)  # the association's delete completes, the target drains
     lattice.delete_service(serviceIdentifier=tg["serviceId"])
     lattice.delete_target_group(targetGroupIdentifier=tg["id"])
     lattice.delete_service_network_vpc_association(

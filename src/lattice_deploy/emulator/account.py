@@ -55,6 +55,7 @@ class EmbeddedAws:
     ) -> None:
         self._mock.stop()
         FAULTS.clear()
+        self.pin_first_check(None)
 
     def client(self, service: str, **kwargs: Any) -> Any:
         return boto3.client(service, region_name=self.region, **kwargs)  # type: ignore[call-overload]
@@ -63,6 +64,16 @@ class EmbeddedAws:
     def advance(self, seconds: float) -> float:
         """Move virtual time forward (health checks, draining, rollouts)."""
         return CLOCK.advance(seconds)
+
+    def pin_first_check(self, fraction: float | None) -> None:
+        """When each new target's first health check runs, as a fraction of the interval in
+        (0, 1] (None: each target's own offset). AWS does not say: a rule proven for one offset
+        is proven for that offset only."""
+        from .vpclattice import targets
+
+        if fraction is not None and not 0 < fraction <= 1:
+            raise ValueError(f"a first check runs within one interval, not at {fraction}")
+        targets.FIRST_CHECK = fraction
 
     def inject(self, spec: str | Fault) -> Fault:
         return FAULTS.add(self.account_id, spec)

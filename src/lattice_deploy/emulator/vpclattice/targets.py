@@ -2,10 +2,17 @@
 
 Why computed, not stored: a status read at any virtual instant must agree with every other read, so
 each target keeps only its events (registered, started failing, deregistered) and the status is a
-function of the clock and the group's health check: INITIAL until ``healthyThresholdCount`` checks
-pass (HEALTHY) or ``unhealthyThresholdCount`` fail (UNHEALTHY); DRAINING for a minute after
-deregistration; UNUSED while no listener forwards to the group; UNAVAILABLE with checks disabled.
-Reason codes follow the Elastic Load Balancing family that Lattice's console shows.
+function of the clock and the group's health check. VPC Lattice User Guide, "Health checks for
+your VPC Lattice target groups": "After your target is registered, it must pass one health check
+to be considered healthy", and a target is unhealthy after ``unhealthyThresholdCount``
+consecutive failed checks. Checks run every ``healthCheckIntervalSeconds``; when the first one
+runs after registration AWS does not say, so here it runs at an offset within one interval
+(:data:`FIRST_CHECK`). A target is INITIAL until its first check passes (HEALTHY) or
+``unhealthyThresholdCount`` checks have failed (UNHEALTHY); ``healthyThresholdCount`` only
+governs a target coming back from UNHEALTHY, which a failing target here never does. DRAINING for
+five minutes after deregistration; UNUSED while no listener forwards to the group; UNAVAILABLE
+with checks disabled. Reason codes follow the Elastic Load Balancing family that Lattice's console
+shows.
 
 A target whose address is an ECS task's answers a health check only on a port one of the task's
 containers maps, in the HTTP version that mapping speaks (``appProtocol`` http: HTTP/1.1; http2
@@ -15,11 +22,27 @@ target at any other address (an instance, something registered by hand) answers 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
-DRAIN_SECONDS = 60.0
-"""Lattice's default draining time (botocore: "The default draining time is 1 minute")."""
+DRAIN_SECONDS = 300.0
+"""Lattice's default draining time. API reference, TargetSummary: "DRAINING: The target is being
+deregistered. [...] The default draining time is 5 minutes." (botocore's copy of the text says 1
+minute; the API reference and what users observe say 5.)"""
+
+FIRST_CHECK: float | None = None
+"""When a target's first health check runs, as a fraction of the interval after its checks start,
+in (0, 1]. None: each target's own, from a hash of its address and registration time, so a run is
+reproducible but no rule may count on one offset; tests pin it to prove the gate right for any."""
+
+
+def first_check(target_id: str, port: int, registered_at: float) -> float:
+    """The fraction of an interval after which this target's first check runs."""
+    if FIRST_CHECK is not None:
+        return FIRST_CHECK
+    return (zlib.crc32(f"{target_id}:{port}:{registered_at}".encode()) % 1000 + 1) / 1000
+
 
 DEFAULT_HEALTH_CHECK: dict[str, Any] = {
     "enabled": True,
@@ -43,9 +66,18 @@ class Target:
     draining_since: float | None = None
     listens: dict[int, str] | None = None
     """The task's ports and the HTTP version each speaks; None: not a task's address."""
+    phase: float | None = None
+    """The first check's offset, a fraction of the interval (:func:`first_check`)."""
 
-    def _checks_start(self, in_use_since: float) -> float:
-        return max(self.registered_at, in_use_since)
+    def __post_init__(self) -> None:
+        if self.phase is None:
+            self.phase = first_check(self.id, self.port, self.registered_at)
+
+    def _first_check(self, health: dict[str, Any], in_use_since: float) -> float:
+        """When the first check runs: checks start once the target is registered and its group
+        is in use (an UNUSED group's targets are not checked)."""
+        start = max(self.registered_at, in_use_since)
+        return start + float(self.phase or 1.0) * health["healthCheckIntervalSeconds"]
 
     def answers(self, health: dict[str, Any]) -> bool:
         """Whether the health check reaches something that speaks its protocol."""
@@ -59,8 +91,8 @@ class Target:
         failing = self.failing or not self.answers(health)
         if not failing or in_use_since is None or not health.get("enabled", True):
             return None
-        checks = health["healthCheckIntervalSeconds"] * health["unhealthyThresholdCount"]
-        return float(self._checks_start(in_use_since) + checks)
+        later = health["healthCheckIntervalSeconds"] * (health["unhealthyThresholdCount"] - 1)
+        return float(self._first_check(health, in_use_since) + later)
 
     def healthy_at(self, health: dict[str, Any], in_use_since: float | None) -> float | None:
         """When this target turns HEALTHY, or None if it never will."""
@@ -68,8 +100,7 @@ class Target:
             return None
         if self.unhealthy_at(health, in_use_since) is not None:
             return None
-        checks = health["healthCheckIntervalSeconds"] * health["healthyThresholdCount"]
-        return float(self._checks_start(in_use_since) + checks)
+        return float(self._first_check(health, in_use_since))  # one passing check
 
     def moments(self, health: dict[str, Any], in_use_since: float | None) -> dict[str, Any]:
         """What happened to this target, on the virtual clock: for benchmarks and tests that
