@@ -5,10 +5,15 @@ each invocation looks at the account as it is now, undoes what is left, and answ
 ``WAITING`` (a target group's targets are still draining, a delete conflicts with something
 being removed) or, after the bundle's timeout, ``STUCK`` with the commands that remove what is
 left. Re-entrant by construction: everything it does is found again, not remembered.
+
+The loop waits at least as long as a target drains (:data:`DRAIN_SECONDS`): a target group can be
+deleted only once its targets are gone, and a short bundle timeout must not leave it STUCK while
+Lattice is merely draining.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from functools import partial
@@ -20,6 +25,10 @@ from . import ecs, leftovers, targets, undo_ecs
 from .step import record, step
 from .undo import Ledger, guarded
 from .undo_lattice import LatticeUndo
+
+DRAIN_SECONDS = 300
+"""VPC Lattice's draining time, not configurable on a target group. API reference,
+TargetSummary: "The default draining time is 5 minutes"."""
 
 
 def _follow_tasks(plan: dict[str, Any], group_arn: str, ledger: Ledger) -> None:
@@ -70,9 +79,9 @@ def undo(state: dict[str, Any], ledger: Ledger) -> None:
 
 
 def verdict(plan: dict[str, Any], ledger: Ledger, attempts: int) -> str:
-    limit = max(
-        10, int(plan["timeoutSeconds"]) // max(1, int(os.environ.get("POLL_SECONDS", "15")))
-    )
+    poll = max(1, int(os.environ.get("POLL_SECONDS", "15")))
+    # the drain starts once ECS stops the tasks, a few passes in: wait for it and ten more polls
+    limit = max(10, int(plan["timeoutSeconds"]) // poll, math.ceil(DRAIN_SECONDS / poll) + 10)
     if not ledger.pending:
         return "DONE"
     # a refusal does not end the loop while something else is still draining: waiting removes

@@ -18,12 +18,13 @@ def test_a_run_is_listed_with_its_trigger_and_its_path_marked(local: Local) -> N
         "CLI",
         "SUCCEEDED",
     )
-    assert listed["virtualSeconds"] >= 150  # the health checks take 150 virtual seconds
+    assert listed["virtualSeconds"] >= 30  # the tasks start in 30 virtual seconds
     shown = api.execution(summary["executionArn"])
     assert shown["marks"]["deployed"] == "taken" and "rollback" not in shown["marks"]
     assert 'data-state="check_health" data-mark="taken"' in shown["graph"]
     (group,) = shown["lattice"]["groups"]
-    assert [t["secondsToHealthy"] for t in group["targets"]] == [150.0] * 3
+    # one passing check, the first, within one 30 s interval of registration
+    assert all(0 < t["secondsToHealthy"] <= 30 for t in group["targets"])
 
 
 def test_a_failed_run_shows_its_failed_state_cause_and_rollback(local: Local) -> None:

@@ -295,8 +295,9 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
                     }
                 )
                 continue
-            if target.draining_since is None:
-                target.draining_since = CLOCK.now()
+            target.deregister(
+                CLOCK.now(), tg.config.get("healthCheck") or {}, self.in_use_since.get(tg.id)
+            )
             done.append({"id": spec["id"], "port": port})
         return done, refused
 

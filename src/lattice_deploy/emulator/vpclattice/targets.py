@@ -68,6 +68,9 @@ class Target:
     """The task's ports and the HTTP version each speaks; None: not a task's address."""
     phase: float | None = None
     """The first check's offset, a fraction of the interval (:func:`first_check`)."""
+    kept: dict[str, Any] | None = None
+    """Its moments as they stood when it was deregistered: later, its group may be unused or
+    gone, and what happened before must not change with it."""
 
     def __post_init__(self) -> None:
         if self.phase is None:
@@ -105,6 +108,8 @@ class Target:
     def moments(self, health: dict[str, Any], in_use_since: float | None) -> dict[str, Any]:
         """What happened to this target, on the virtual clock: for benchmarks and tests that
         measure how late a verdict came (a moment after the drain began never came)."""
+        if self.kept is not None:
+            return self.kept
         end = self.draining_since if self.draining_since is not None else float("inf")
         healthy, unhealthy = (
             self.healthy_at(health, in_use_since),
@@ -135,6 +140,12 @@ class Target:
         if healthy_at is not None and now >= healthy_at:
             return "HEALTHY", None
         return "INITIAL", "Elb.InitialHealthChecking"
+
+    def deregister(self, now: float, health: dict[str, Any], in_use_since: float | None) -> None:
+        """Start draining, keeping what happened until now."""
+        if self.draining_since is None:
+            self.draining_since = now
+            self.kept = self.moments(health, in_use_since)
 
     def drained(self, now: float) -> bool:
         return self.draining_since is not None and now >= self.draining_since + DRAIN_SECONDS
