@@ -9,11 +9,12 @@ from typing import Any
 
 from bundles import renamed
 from lattice_deploy.emulator import CLOCK
+from lattice_deploy.emulator.events.models import DELIVERIES
 
 from .conftest import EXAMPLE, Local
 from .snapshot import snapshot
 from .test_ordering import until
-from .test_s3_trigger import settle
+from .test_s3_trigger import settle, started
 
 
 def stop_while_waiting_for_health(local: Local, directory: Any) -> dict[str, Any]:
@@ -136,7 +137,7 @@ def test_a_timed_out_deploy_is_cleaned_up_as_a_stopped_one(local: Local) -> None
     before = snapshot(local.aws)
     summary = stop_while_waiting_for_health(local, EXAMPLE)
     events.enable_rule(Name=rule)
-    timed_out = status_event(local, summary, "TIMED_OUT")
+    timed_out, delivered = status_event(local, summary, "TIMED_OUT"), len(DELIVERIES)
     sent = events.put_events(
         Entries=[
             {
@@ -148,6 +149,8 @@ def test_a_timed_out_deploy_is_cleaned_up_as_a_stopped_one(local: Local) -> None
         ]
     )
     assert sent["FailedEntryCount"] == 0
+    (delivery,) = [d for d in DELIVERIES[delivered:] if d["rule"] == rule]
+    assert started(delivery)["started"] is True, delivery["result"]
     (cleanup,) = settle(local, "CleanupStateMachine", at_least=1)
     assert cleanup["status"] == "SUCCEEDED"
     assert snapshot(local.aws) == before
