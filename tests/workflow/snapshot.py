@@ -1,6 +1,7 @@
 """What a user would compare before and after a run: every Lattice resource (with its settings
-and tags), every live ECS service (task definition, desired count, Lattice wiring) and every task
-definition revision. Target IPs are left out: a restored service runs new tasks."""
+and tags, its listener rules and access-log subscriptions too), every live ECS service (task
+definition, desired count, Lattice wiring) and every task definition revision. Target IPs are
+left out: a restored service runs new tasks."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ def snapshot(aws: Any) -> dict[str, Any]:
         return dict(lattice.list_tags_for_resource(resourceArn=arn)["tags"])
 
     services = _all(lattice, "list_services")
+    networks = _all(lattice, "list_service_networks")
     groups = _all(lattice, "list_target_groups")
+    listeners = [
+        (s["id"], ln)
+        for s in services
+        for ln in _all(lattice, "list_listeners", serviceIdentifier=s["id"])
+    ]
     live = [
         s
         for s in ecs.describe_services(
@@ -28,10 +35,7 @@ def snapshot(aws: Any) -> dict[str, Any]:
         if s["status"] == "ACTIVE"
     ]
     return {
-        "serviceNetworks": sorted(
-            (n["id"], n["name"], str(tags(n["arn"])))
-            for n in _all(lattice, "list_service_networks")
-        ),
+        "serviceNetworks": sorted((n["id"], n["name"], str(tags(n["arn"]))) for n in networks),
         "vpcAssociations": sorted(
             a["id"]
             for a in _all(
@@ -51,13 +55,22 @@ def snapshot(aws: Any) -> dict[str, Any]:
                 ln["id"],
                 ln["name"],
                 str(
-                    lattice.get_listener(serviceIdentifier=s["id"], listenerIdentifier=ln["id"])[
+                    lattice.get_listener(serviceIdentifier=s, listenerIdentifier=ln["id"])[
                         "defaultAction"
                     ]
                 ),
             )
-            for s in services
-            for ln in _all(lattice, "list_listeners", serviceIdentifier=s["id"])
+            for s, ln in listeners
+        ),
+        "listenerRules": sorted(
+            _rule(lattice, s, ln["id"], r["id"])
+            for s, ln in listeners
+            for r in _all(lattice, "list_rules", serviceIdentifier=s, listenerIdentifier=ln["id"])
+        ),
+        "accessLogSubscriptions": sorted(
+            (a["id"], a["resourceArn"], a["destinationArn"], str(tags(a["arn"])))
+            for r in [*services, *networks]
+            for a in _all(lattice, "list_access_log_subscriptions", resourceIdentifier=r["id"])
         ),
         "targetGroups": sorted(
             (
@@ -78,6 +91,13 @@ def snapshot(aws: Any) -> dict[str, Any]:
             for arn in ecs.list_task_definitions(status=status)["taskDefinitionArns"]
         ),
     }
+
+
+def _rule(lattice: Any, service: str, listener: str, rule: str) -> tuple[str, ...]:
+    got = lattice.get_rule(
+        serviceIdentifier=service, listenerIdentifier=listener, ruleIdentifier=rule
+    )
+    return tuple(str(got.get(k)) for k in ("id", "name", "priority", "match", "action"))
 
 
 def _primary_wiring(service: dict[str, Any]) -> Any:

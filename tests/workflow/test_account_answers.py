@@ -53,14 +53,20 @@ def test_the_bundle_init_writes_gets_one_answer_from_plan_validate_and_deploy(
     assert local.deploy(written)["status"] == "SUCCEEDED"
 
 
+@pytest.mark.parametrize(
+    "role",
+    [
+        "arn:aws:iam::123456789012:role/someone-elses-role",  # not named BundleRolePrefix*
+        "arn:aws:iam::210987654321:role/ecsTaskRole",  # so named, in another account
+    ],
+)
 def test_a_role_the_stack_may_not_pass_is_refused_alike_by_plan_validate_and_deploy(
+    role: str,
     local: Local,
     bundle: Any,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    role = "arn:aws:iam::123456789012:role/someone-elses-role"
-
     def other_role(task: dict[str, Any]) -> None:
         task["taskRoleArn"] = role
 
@@ -68,8 +74,11 @@ def test_a_role_the_stack_may_not_pass_is_refused_alike_by_plan_validate_and_dep
     said = f"ecs-task-def.json: taskRoleArn: {role} is not a role this stack may pass to ECS"
     for code, out in answers(directory, monkeypatch, capsys):
         assert code == 2 and said in out, out
+    local.aws.reset_calls()
     summary = local.deploy(directory)
     assert summary["status"] == "FAILED" and said in summary["failure"]["message"]
+    assert summary["failure"]["step"] == "load_bundle"  # refused before any change
+    assert not [k for k in local.aws.calls()["mutatingCalls"] if k.startswith(("ecs", "vpc-la"))]
 
 
 def test_the_origin_documents_three_problems_are_said_together(

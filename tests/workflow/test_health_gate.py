@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lattice_deploy.emulator.ecs.models import STARTUP_SECONDS
+
 from .conftest import EXAMPLE, Local
 from .test_rollback import health_polls
 
@@ -161,3 +163,41 @@ def test_a_failed_update_in_direct_mode_leaves_the_restored_tasks_registered(
         if t["status"] != "DRAINING"
     }
     assert registered == ips
+
+
+def test_the_old_tasks_draining_targets_do_not_hold_the_verdict(local: Local, bundle: Any) -> None:
+    """An update: once the new tasks' targets are HEALTHY, ECS completes the rollout and the old
+    tasks' targets drain. The gate judges the new tasks' targets only, so it says HEALTHY at
+    that poll, the old targets still DRAINING (judging every target in the group would wait out
+    the drain, and an old UNHEALTHY target would fail a good deploy)."""
+    first = local.deploy(EXAMPLE)
+    assert first["status"] == "SUCCEEDED"
+    old = {t["id"] for t in first["targets"]}
+    summary = local.deploy(
+        bundle(task=lambda t: t["containerDefinitions"][0].update(image="nginx:1.27"))
+    )
+    assert summary["status"] == "SUCCEEDED"
+    last = health_polls(local, summary)[-1]
+    assert (last["status"], last["rolloutState"]) == ("HEALTHY", "COMPLETED")
+    draining = {t["id"] for t in last["targets"] if t["status"] == "DRAINING"}
+    healthy = {t["id"] for t in last["targets"] if t["status"] == "HEALTHY"}
+    assert draining == old and len(healthy) == len(old) and not healthy & old
+
+
+def test_the_timeout_fails_the_poll_that_reaches_it(local: Local, bundle: Any) -> None:
+    """A timeout shorter than the tasks take to start (no target ever registers): the last wait
+    is cut to end at the timeout, and that poll fails, not one a second later."""
+    timeout = int(STARTUP_SECONDS * 2 / 3)
+    config = (EXAMPLE / "ecspresso.yml").read_text().replace("timeout: 10m", f"timeout: {timeout}s")
+    summary = local.deploy(bundle(config=config))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    assert f"not healthy within the timeout of {timeout}s" in summary["failure"]["message"]
+    entered = [
+        e["timestamp"]
+        for e in local.history(summary)
+        if e["type"] == "TaskStateEntered"
+        and e["stateEnteredEventDetails"]["name"] == "check_health"
+    ]
+    elapsed = [(at - entered[0]).total_seconds() for at in entered]
+    assert elapsed[-1] == timeout and max(elapsed[:-1]) < timeout, elapsed
+    assert [p["status"] for p in health_polls(local, summary)][-2:] == ["WAITING", "FAILED"]

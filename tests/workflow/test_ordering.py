@@ -179,3 +179,31 @@ def test_a_late_event_older_than_a_cli_deploy_starts_nothing(local: Local) -> No
     result = start_deployment.handler(late, None)
     assert result["started"] is False and "newer upload" in result["reason"]
     assert len(executions(local)) == count
+
+
+def test_a_retry_after_a_crash_before_the_start_still_deploys_the_newest_upload(
+    local: Local,
+) -> None:
+    """start_deployment took the upload's ticket, then died before StartExecution; Lambda retries
+    the asynchronous invocation with the same event. It is still the newest upload's: it gets
+    its ticket back (not a second one) and starts the deployment."""
+    files = execution.read_bundle(EXAMPLE)
+    for name in ("ecspresso.yml", "ecs-task-def.json"):
+        upload(local, name, files[name])
+    event = delayed_upload(local, files["ecs-service-def.json"].encode())
+    local.aws.inject("crash-after:dynamodb.UpdateItem")  # the ticket's write, once
+    function, api = local.stack.functions["StartDeploymentFunction"], local.aws.client("lambda")
+    answers = [
+        api.invoke(FunctionName=function, Payload=json.dumps(event)) for _ in ("first", "retry")
+    ]
+    crashed, retried = ({**a, "Payload": json.loads(a["Payload"].read())} for a in answers)
+    assert crashed.get("FunctionError") and crashed["Payload"]["errorType"] == "Runtime.ExitError"
+    assert "FunctionError" not in retried and retried["Payload"]["started"] is True
+    (run,) = executions(local)
+    assert finish(local, run["executionArn"]) == "SUCCEEDED"
+    request = json.loads(
+        local.aws.client("stepfunctions").describe_execution(executionArn=run["executionArn"])[
+            "input"
+        ]
+    )["request"]
+    assert request["ticket"] == 1

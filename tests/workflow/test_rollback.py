@@ -69,16 +69,54 @@ def test_a_new_revision_that_never_turns_healthy_is_rolled_back_to_the_previous_
     assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
     before = snapshot(local.aws)
     local.aws.inject("unhealthy-targets:myservice:2")
-
-    def new_image(task: dict[str, Any]) -> None:
-        task["containerDefinitions"][0]["image"] = "nginx:broken"
-
     summary = local.deploy(bundle(task=new_image))
     assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
     assert snapshot(local.aws) == before
     assert [r["taskDefinition"] for r in summary["rollback"]["restored"]] == [
         before["ecsServices"][0][1]
     ]
+
+
+def new_image(task: dict[str, Any]) -> None:
+    task["containerDefinitions"][0]["image"] = "nginx:broken"
+
+
+def test_a_failed_scale_up_puts_the_desired_count_back(local: Local, bundle: Any) -> None:
+    """The service runs 1 task; a deploy of a broken revision that also scales it to 3 fails:
+    the rollback puts the revision and the count back (the report says the service is as the
+    run found it, so it must be)."""
+    one = bundle("one", service=lambda d: d.update(desiredCount=1))
+    assert local.deploy(one)["status"] == "SUCCEEDED"
+    before = snapshot(local.aws)
+    local.aws.inject("unhealthy-targets:myservice:2")
+    summary = local.deploy(bundle(task=new_image))  # the example's desiredCount: 3
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    assert "as the run found them" in summary["failure"]["message"]
+    (service,) = local.aws.client("ecs").describe_services(
+        cluster="my-cluster", services=["myservice"]
+    )["services"]
+    assert (service["desiredCount"], service["taskDefinition"]) == (1, before["ecsServices"][0][1])
+    assert snapshot(local.aws) == before
+
+
+def test_access_logs_a_failed_update_added_are_removed(local: Local, bundle: Any) -> None:
+    """The Lattice service stays (an earlier run made it), so its delete cannot take the
+    subscription with it: the rollback deletes the one this run added."""
+    assert local.deploy(EXAMPLE)["status"] == "SUCCEEDED"
+    before = snapshot(local.aws)
+    logs = "arn:aws:logs:ap-northeast-1:123456789012:log-group:lattice-access"
+
+    def logged(service: dict[str, Any]) -> None:
+        service["vpcLatticeConfiguration"]["accessLogs"] = logs
+
+    local.aws.inject("unhealthy-targets:myservice:2")
+    summary = local.deploy(bundle(service=logged, task=new_image))
+    assert (summary["status"], summary["rolledBack"]) == ("FAILED", True)
+    added = next(r for r in summary["resources"] if r["type"] == "accessLogs")
+    assert added["action"] == "created"
+    assert snapshot(local.aws) == before
+    removed = summary["rollback"]["removed"]
+    assert [r["id"] for r in removed if r["type"] == "accessLogs"] == [added["id"]]
 
 
 def test_a_timeout_fails_and_rolls_back(local: Local, bundle: Any) -> None:
