@@ -19,6 +19,9 @@ from typing import Any
 from . import aws
 
 CALL_BACK_SECONDS = 15
+DESCRIBE_TASKS_LIMIT = 100
+"""DescribeTasks takes "up to 100 task IDs or full ARN entries" (ECS API Reference): a blue/green
+service above 50 tasks runs more than that during a deployment, so the hook asks in batches."""
 
 
 def _alarm(names: list[str]) -> str | None:
@@ -42,7 +45,13 @@ def _green_ips(service_arn: str, revision_arn: str) -> tuple[set[str], int, int]
         for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, serviceName=service)
         for arn in page["taskArns"]
     ]
-    tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+    tasks = [
+        task
+        for start in range(0, len(arns), DESCRIBE_TASKS_LIMIT)
+        for task in ecs.describe_tasks(
+            cluster=cluster, tasks=arns[start : start + DESCRIBE_TASKS_LIMIT]
+        )["tasks"]
+    ]
     ips = {
         d["value"]
         for t in tasks

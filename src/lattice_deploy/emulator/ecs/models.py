@@ -34,6 +34,7 @@ STARTUP_SECONDS = 30.0
 The ECS Developer Guide ("Amazon ECS task lifecycle") documents the states, not their length;
 these are a small image's on FARGATE. The task's Lattice targets are registered as it becomes
 RUNNING (its ACTIVATING step, instant here)."""
+DESCRIBE_TASKS_LIMIT = 100
 
 
 class FargateTask(Task):
@@ -269,6 +270,12 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         return tasks
 
     def describe_tasks(self, cluster_str: str, tasks: list[str]) -> list[Task]:
+        """At most 100 tasks a call: "A list of up to 100 task IDs or full ARN entries" (ECS API
+        Reference, DescribeTasks, ``tasks``); more is refused as a bad parameter."""
+        if len(tasks) > DESCRIBE_TASKS_LIMIT:
+            raise InvalidParameterException(
+                f"DescribeTasks takes up to {DESCRIBE_TASKS_LIMIT} tasks; {len(tasks)} given."
+            )
         self.reconcile_all()
         return super().describe_tasks(cluster_str, tasks)
 
