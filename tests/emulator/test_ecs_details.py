@@ -27,7 +27,10 @@ def test_failed_tasks_reset_once_a_task_runs_healthy(
         breaker["resetOnHealthyTask"] = reset
     tg = served_target_group(lattice)
     lattice_service(
-        ecs, tg["arn"], task_definition(ecs), deploymentConfiguration={"deploymentCircuitBreaker": breaker}
+        ecs,
+        tg["arn"],
+        task_definition(ecs),
+        deploymentConfiguration={"deploymentCircuitBreaker": breaker},
     )
     aws.advance(30)
     assert describe(ecs)["deployments"][0]["failedTasks"] == 1

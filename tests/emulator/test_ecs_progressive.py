@@ -310,3 +310,44 @@ def test_a_hook_past_its_timeout_rolls_back(aws: Any, lattice: Any, ecs: Any) ->
     newest = deployments(ecs)[0]
     assert newest["status"] == "ROLLBACK_SUCCESSFUL" and "timed out" in newest["statusReason"]
     assert 3 <= len(seen) <= 4  # asked every 60 s until the 3 minutes ran out
+
+
+@pytest.mark.parametrize(
+    ("at_rollback", "status"),
+    [
+        ("SUCCEEDED", "ROLLBACK_SUCCESSFUL"),
+        ("FAILED", "ROLLBACK_FAILED"),
+        ("IN_PROGRESS", "ROLLBACK_IN_PROGRESS"),
+    ],
+)
+def test_a_rollback_runs_the_traffic_shift_hooks_again_at_weight_0(
+    aws: Any, lattice: Any, ecs: Any, at_rollback: str, status: str
+) -> None:
+    """ "There is no dedicated ROLLBACK lifecycle stage": ECS shifts the traffic back through
+    TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and runs their hooks, the target revision
+    at weight 0; the rollback ends as they answer."""
+
+    def answer(event: dict[str, Any]) -> dict[str, Any]:
+        if event["lifecycleStage"] == "POST_SCALE_UP":
+            return {"hookStatus": "FAILED", "reason": "green is broken"}
+        return {"hookStatus": at_rollback}
+
+    arn, seen = hook(aws, answer)
+    stages = ["POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"]
+    hooks = [{"hookTargetArn": arn, "roleArn": ROLE, "lifecycleStages": stages}]
+    config = {"strategy": "BLUE_GREEN", "lifecycleHooks": hooks}
+    env = progressive_service(aws, lattice, ecs, config, test_rule=True)
+    update(ecs)
+    assert follow(aws, ecs, lattice, env, 600) == [0.0]
+    newest = deployments(ecs)[0]
+    assert newest["status"] == status and "green is broken" in newest["statusReason"]
+    rollback = [e for e in seen if e["lifecycleStage"] != "POST_SCALE_UP"]
+    assert rollback[0]["lifecycleStage"] == "PRODUCTION_TRAFFIC_SHIFT"
+    if at_rollback == "SUCCEEDED":  # then the test traffic's stage, once each
+        assert [e["lifecycleStage"] for e in rollback] == stages[:0:-1]
+    for event in rollback:
+        details = event["executionDetails"]
+        target = details["targetServiceRevisionArn"]
+        assert details["productionTrafficWeights"][target] == 0.0
+        assert details["testTrafficWeights"][target] == 0.0
+    assert service(ecs)["taskDefinition"].endswith(":1")

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import Local
 from .test_progressive import bundle_of, running_image
 
@@ -32,3 +34,43 @@ def test_a_blue_green_service_above_50_tasks_passes_the_gate(local: Local, tmp_p
     second = local.deploy(sized(bundle_of(tmp_path, "nginx:1.28", **deployment), 60))
     assert second["status"] == "SUCCEEDED", second.get("failure")
     assert running_image(local) == "nginx:1.28"
+
+
+def ecs_deployment(local: Local) -> dict[str, Any]:
+    """ECS's newest service deployment of the checkout service, described."""
+    ecs = local.aws.client("ecs")
+    listed = ecs.list_service_deployments(cluster="my-cluster", service="checkout")
+    newest = max(listed["serviceDeployments"], key=lambda d: d["createdAt"])
+    arns = [newest["serviceDeploymentArn"]]
+    return dict(
+        ecs.describe_service_deployments(serviceDeploymentArns=arns)["serviceDeployments"][0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "deployment"),
+    [
+        ("unhealthy-targets:checkout:2", {}),  # the gate would ask again and again
+        (  # the gate would answer FAILED: the alarm is still in ALARM while ECS rolls back
+            "alarm:checkout-5xx@1200",
+            {
+                "strategy": "BLUE_GREEN",
+                "bakeTimeInMinutes": 30,
+                "alarms": {"alarmNames": ["checkout-5xx"], "enable": True, "rollback": True},
+            },
+        ),
+    ],
+)
+def test_the_gate_lets_ecs_own_rollback_through(
+    local: Local, tmp_path: Path, fault: str, deployment: dict[str, Any]
+) -> None:
+    """ECS runs the PRODUCTION_TRAFFIC_SHIFT hook again while it rolls back, the new revision at
+    weight 0: the gate answers SUCCEEDED there, and ECS's rollback ends ROLLBACK_SUCCESSFUL."""
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))["status"] == "SUCCEEDED"
+    local.aws.inject(fault)
+    failed = local.deploy(bundle_of(tmp_path, "nginx:1.28", **deployment))
+    assert failed["status"] == "FAILED"
+    local.aws.advance(60)
+    rolled = ecs_deployment(local)
+    assert rolled["status"] == "ROLLBACK_SUCCESSFUL", rolled
+    assert running_image(local) == "nginx:1.27"

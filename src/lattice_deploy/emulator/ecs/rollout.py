@@ -74,6 +74,8 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
         return True
     if _scale(backend, service, now):
         return True
+    if progressive.step_rollback(backend, service, now):  # ECS's rollback runs its hooks
+        return True
     primary = service.deployments[0]
     if primary.get("progressive"):  # ECS's own strategy moves it on, stage by stage
         return progressive.step(backend, service, now)
