@@ -37,3 +37,18 @@ def test_failed_tasks_reset_once_a_task_runs_healthy(
     aws.advance(HEALTHY_AFTER)
     got = describe(ecs)["deployments"][0]
     assert (got["rolloutState"], got["failedTasks"]) == ("COMPLETED", after)
+
+
+def test_the_service_names_its_current_service_deployment(aws: Any, lattice: Any, ecs: Any) -> None:
+    """ "The ARN of the current service deployment" (API Reference, Service): the newest one,
+    from UpdateService's answer on."""
+    tg = served_target_group(lattice)
+    lattice_service(ecs, tg["arn"], task_definition(ecs))
+    first = describe(ecs)["currentServiceDeployment"]
+    updated = ecs.update_service(
+        cluster="my-cluster", service="myservice", taskDefinition=task_definition(ecs, "nginx:2")
+    )["service"]
+    listed = ecs.list_service_deployments(cluster="my-cluster", service="myservice")
+    newest = max(listed["serviceDeployments"], key=lambda d: d["createdAt"])
+    assert updated["currentServiceDeployment"] == newest["serviceDeploymentArn"] != first
+    assert describe(ecs)["currentServiceDeployment"] == updated["currentServiceDeployment"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from lattice_deploy.emulator.ecs.models import PROVISIONING_SECONDS, STARTUP_SECONDS
+from lattice_deploy.emulator.ecs.tasks import PROVISIONING_SECONDS, STARTUP_SECONDS
 
 from .helpers import (
     describe,

@@ -20,7 +20,8 @@ from ..clock import CLOCK
 from . import progressive
 
 if TYPE_CHECKING:
-    from .models import EmulatedEcsBackend, FargateTask, LatticeAwareService
+    from .models import EmulatedEcsBackend, LatticeAwareService
+    from .tasks import FargateTask
 
 TASK_START_FAILURE_SECONDS = 30.0
 """How long a task that cannot start stays PENDING before ECS stops it."""
