@@ -74,3 +74,45 @@ def test_the_gate_lets_ecs_own_rollback_through(
     rolled = ecs_deployment(local)
     assert rolled["status"] == "ROLLBACK_SUCCESSFUL", rolled
     assert running_image(local) == "nginx:1.27"
+
+
+def test_the_run_follows_its_own_service_deployment(
+    local: Local, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ListServiceDeployments has not listed the update's deployment yet (its order and
+    freshness are not documented): the previous one, SUCCESSFUL, must not pass for it (a false
+    HEALTHY on the first poll). The run follows the deployment UpdateService named
+    (``currentServiceDeployment``), else one created since the update."""
+    from deployer import follow_deployment
+
+    from lattice_deploy.emulator.ecs import service_deployments
+
+    deployment = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0}
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))["status"] == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    (service,) = ecs.describe_services(cluster="my-cluster", services=["checkout"])["services"]
+    updated = ecs.update_service(
+        cluster="my-cluster",
+        service="checkout",
+        taskDefinition=service["taskDefinition"],
+        forceNewDeployment=True,
+    )["service"]
+    listed = service_deployments.listed
+    monkeypatch.setattr(service_deployments, "listed", lambda *a: listed(*a)[1:])
+    plan = {
+        "cluster": "my-cluster",
+        "serviceName": "checkout",
+        "region": local.aws.region,
+        "timeoutSeconds": 1800,
+        "lattice": {"progressive": {"strategy": "BLUE_GREEN"}},
+    }
+    run = {
+        "serviceDeployment": updated["currentServiceDeployment"],
+        "deploymentCreatedAt": updated["deployments"][0]["createdAt"].isoformat(),
+    }
+    for given in (run, {"deploymentCreatedAt": run["deploymentCreatedAt"]}):
+        status, _, detail = follow_deployment.verdict(plan, 0.0, 100.0, given)
+        assert status == "WAITING", detail
+    monkeypatch.setattr(service_deployments, "listed", listed)
+    found = follow_deployment.newest(plan, {"deploymentCreatedAt": run["deploymentCreatedAt"]})
+    assert found is not None and found["serviceDeploymentArn"] == run["serviceDeployment"]
