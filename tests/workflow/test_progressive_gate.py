@@ -84,7 +84,6 @@ def test_the_run_follows_its_own_service_deployment(
     HEALTHY on the first poll). The run follows the deployment UpdateService named
     (``currentServiceDeployment``), else one created since the update."""
     from deployer import follow_deployment
-
     from lattice_deploy.emulator.ecs import service_deployments
 
     deployment = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0}
