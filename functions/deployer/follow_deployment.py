@@ -69,13 +69,21 @@ def rule_share(rule_arn: str | None, group: str | None, plan: dict[str, Any]) ->
     from VPC Lattice itself: ECS saying it shifted is not the rule having shifted."""
     if not rule_arn or not group:
         return None
-    parts = rule_arn.split("/")  # …:service/svc-…/listener/listener-…/rule/rule-…
-    got = lattice.client(plan).get_rule(
-        serviceIdentifier=parts[-5], listenerIdentifier=parts[-3], ruleIdentifier=parts[-1]
-    )
+    parts = rule_arn.split("/")  # …:service/svc-…/listener/listener-…[/rule/rule-…]
+    api = lattice.client(plan)
+    if parts[-2] == "listener":  # a listener without rules (TLS_PASSTHROUGH): its default action
+        on = {"serviceIdentifier": parts[-3], "listenerIdentifier": parts[-1]}
+        action = api.get_listener(**on).get("defaultAction") or {}
+    else:
+        action = (
+            api.get_rule(
+                serviceIdentifier=parts[-5], listenerIdentifier=parts[-3], ruleIdentifier=parts[-1]
+            ).get("action")
+            or {}
+        )
     weights = {
         str(g["targetGroupIdentifier"]).rsplit("/", 1)[-1]: int(g.get("weight", 0))
-        for g in ((got.get("action") or {}).get("forward") or {}).get("targetGroups") or []
+        for g in (action.get("forward") or {}).get("targetGroups") or []
     }
     total = sum(weights.values())
     return 100.0 * weights.get(group.rsplit("/", 1)[-1], 0) / total if total else 0.0

@@ -115,3 +115,45 @@ def test_the_run_follows_its_own_service_deployment(
     monkeypatch.setattr(service_deployments, "listed", listed)
     found = follow_deployment.newest(plan, {"deploymentCreatedAt": run["deploymentCreatedAt"]})
     assert found is not None and found["serviceDeploymentArn"] == run["serviceDeployment"]
+
+
+def test_a_tls_passthrough_listener_is_its_own_production_rule(aws: Any) -> None:
+    """A TLS_PASSTHROUGH listener has no rules: ``productionListenerRule`` is the listener ARN
+    ("rule ... or listener", ECS API Reference, AdvancedConfiguration). The run creates no rule,
+    adds the alternate group to the default action at weight 0, and reads the share there."""
+    from deployer import ensure_rules, follow_deployment
+
+    api = aws.client("vpc-lattice")
+    vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}
+    blue = api.create_target_group(name="tls-blue", type="IP", config=vpc)
+    green = api.create_target_group(name="tls-green", type="IP", config=vpc)
+    service = api.create_service(name="tls")
+    listener = api.create_listener(
+        serviceIdentifier=service["id"],
+        name="tls",
+        protocol="TLS_PASSTHROUGH",
+        port=443,
+        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": blue["arn"]}]}},
+    )
+    plan = {
+        "region": aws.region,
+        "lattice": {
+            "progressive": {"adopted": None, "productionRule": {"name": "p", "priority": 100}}
+        },
+    }
+    event = {
+        "plan": plan,
+        "resources": {
+            "latticeService": {"id": service["id"]},
+            "listener": {"id": listener["id"]},
+            "targetGroup": {"arn": blue["arn"]},
+            "alternateGroup": {"arn": green["arn"]},
+        },
+    }
+    made = ensure_rules.ensure(event)
+    assert made is not None and made["production"]["arn"] == listener["arn"]
+    on = {"serviceIdentifier": service["id"], "listenerIdentifier": listener["id"]}
+    assert not [r for r in api.list_rules(**on)["items"] if not r.get("isDefault")]
+    assert follow_deployment.rule_share(listener["arn"], blue["arn"], plan) == 100.0
+    assert follow_deployment.rule_share(listener["arn"], green["arn"], plan) == 0.0
+    assert ensure_rules.ensure(event)["action"] == "unchanged"  # type: ignore[index]
