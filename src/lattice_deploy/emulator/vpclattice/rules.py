@@ -176,7 +176,8 @@ class ListenerRules:
         listener" (ECS API Reference, AdvancedConfiguration), as for a TLS_PASSTHROUGH listener,
         which has no rules; then its default action's weights move (UpdateListener)."""
         rule: Any = next((r for r in self.listener_rules.values() if r.arn == rule_arn), None)
-        listener = next((ln for ln in self.listeners.values() if ln.arn == rule_arn), None)  # type: ignore[attr-defined]
+        listeners = self.listeners.values()  # type: ignore[attr-defined]
+        listener: Any = next((ln for ln in listeners if ln.arn == rule_arn), None)
         if rule is None and listener is None:
             raise ResourceNotFoundException("rule", rule_arn)
         action = rule.action if rule is not None else listener.default_action
