@@ -140,7 +140,9 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         share = follow_deployment.rule_share(
             _production_rule(state), max(set(new), key=new.count) if new else None, plan
         )
-        status, reason, detail = follow_deployment.verdict(plan, elapsed, share)
+        status, reason, detail = follow_deployment.verdict(
+            plan, elapsed, share, state["resources"].get("ecsService")
+        )
         wait = follow_deployment.next_poll(plan, detail, fallback)
         shown = [health[ip] for ip in sorted(health) if ip in running]
     else:

@@ -4,7 +4,8 @@ shifts traffic on (:mod:`.progressive`).
 The production rule matches every request and forwards to the primary group (weight 100) and
 the alternate one (0); the test rule, when the bundle gives its match, forwards the same way.
 Once made, a rule's weights are ECS's: a later run finds the rule by name and leaves its action
-as ECS left it (production may be on the alternate group after a deployment).
+as ECS left it (production may be on the alternate group after a deployment). A TLS_PASSTHROUGH
+listener has no rules: the listener itself is the production "rule" (:func:`_on_listener`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def ensure(event: dict[str, Any]) -> dict[str, Any] | None:
             ]
         }
     }
+    found = api.get_listener(**on)
+    if found.get("protocol") == "TLS_PASSTHROUGH":
+        return _on_listener(api, on, found, action, groups[1])
     names = [progressive[k]["name"] for k in ("productionRule", "testRule") if progressive.get(k)]
     made: dict[str, Any] = {"action": "unchanged", "name": ", ".join(names)}
     for key in ("productionRule", "testRule"):
@@ -59,3 +63,24 @@ def ensure(event: dict[str, Any]) -> dict[str, Any] | None:
         made[key.removesuffix("Rule")] = {"arn": rule["arn"], "id": rule["id"]}
         made["action"] = "created"
     return made
+
+
+def _on_listener(
+    api: Any, on: dict[str, str], listener: dict[str, Any], action: dict[str, Any], alternate: str
+) -> dict[str, Any]:
+    """A TLS_PASSTHROUGH listener has no rules: ECS takes the listener ARN as
+    ``productionListenerRule`` ("the production listener rule ... or listener", ECS API
+    Reference, AdvancedConfiguration) and moves its default action's weights. The default
+    action gets the alternate group at weight 0 once (UpdateListener); after that its weights
+    are ECS's."""
+    forwarded = ((listener.get("defaultAction") or {}).get("forward") or {}).get("targetGroups")
+    ids = {str(g["targetGroupIdentifier"]).rsplit("/", 1)[-1] for g in forwarded or []}
+    made = "unchanged"
+    if alternate.rsplit("/", 1)[-1] not in ids:
+        api.update_listener(**on, defaultAction=action)
+        made = "updated"
+    return {
+        "action": made,
+        "name": listener.get("name", ""),
+        "production": {"arn": listener["arn"], "id": listener["id"], "listener": True},
+    }

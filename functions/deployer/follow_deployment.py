@@ -8,6 +8,7 @@ and ends HEALTHY only when ECS says SUCCESSFUL, FAILED with ECS's reason when it
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from . import ecs, lattice
@@ -22,17 +23,45 @@ ENDED_BADLY = (
 )
 
 
-def newest(plan: dict[str, Any]) -> dict[str, Any] | None:
-    """The service's newest service deployment, described (the run's: one at a time)."""
-    api = ecs.client(plan)
-    listed = api.list_service_deployments(cluster=plan["cluster"], service=plan["serviceName"])[
-        "serviceDeployments"
-    ]
-    if not listed:
-        return None
-    arn = max(listed, key=lambda d: d["createdAt"])["serviceDeploymentArn"]
+def newest(plan: dict[str, Any], run: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """This run's service deployment, described (None: ECS has not listed it yet).
+
+    ``run`` is what ``update_service`` recorded: ECS's ``currentServiceDeployment`` in
+    UpdateService's answer names it exactly. Without it, the newest of every page of
+    ListServiceDeployments (its order is not documented) created no earlier than the update's
+    ECS deployment: the previous, SUCCESSFUL one must never pass for this run's."""
+    api, run = ecs.client(plan), run or {}
+    arn = run.get("serviceDeployment")
+    if not arn:
+        listed = _every_page(api, plan)
+        after = run.get("deploymentCreatedAt")
+        if after:
+            floor = datetime.fromisoformat(after).timestamp() - CLOCK_SKEW
+            listed = [d for d in listed if d["createdAt"].timestamp() >= floor]
+        if not listed:
+            return None
+        arn = max(listed, key=lambda d: d["createdAt"])["serviceDeploymentArn"]
     found = api.describe_service_deployments(serviceDeploymentArns=[arn])["serviceDeployments"]
     return dict(found[0]) if found else None
+
+
+def _every_page(api: Any, plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """ListServiceDeployments, every page (botocore has no paginator for it: ``nextToken``)."""
+    found: list[dict[str, Any]] = []
+    token: dict[str, str] = {}
+    while True:
+        page = api.list_service_deployments(
+            cluster=plan["cluster"], service=plan["serviceName"], **token
+        )
+        found += page["serviceDeployments"]
+        if not page.get("nextToken"):
+            return found
+        token = {"nextToken": page["nextToken"]}
+
+
+CLOCK_SKEW = 5.0
+"""Seconds a service deployment's ``createdAt`` may precede its ECS deployment's (both ECS's
+clock; not documented to be equal)."""
 
 
 def rule_share(rule_arn: str | None, group: str | None, plan: dict[str, Any]) -> float | None:
@@ -40,26 +69,37 @@ def rule_share(rule_arn: str | None, group: str | None, plan: dict[str, Any]) ->
     from VPC Lattice itself: ECS saying it shifted is not the rule having shifted."""
     if not rule_arn or not group:
         return None
-    parts = rule_arn.split("/")  # …:service/svc-…/listener/listener-…/rule/rule-…
-    got = lattice.client(plan).get_rule(
-        serviceIdentifier=parts[-5], listenerIdentifier=parts[-3], ruleIdentifier=parts[-1]
-    )
+    parts = rule_arn.split("/")  # …:service/svc-…/listener/listener-…[/rule/rule-…]
+    api = lattice.client(plan)
+    if parts[-2] == "listener":  # a listener without rules (TLS_PASSTHROUGH): its default action
+        on = {"serviceIdentifier": parts[-3], "listenerIdentifier": parts[-1]}
+        action = api.get_listener(**on).get("defaultAction") or {}
+    else:
+        action = (
+            api.get_rule(
+                serviceIdentifier=parts[-5], listenerIdentifier=parts[-3], ruleIdentifier=parts[-1]
+            ).get("action")
+            or {}
+        )
     weights = {
         str(g["targetGroupIdentifier"]).rsplit("/", 1)[-1]: int(g.get("weight", 0))
-        for g in ((got.get("action") or {}).get("forward") or {}).get("targetGroups") or []
+        for g in (action.get("forward") or {}).get("targetGroups") or []
     }
     total = sum(weights.values())
     return 100.0 * weights.get(group.rsplit("/", 1)[-1], 0) / total if total else 0.0
 
 
 def verdict(
-    plan: dict[str, Any], elapsed: float, share: float | None = None
+    plan: dict[str, Any],
+    elapsed: float,
+    share: float | None = None,
+    run: dict[str, Any] | None = None,
 ) -> tuple[str, str, dict[str, Any]]:
     """``(HEALTHY | FAILED | WAITING, reason, {stage, productionWeight, ruleWeight})``; HEALTHY
     only when ECS says SUCCESSFUL and the production rule (``share``: its percent on the new
     revision's group, when known) sends all traffic there."""
     strategy = plan["lattice"]["progressive"]["strategy"]
-    found = newest(plan)
+    found = newest(plan, run)
     if found is None:
         return "WAITING", f"{strategy}: ECS has not started the deployment yet", {}
     stage = found.get("lifecycleStage", "")

@@ -6,8 +6,9 @@ with its payload (``executionDetails.targetServiceRevisionArn``; ``hookDetails``
 registered them: both target groups, the alarms). It answers ``FAILED`` as soon as a green target
 is UNHEALTHY, as many green tasks failed as the bundle tolerates (``maxFailedTasks``, else
 ECS's circuit-breaker threshold) or a named alarm is in ALARM (ECS then rolls back),
-``SUCCEEDED`` when every green task is a HEALTHY target, ``IN_PROGRESS`` otherwise (ECS asks
-again after ``callBackDelay``).
+``SUCCEEDED`` when every green task is a HEALTHY target, or at a traffic shift that leaves the
+target revision at weight 0 (ECS's rollback), ``IN_PROGRESS`` otherwise (ECS asks again after
+``callBackDelay``).
 The green tasks are those running the target revision's task definition. Reads only.
 """
 
@@ -19,6 +20,9 @@ from typing import Any
 from . import aws
 
 CALL_BACK_SECONDS = 15
+DESCRIBE_TASKS_LIMIT = 100
+"""DescribeTasks takes "up to 100 task IDs or full ARN entries" (ECS API Reference): a blue/green
+service above 50 tasks runs more than that during a deployment, so the hook asks in batches."""
 
 
 def _alarm(names: list[str]) -> str | None:
@@ -42,7 +46,13 @@ def _green_ips(service_arn: str, revision_arn: str) -> tuple[set[str], int, int]
         for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, serviceName=service)
         for arn in page["taskArns"]
     ]
-    tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+    tasks = [
+        task
+        for start in range(0, len(arns), DESCRIBE_TASKS_LIMIT)
+        for task in ecs.describe_tasks(
+            cluster=cluster, tasks=arns[start : start + DESCRIBE_TASKS_LIMIT]
+        )["tasks"]
+    ]
     ips = {
         d["value"]
         for t in tasks
@@ -63,9 +73,31 @@ def _green_ips(service_arn: str, revision_arn: str) -> tuple[set[str], int, int]
     return ips, int(described[0]["desiredCount"]), failed
 
 
+SHIFT_WEIGHTS = {
+    "PRODUCTION_TRAFFIC_SHIFT": "productionTrafficWeights",
+    "TEST_TRAFFIC_SHIFT": "testTrafficWeights",
+}
+"""The traffic-shift stages, and the payload's weights each moves."""
+
+
+def _at_weight_zero(event: dict[str, Any]) -> bool:
+    """A traffic-shift stage with the target revision at weight 0: ECS rolling back ("There is
+    no dedicated ROLLBACK lifecycle stage": it runs these stages' hooks again while it shifts
+    the traffic back; ECS Developer Guide, "Lifecycle hooks for Amazon ECS service
+    deployments"). No traffic reaches the revision, so there is nothing to gate; an answer
+    other than SUCCEEDED would hold or fail ECS's own rollback."""
+    key = SHIFT_WEIGHTS.get(event.get("lifecycleStage", ""))
+    execution = event.get("executionDetails") or {}
+    weights = (execution.get(key) or {}) if key else {}
+    target = execution.get("targetServiceRevisionArn")
+    return target in weights and float(weights[target] or 0) == 0.0
+
+
 def verdict(event: dict[str, Any]) -> dict[str, Any]:
     details = event.get("hookDetails") or {}
     stage = event.get("lifecycleStage", "")
+    if _at_weight_zero(event):
+        return {"hookStatus": "SUCCEEDED"}
     if alarm := _alarm(list(details.get("alarms") or [])):
         return {"hookStatus": "FAILED", "reason": f"alarm {alarm} is in ALARM at {stage}"}
     execution = event["executionDetails"]

@@ -88,5 +88,12 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         "updated",
         arn=updated["serviceArn"],
         ecsDeploymentId=ecs.primary(updated).get("id"),
+        # this update's service deployment: what a progressive run follows (follow_deployment)
+        serviceDeployment=updated.get("currentServiceDeployment"),
+        deploymentCreatedAt=_iso(ecs.primary(updated).get("createdAt")),
         previous=previous,
     )
+
+
+def _iso(when: Any) -> str | None:
+    return when.isoformat() if hasattr(when, "isoformat") else None

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from lattice_deploy.emulator.ecs.models import PROVISIONING_SECONDS, STARTUP_SECONDS
+from lattice_deploy.emulator.ecs.tasks import PROVISIONING_SECONDS, STARTUP_SECONDS
 from lattice_deploy.emulator.vpclattice.targets import DRAIN_SECONDS
 
 from .helpers import (
@@ -232,3 +232,12 @@ def test_a_task_says_when_it_started_running_and_not_before(
     tasks = dates()
     assert {t["createdAt"] for t in tasks} == created
     assert {(t["startedAt"] - t["createdAt"]).total_seconds() for t in tasks} == {STARTUP_SECONDS}
+
+
+def test_describe_tasks_refuses_more_than_100_tasks(ecs: Any, lattice: Any) -> None:
+    """ "A list of up to 100 task IDs or full ARN entries" (ECS API Reference, DescribeTasks)."""
+    arns = [f"arn:aws:ecs:us-east-1:123456789012:task/my-cluster/{n:032x}" for n in range(101)]
+    with pytest.raises(ClientError) as refused:
+        ecs.describe_tasks(cluster="my-cluster", tasks=arns)
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert ecs.describe_tasks(cluster="my-cluster", tasks=arns[:100])["tasks"] == []

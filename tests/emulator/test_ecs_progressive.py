@@ -47,8 +47,15 @@ def hook(aws: Any, answer: Answer) -> tuple[str, list[dict[str, Any]]]:
 
 
 def progressive_service(
-    aws: Any, lattice: Any, ecs: Any, config: dict[str, Any], test_rule: bool = False
+    aws: Any,
+    lattice: Any,
+    ecs: Any,
+    config: dict[str, Any],
+    test_rule: bool = False,
+    on_listener: bool = False,
 ) -> dict[str, Any]:
+    """A service on ECS's progressive ``config``; its production "rule" the listener itself
+    when ``on_listener`` (a listener without rules, as TLS_PASSTHROUGH's)."""
     blue = served_target_group(lattice)
     green = target_group(lattice, "myservice-green")
     (listener,) = lattice.list_listeners(serviceIdentifier=blue["serviceId"])["items"]
@@ -62,8 +69,12 @@ def progressive_service(
     )
     advanced = {
         "alternateTargetGroupArn": green["arn"],
-        "productionListenerRule": production["arn"],
+        "productionListenerRule": listener["arn"] if on_listener else production["arn"],
     }
+    if on_listener:
+        lattice.delete_rule(**on, ruleIdentifier=production["id"])
+        action = forward((blue["arn"], 100), (green["arn"], 0))
+        lattice.update_listener(**on, defaultAction=action)
     if test_rule:
         header = {"name": "x-canary", "match": {"exact": "1"}}
         advanced["testListenerRule"] = lattice.create_rule(
@@ -92,7 +103,8 @@ def progressive_service(
     )
     aws.advance(400)  # the first deployment has nothing to shift from: it rolls, and completes
     assert service(ecs)["deployments"][0]["rolloutState"] == "COMPLETED"
-    return {"blue": blue, "green": green, "on": on, "production": production["id"]}
+    rule = None if on_listener else production["id"]
+    return {"blue": blue, "green": green, "on": on, "production": rule}
 
 
 def service(ecs: Any) -> dict[str, Any]:
@@ -100,7 +112,10 @@ def service(ecs: Any) -> dict[str, Any]:
 
 
 def green_weights(lattice: Any, env: dict[str, Any], rule: str | None = None) -> float:
-    got = lattice.get_rule(**env["on"], ruleIdentifier=rule or env["production"])["action"]
+    if rule is None and env["production"] is None:  # the listener's default action
+        got = lattice.get_listener(**env["on"])["defaultAction"]
+    else:
+        got = lattice.get_rule(**env["on"], ruleIdentifier=rule or env["production"])["action"]
     weights = {g["targetGroupIdentifier"]: g["weight"] for g in got["forward"]["targetGroups"]}
     return weights[env["green"]["arn"]] / sum(weights.values()) * 100
 
@@ -310,3 +325,56 @@ def test_a_hook_past_its_timeout_rolls_back(aws: Any, lattice: Any, ecs: Any) ->
     newest = deployments(ecs)[0]
     assert newest["status"] == "ROLLBACK_SUCCESSFUL" and "timed out" in newest["statusReason"]
     assert 3 <= len(seen) <= 4  # asked every 60 s until the 3 minutes ran out
+
+
+@pytest.mark.parametrize(
+    ("at_rollback", "status"),
+    [
+        ("SUCCEEDED", "ROLLBACK_SUCCESSFUL"),
+        ("FAILED", "ROLLBACK_FAILED"),
+        ("IN_PROGRESS", "ROLLBACK_IN_PROGRESS"),
+    ],
+)
+def test_a_rollback_runs_the_traffic_shift_hooks_again_at_weight_0(
+    aws: Any, lattice: Any, ecs: Any, at_rollback: str, status: str
+) -> None:
+    """ "There is no dedicated ROLLBACK lifecycle stage": ECS shifts the traffic back through
+    TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and runs their hooks, the target revision
+    at weight 0; the rollback ends as they answer."""
+
+    def answer(event: dict[str, Any]) -> dict[str, Any]:
+        if event["lifecycleStage"] == "POST_SCALE_UP":
+            return {"hookStatus": "FAILED", "reason": "green is broken"}
+        return {"hookStatus": at_rollback}
+
+    arn, seen = hook(aws, answer)
+    stages = ["POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"]
+    hooks = [{"hookTargetArn": arn, "roleArn": ROLE, "lifecycleStages": stages}]
+    config = {"strategy": "BLUE_GREEN", "lifecycleHooks": hooks}
+    env = progressive_service(aws, lattice, ecs, config, test_rule=True)
+    update(ecs)
+    assert follow(aws, ecs, lattice, env, 600) == [0.0]
+    newest = deployments(ecs)[0]
+    assert newest["status"] == status and "green is broken" in newest["statusReason"]
+    rollback = [e for e in seen if e["lifecycleStage"] != "POST_SCALE_UP"]
+    assert rollback[0]["lifecycleStage"] == "PRODUCTION_TRAFFIC_SHIFT"
+    if at_rollback == "SUCCEEDED":  # then the test traffic's stage, once each
+        assert [e["lifecycleStage"] for e in rollback] == stages[:0:-1]
+    for event in rollback:
+        details = event["executionDetails"]
+        target = details["targetServiceRevisionArn"]
+        assert details["productionTrafficWeights"][target] == 0.0
+        assert details["testTrafficWeights"][target] == 0.0
+    assert service(ecs)["taskDefinition"].endswith(":1")
+
+
+def test_a_listener_arn_as_production_rule_shifts_its_default_action(
+    aws: Any, lattice: Any, ecs: Any
+) -> None:
+    """ "productionListenerRule ... rule ... or listener" (API Reference, AdvancedConfiguration):
+    a listener without rules (TLS_PASSTHROUGH) has its default action's weights moved."""
+    config = {"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 10.0}}
+    env = progressive_service(aws, lattice, ecs, config, on_listener=True)
+    update(ecs)
+    assert follow(aws, ecs, lattice, env, 1200) == [0.0, 10.0, 100.0]
+    assert deployments(ecs)[0]["status"] == "SUCCESSFUL"

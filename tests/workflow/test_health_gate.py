@@ -115,7 +115,8 @@ def test_a_task_failure_that_ecs_replaces_does_not_fail_the_deploy(local: Local)
     (service,) = local.aws.client("ecs").describe_services(
         cluster="my-cluster", services=["myservice"]
     )["services"]
-    assert service["deployments"][0]["failedTasks"] == 1  # the fault did hit one task
+    # the fault did hit one task (the polls saw 1); ECS reset the count once a task ran healthy
+    assert service["deployments"][0]["failedTasks"] == 0
     reasons = [p["reason"] for p in health_polls(local, summary)]
     assert any("1 failed task(s) replaced (limit 3)" in r for r in reasons)
 

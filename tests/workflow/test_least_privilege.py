@@ -42,6 +42,11 @@ NEEDED_IN_ANOTHER_ACCOUNT = {
         ("LoadBundleFunction", "ListRules"),
     )
 }
+NEEDED_IN_ANOTHER_ACCOUNT["CheckHealthFunction: ecs:ListServiceDeployments"] = (
+    "follow_deployment's fallback when UpdateService's answer names no currentServiceDeployment: "
+    "the embedded ECS always names it; test_progressive_gate.py::test_the_run_follows_its_own_"
+    "service_deployment takes that path"
+)
 """Granted actions a path needs that this run cannot take in the same account."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lattice_deploy.cli.status import exit_code, render
@@ -76,3 +77,22 @@ def test_status_says_whether_the_service_is_healthy_now(local: Local, bundle: An
     assert failed["status"] == "FAILED"
     after = status(local.target, "myservice")
     assert exit_code(after) == 1  # the newest deployment failed (rolled back)
+
+
+def test_status_after_a_canary_reads_the_group_the_new_tasks_are_in(
+    local: Local, tmp_path: Path
+) -> None:
+    """After a successful canary the running revision's tasks are in the alternate target group,
+    not the service's primary ``targetGroupArn``: status reads where they are registered."""
+    from .test_progressive import bundle_of
+
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27"))["status"] == "SUCCEEDED"
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.28"))["status"] == "SUCCEEDED"
+    found = status(local.target, "checkout")
+    health = found["health"]
+    assert health["healthy"] is True and exit_code(found) == 0, health
+    names = {
+        g["arn"]: g["name"] for g in local.aws.client("vpc-lattice").list_target_groups()["items"]
+    }
+    assert names[health["lattice"]["targetGroup"]] == "dev-checkout-targetgroup-alt"
+    assert [t["status"] for t in health["lattice"]["targets"]] == ["HEALTHY"] * 2

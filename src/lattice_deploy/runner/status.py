@@ -50,14 +50,7 @@ def _health(target: Target, report: dict[str, Any]) -> dict[str, Any]:
         }
         for d in (service or {}).get("deployments") or []
     ]
-    targets: list[dict[str, Any]] = []
-    if arns.get("targetGroup"):
-        pages = target.session.client("vpc-lattice").get_paginator("list_targets")
-        for page in pages.paginate(targetGroupIdentifier=arns["targetGroup"]):
-            targets += [
-                {k: t[k] for k in ("id", "port", "status", "reasonCode") if k in t}
-                for t in page["items"]
-            ]
+    group, targets = _serving_group(target, service, arns.get("targetGroup"))
     serving = [t for t in targets if t["status"] != "DRAINING"]
     healthy = bool(
         service
@@ -81,8 +74,58 @@ def _health(target: Target, report: dict[str, Any]) -> dict[str, Any]:
             for key in ("serviceNetwork", "vpcAssociation", "latticeService", "listener")
             if arns.get(key)
         }
-        | {"targetGroup": arns.get("targetGroup"), "targets": targets},
+        | {"targetGroup": group, "targets": targets},
     }
+
+
+def _targets(target: Target, group: str) -> list[dict[str, Any]]:
+    pages = target.session.client("vpc-lattice").get_paginator("list_targets")
+    return [
+        {k: t[k] for k in ("id", "port", "status", "reasonCode") if k in t}
+        for page in pages.paginate(targetGroupIdentifier=group)
+        for t in page["items"]
+    ]
+
+
+def _running_ips(target: Target, service: dict[str, Any]) -> set[str]:
+    """The addresses of the tasks running the service's revision (DescribeTasks takes 100)."""
+    ecs, cluster = target.session.client("ecs"), service["clusterArn"]
+    arns = [
+        arn
+        for page in ecs.get_paginator("list_tasks").paginate(
+            cluster=cluster, serviceName=service["serviceName"]
+        )
+        for arn in page["taskArns"]
+    ]
+    return {
+        d["value"]
+        for start in range(0, len(arns), 100)
+        for t in ecs.describe_tasks(cluster=cluster, tasks=arns[start : start + 100])["tasks"]
+        if t["taskDefinitionArn"] == service["taskDefinition"]
+        for a in t.get("attachments") or []
+        for d in a.get("details") or []
+        if d["name"] == "privateIPv4Address"
+    }
+
+
+def _serving_group(
+    target: Target, service: dict[str, Any] | None, recorded: str | None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The target group where the running revision's tasks are registered, and its targets. A
+    progressive strategy alternates its groups: after a canary the tasks are in the
+    ``alternateTargetGroupArn``, not the primary ``targetGroupArn`` the run recorded."""
+    configs = ((service or {}).get("deployments") or [{}])[0].get("vpcLatticeConfigurations") or []
+    candidates = [recorded] if recorded else []
+    for config in configs:
+        alternate = (config.get("advancedConfiguration") or {}).get("alternateTargetGroupArn")
+        candidates += [g for g in (config.get("targetGroupArn"), alternate) if g]
+    candidates = list(dict.fromkeys(candidates))
+    if len(candidates) < 2 or service is None:
+        return recorded, _targets(target, recorded) if recorded else []
+    ips = _running_ips(target, service)
+    found = {group: _targets(target, group) for group in candidates}
+    group = max(candidates, key=lambda g: sum(t["id"] in ips for t in found[g]))
+    return group, found[group]
 
 
 def _run(sfn: Any, listed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

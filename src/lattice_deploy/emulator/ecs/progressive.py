@@ -13,24 +13,26 @@ time, as the ECS Developer Guide describes them ("Amazon ECS blue/green deployme
   or a failed invocation rolls back, as does a hook past ``timeoutInMinutes`` (action ROLLBACK) or
   an alarm of ``deploymentConfiguration.alarms`` in ALARM (CloudWatch, or the fault
   ``alarm:<name>``) once production traffic moves;
-- a rollback puts every weight back on blue and stops the green tasks.
+- a rollback puts every weight back on blue and stops the green tasks, then runs the hooks
+  registered at PRODUCTION_TRAFFIC_SHIFT (and TEST_TRAFFIC_SHIFT, with a test rule) again, the
+  green revision at weight 0 in their payload: "There is no dedicated ROLLBACK lifecycle stage"
+  (ECS Developer Guide, "Lifecycle hooks for Amazon ECS service deployments"; ECS shifts the
+  traffic back through those stages). The deployment is ROLLBACK_IN_PROGRESS until they
+  succeed, ROLLBACK_SUCCESSFUL then, ROLLBACK_FAILED when one fails.
 
 The settle times are what the issue measured ("about 3 minutes", "about 90 seconds"): AWS
 documents that ECS waits, not how long. A service's first deployment has nothing to shift from
-and rolls as usual. Rollback hooks (ECS runs TEST/PRODUCTION_TRAFFIC_SHIFT hooks while rolling
-back) are not invoked.
+and rolls as usual.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from moto.moto_api._internal import mock_random
-
 from ..clock import CLOCK
 from ..faults import FAULTS
+from . import progressive_hooks as hooks
 
 if TYPE_CHECKING:
     from .models import EmulatedEcsBackend, LatticeAwareService
@@ -38,8 +40,6 @@ if TYPE_CHECKING:
 STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
 SCALE_UP_SETTLE = 180.0
 SHIFT_SETTLE = 90.0
-HOOK_DELAY = 30.0
-HOOK_TIMEOUT_MINUTES = 1440
 
 
 def registered_in(deployment: dict[str, Any]) -> list[dict[str, Any]]:
@@ -142,10 +142,12 @@ def step(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) 
         at = max(t.running_at or now for t in mine)
         return _enter(backend, service, 0, min(at, now))
     stage = p["program"][p["index"]]
-    due = _hooks_due(p, now)
+    due = hooks.due(p["hooks"], now)
     if due is not None:
-        return _run_hooks(backend, service, stage, due)
-    if any(h["status"] != "SUCCEEDED" for h in p["hooks"].values()):
+        if why := hooks.run(backend, service, green, stage["stage"], due):
+            roll_back(backend, service, due, why)
+        return True
+    if hooks.pending(p["hooks"]):
         return False
     done_at = p["enteredAt"] + stage["wait"]
     if done_at > now:
@@ -169,96 +171,8 @@ def _enter(
     if stage["stage"] == "CLEAN_UP":
         _clean_up(backend, service, at)
         return True
-    for hook in service.deployment_configuration.get("lifecycleHooks") or []:
-        if stage["stage"] in (hook.get("lifecycleStages") or []):
-            p["hooks"][hook["hookTargetArn"]] = {
-                "hook": hook,
-                "status": "IN_PROGRESS",
-                "due": at,
-                "since": at,
-                "id": str(mock_random.uuid4()),
-            }
+    p["hooks"] = hooks.arm(service, stage["stage"], at)
     return True
-
-
-def _hooks_due(p: dict[str, Any], now: float) -> float | None:
-    due = [h["due"] for h in p["hooks"].values() if h["status"] == "IN_PROGRESS"]
-    return min(due) if due and min(due) <= now else None
-
-
-def _run_hooks(
-    backend: EmulatedEcsBackend, service: LatticeAwareService, stage: dict[str, Any], at: float
-) -> bool:
-    p = service.deployments[0]["progressive"]
-    for arn, state in list(p["hooks"].items()):
-        if state["status"] != "IN_PROGRESS" or state["due"] > at:
-            continue
-        hook = state["hook"]
-        timeout = hook.get("timeoutConfiguration") or {}
-        if at - state["since"] >= 60 * timeout.get("timeoutInMinutes", HOOK_TIMEOUT_MINUTES):
-            if timeout.get("action", "ROLLBACK") == "ROLLBACK":
-                roll_back(backend, service, at, f"hook {arn} timed out at {stage['stage']}")
-                return True
-            state["status"] = "SUCCEEDED"
-            continue
-        answer = _invoke(backend, service, hook, stage["stage"], state)
-        status = answer.get("hookStatus")
-        if status == "IN_PROGRESS":
-            state["due"] = at + max(1.0, float(answer.get("callBackDelay") or HOOK_DELAY))
-            if "hookDetails" in answer:
-                state["details"] = answer["hookDetails"]
-        elif status == "SUCCEEDED":
-            state["status"] = "SUCCEEDED"
-        else:
-            why = answer.get("reason") or f"answered {status!r}"
-            roll_back(backend, service, at, f"hook {arn} at {stage['stage']}: {why}")
-            return True
-    return True
-
-
-def _invoke(
-    backend: EmulatedEcsBackend,
-    service: LatticeAwareService,
-    hook: dict[str, Any],
-    stage: str,
-    state: dict[str, Any],
-) -> dict[str, Any]:
-    """ECS's invocation: its payload (ECS Developer Guide, "Lifecycle payloads"), synchronous."""
-    from ..awslambda.models import lambda_backends
-
-    green = service.deployments[0]
-    p = green["progressive"]
-    blue_rev, green_rev = revision_arn(service, p["blue"]), revision_arn(service, green["id"])
-    weights = p["weights"]
-    event = {
-        "executionId": state["id"],
-        "lifecycleStage": stage,
-        "resourceArn": deployment_arn(service, green["id"]),
-        "executionDetails": {
-            "serviceArn": service.arn,
-            "targetServiceRevisionArn": green_rev,
-            "testTrafficWeights": {
-                blue_rev: 100.0 - weights["test"],
-                green_rev: weights["test"],
-            },
-            "productionTrafficWeights": {
-                blue_rev: 100.0 - weights["production"],
-                green_rev: weights["production"],
-            },
-        },
-        **({"hookDetails": d} if (d := state.get("details", hook.get("hookDetails"))) else {}),
-    }
-    headers: dict[str, str] = {}
-    try:
-        raw = lambda_backends[backend.account_id][backend.region_name].invoke(
-            hook["hookTargetArn"], None, json.dumps(event).encode(), {}, headers
-        )
-        answer = json.loads(raw or "{}")
-    except Exception as exc:  # the hook's function missing, or its answer not JSON
-        return {"hookStatus": "FAILED", "reason": f"invocation failed: {exc}"}
-    if headers.get("x-amz-function-error") or not isinstance(answer, dict):
-        return {"hookStatus": "FAILED", "reason": "the function failed"}
-    return answer
 
 
 def _shift(
@@ -317,8 +231,50 @@ def roll_back(
     service.task_definition = blue["taskDefinition"]
     blue["status"] = "PRIMARY"
     green.update(status="INACTIVE", rolloutState="FAILED", rolloutStateReason=reason)
-    p.update(status="ROLLBACK_SUCCESSFUL", reason=reason, finishedAt=at)
+    test_rule = bool((advanced(green["vpcLatticeConfigurations"]) or {}).get("testListenerRule"))
+    p.update(
+        status="ROLLBACK_IN_PROGRESS",
+        reason=reason,
+        rollbackStartedAt=at,
+        rollbackStages=["PRODUCTION_TRAFFIC_SHIFT", *(["TEST_TRAFFIC_SHIFT"] if test_rule else [])],
+        hooks={},
+    )
     service.deployments = [blue]
+    _next_rollback_stage(service, green, at)
+
+
+def rolling_back(service: LatticeAwareService) -> dict[str, Any] | None:
+    """The deployment whose rollback still runs its hooks (at most one: the newest)."""
+    newest = service.history[-1] if service.history else {}
+    p = newest.get("progressive") or {}
+    return newest if p.get("status") == "ROLLBACK_IN_PROGRESS" else None
+
+
+def step_rollback(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> bool:
+    """Apply the next rollback hook event due by ``now``; False when nothing is."""
+    green = rolling_back(service)
+    if green is None:
+        return False
+    p = green["progressive"]
+    due = hooks.due(p["hooks"], now)
+    if due is None:
+        return False
+    if why := hooks.run(backend, service, green, p["rollbackStage"], due):
+        p.update(status="ROLLBACK_FAILED", reason=f"{p['reason']}; rollback: {why}", finishedAt=due)
+    elif not hooks.pending(p["hooks"]):
+        _next_rollback_stage(service, green, due)
+    return True
+
+
+def _next_rollback_stage(service: LatticeAwareService, green: dict[str, Any], at: float) -> None:
+    """Arm the next traffic-shift stage's hooks; the rollback is done when none is left."""
+    p = green["progressive"]
+    while p["rollbackStages"]:
+        stage = p["rollbackStages"].pop(0)
+        p.update(rollbackStage=stage, hooks=hooks.arm(service, stage, at))
+        if p["hooks"]:
+            return
+    p.update(status="ROLLBACK_SUCCESSFUL", finishedAt=at)
 
 
 def _clean_up(backend: EmulatedEcsBackend, service: LatticeAwareService, at: float) -> None:

@@ -20,7 +20,8 @@ from ..clock import CLOCK
 from . import progressive
 
 if TYPE_CHECKING:
-    from .models import EmulatedEcsBackend, FargateTask, LatticeAwareService
+    from .models import EmulatedEcsBackend, LatticeAwareService
+    from .tasks import FargateTask
 
 TASK_START_FAILURE_SECONDS = 30.0
 """How long a task that cannot start stays PENDING before ECS stops it."""
@@ -73,6 +74,8 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
         _scale(backend, service, at)  # the scheduler replaces it at once
         return True
     if _scale(backend, service, now):
+        return True
+    if progressive.step_rollback(backend, service, now):  # ECS's rollback runs its hooks
         return True
     primary = service.deployments[0]
     if primary.get("progressive"):  # ECS's own strategy moves it on, stage by stage
@@ -129,7 +132,7 @@ def _fail_task(
     backend.stop_service_task(task, reason, at, code)
     _event(service, f"(service {service.name}) stopped 1 running tasks ({reason}).")
     deployment = next((d for d in service.deployments if d["id"] == task.deployment_id), None)
-    if deployment is None:
+    if deployment is None or _reset_on_healthy(backend, service, deployment, at):
         return
     deployment["failedTasks"] += 1
     breaker = service.deployment_configuration.get("deploymentCircuitBreaker") or {}
@@ -140,6 +143,36 @@ def _fail_task(
         and deployment["failedTasks"] >= failure_threshold(deployment["desiredCount"])
     ):
         _trip_breaker(backend, service, deployment, at, bool(breaker.get("rollback")))
+
+
+def _reset_on_healthy(
+    backend: EmulatedEcsBackend, service: LatticeAwareService, deployment: dict[str, Any], at: float
+) -> bool:
+    """Whether ``failedTasks`` no longer counts, by ``at``: "Once a service deployment has one or
+    more successfully running tasks, the failed task count resets to zero and stops being
+    evaluated" (ECS API Reference, Deployment, ``failedTasks``). Successfully running is RUNNING
+    with its health checks passing (every Lattice target HEALTHY): "a task that reaches a healthy
+    state resets the failure count to 0 ... The default is true" (DeploymentCircuitBreaker,
+    ``resetOnHealthyTask``; false: never reset)."""
+    if deployment.get("healthyTaskSeen"):
+        return True
+    breaker = service.deployment_configuration.get("deploymentCircuitBreaker") or {}
+    if breaker.get("resetOnHealthyTask") is False:
+        return False
+    healthy = any(
+        task.running_at is not None
+        and task.running_at <= at
+        and task.registered
+        and all(
+            target.status(at, health, in_use)[0] == "HEALTHY"
+            for target, health, in_use in _targets(backend, task)
+        )
+        for task in backend.service_tasks(service)
+        if task.deployment_id == deployment["id"]
+    )
+    if healthy:
+        deployment.update(healthyTaskSeen=True, failedTasks=0)
+    return healthy
 
 
 def _trip_breaker(
@@ -219,6 +252,7 @@ def _steady(
 def _update_counts(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> None:
     tasks = backend.service_tasks(service)
     for deployment in service.deployments:
+        _reset_on_healthy(backend, service, deployment, now)
         mine = [t for t in tasks if t.deployment_id == deployment["id"]]
         deployment["runningCount"] = sum(1 for t in mine if t.last_status == "RUNNING")
         deployment["pendingCount"] = len(mine) - deployment["runningCount"]

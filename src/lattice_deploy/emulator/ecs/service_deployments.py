@@ -73,7 +73,7 @@ def full(service: LatticeAwareService, deployment: dict[str, Any]) -> dict[str, 
         if status.startswith("ROLLBACK"):
             found["rollback"] = {
                 "reason": reason,
-                "startedAt": CLOCK.datetime(finished),
+                "startedAt": CLOCK.datetime(p["rollbackStartedAt"]),
                 "serviceRevisionArn": progressive.revision_arn(service, blue["id"]),
             }
         found["lifecycleHookDetails"] = [

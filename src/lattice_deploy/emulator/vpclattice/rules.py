@@ -171,11 +171,17 @@ class ListenerRules:
 
     def set_rule_weights(self, rule_arn: str, wanted: dict[str, int]) -> None:
         """ECS moving traffic (UpdateRule on the caller's behalf): each target group named by
-        ARN in ``wanted`` gets its weight; groups the rule lacks are added."""
-        rule = next((r for r in self.listener_rules.values() if r.arn == rule_arn), None)
-        if rule is None:
+        ARN in ``wanted`` gets its weight; groups the rule lacks are added. ``rule_arn`` may be
+        a listener's: ``productionListenerRule`` is "the production listener rule ... or
+        listener" (ECS API Reference, AdvancedConfiguration), as for a TLS_PASSTHROUGH listener,
+        which has no rules; then its default action's weights move (UpdateListener)."""
+        rule: Any = next((r for r in self.listener_rules.values() if r.arn == rule_arn), None)
+        listeners = self.listeners.values()  # type: ignore[attr-defined]
+        listener: Any = next((ln for ln in listeners if ln.arn == rule_arn), None)
+        if rule is None and listener is None:
             raise ResourceNotFoundException("rule", rule_arn)
-        groups = [dict(g) for g in (rule.action.get("forward") or {}).get("targetGroups") or []]
+        action = rule.action if rule is not None else listener.default_action
+        groups = [dict(g) for g in (action.get("forward") or {}).get("targetGroups") or []]
         for arn, weight in wanted.items():
             tg_id = arn.rsplit("/", 1)[-1]
             found = next(
@@ -186,8 +192,11 @@ class ListenerRules:
                 groups.append({"targetGroupIdentifier": arn, "weight": weight})
             else:
                 found["weight"] = weight
-        rule.action = {"forward": {"targetGroups": groups}}
-        rule.last_updated_at = CLOCK.datetime().isoformat()
+        forward = {"forward": {"targetGroups": groups}}
+        if rule is not None:
+            rule.action, rule.last_updated_at = forward, CLOCK.datetime().isoformat()
+        else:
+            listener.default_action = forward
         self._refresh_usage()  # type: ignore[attr-defined]
 
     def delete_rule(self, service: str, listener: str, rule: str) -> None:

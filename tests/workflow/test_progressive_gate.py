@@ -1,0 +1,159 @@
+"""The health gate ECS asks during its own progressive deployments (:mod:`deployer.lifecycle_hook`)
+and the run's reading of ECS's deployment (:mod:`deployer.follow_deployment`), at the edges AWS
+documents: services above DescribeTasks' 100 tasks, ECS's rollback re-invoking the shift hooks, a
+hook's timeout, the previous deployment in ListServiceDeployments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Local
+from .test_progressive import bundle_of, running_image
+
+
+def sized(directory: Path, desired: int) -> Path:
+    """The bundle with ``desiredCount`` set."""
+    path = directory / "ecs-service-def.json"
+    service = json.loads(path.read_text())
+    service["desiredCount"] = desired
+    path.write_text(json.dumps(service))
+    return directory
+
+
+def test_a_blue_green_service_above_50_tasks_passes_the_gate(local: Local, tmp_path: Path) -> None:
+    """60 blue and 60 green tasks run at POST_SCALE_UP: 120 task ARNs, more than the 100 one
+    DescribeTasks takes. The gate asks in batches; asked at once, it answers FAILED and ECS rolls
+    back."""
+    deployment = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0}
+    first = local.deploy(sized(bundle_of(tmp_path, "nginx:1.27", **deployment), 60))
+    assert first["status"] == "SUCCEEDED", first.get("failure")
+    second = local.deploy(sized(bundle_of(tmp_path, "nginx:1.28", **deployment), 60))
+    assert second["status"] == "SUCCEEDED", second.get("failure")
+    assert running_image(local) == "nginx:1.28"
+
+
+def ecs_deployment(local: Local) -> dict[str, Any]:
+    """ECS's newest service deployment of the checkout service, described."""
+    ecs = local.aws.client("ecs")
+    listed = ecs.list_service_deployments(cluster="my-cluster", service="checkout")
+    newest = max(listed["serviceDeployments"], key=lambda d: d["createdAt"])
+    arns = [newest["serviceDeploymentArn"]]
+    return dict(
+        ecs.describe_service_deployments(serviceDeploymentArns=arns)["serviceDeployments"][0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "deployment"),
+    [
+        ("unhealthy-targets:checkout:2", {}),  # the gate would ask again and again
+        (  # the gate would answer FAILED: the alarm is still in ALARM while ECS rolls back
+            "alarm:checkout-5xx@1200",
+            {
+                "strategy": "BLUE_GREEN",
+                "bakeTimeInMinutes": 30,
+                "alarms": {"alarmNames": ["checkout-5xx"], "enable": True, "rollback": True},
+            },
+        ),
+    ],
+)
+def test_the_gate_lets_ecs_own_rollback_through(
+    local: Local, tmp_path: Path, fault: str, deployment: dict[str, Any]
+) -> None:
+    """ECS runs the PRODUCTION_TRAFFIC_SHIFT hook again while it rolls back, the new revision at
+    weight 0: the gate answers SUCCEEDED there, and ECS's rollback ends ROLLBACK_SUCCESSFUL."""
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))["status"] == "SUCCEEDED"
+    local.aws.inject(fault)
+    failed = local.deploy(bundle_of(tmp_path, "nginx:1.28", **deployment))
+    assert failed["status"] == "FAILED"
+    local.aws.advance(60)
+    rolled = ecs_deployment(local)
+    assert rolled["status"] == "ROLLBACK_SUCCESSFUL", rolled
+    assert running_image(local) == "nginx:1.27"
+
+
+def test_the_run_follows_its_own_service_deployment(
+    local: Local, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ListServiceDeployments has not listed the update's deployment yet (its order and
+    freshness are not documented): the previous one, SUCCESSFUL, must not pass for it (a false
+    HEALTHY on the first poll). The run follows the deployment UpdateService named
+    (``currentServiceDeployment``), else one created since the update."""
+    from deployer import follow_deployment
+    from lattice_deploy.emulator.ecs import service_deployments
+
+    deployment = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0}
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))["status"] == "SUCCEEDED"
+    ecs = local.aws.client("ecs")
+    (service,) = ecs.describe_services(cluster="my-cluster", services=["checkout"])["services"]
+    updated = ecs.update_service(
+        cluster="my-cluster",
+        service="checkout",
+        taskDefinition=service["taskDefinition"],
+        forceNewDeployment=True,
+    )["service"]
+    listed = service_deployments.listed
+    monkeypatch.setattr(service_deployments, "listed", lambda *a: listed(*a)[1:])
+    plan = {
+        "cluster": "my-cluster",
+        "serviceName": "checkout",
+        "region": local.aws.region,
+        "timeoutSeconds": 1800,
+        "lattice": {"progressive": {"strategy": "BLUE_GREEN"}},
+    }
+    run = {
+        "serviceDeployment": updated["currentServiceDeployment"],
+        "deploymentCreatedAt": updated["deployments"][0]["createdAt"].isoformat(),
+    }
+    for given in (run, {"deploymentCreatedAt": run["deploymentCreatedAt"]}):
+        status, _, detail = follow_deployment.verdict(plan, 0.0, 100.0, given)
+        assert status == "WAITING", detail
+    monkeypatch.setattr(service_deployments, "listed", listed)
+    found = follow_deployment.newest(plan, {"deploymentCreatedAt": run["deploymentCreatedAt"]})
+    assert found is not None and found["serviceDeploymentArn"] == run["serviceDeployment"]
+
+
+def test_a_tls_passthrough_listener_is_its_own_production_rule(aws: Any) -> None:
+    """A TLS_PASSTHROUGH listener has no rules: ``productionListenerRule`` is the listener ARN
+    ("rule ... or listener", ECS API Reference, AdvancedConfiguration). The run creates no rule,
+    adds the alternate group to the default action at weight 0, and reads the share there."""
+    from deployer import ensure_rules, follow_deployment
+
+    api = aws.client("vpc-lattice")
+    vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}
+    blue = api.create_target_group(name="tls-blue", type="IP", config=vpc)
+    green = api.create_target_group(name="tls-green", type="IP", config=vpc)
+    service = api.create_service(name="tls")
+    listener = api.create_listener(
+        serviceIdentifier=service["id"],
+        name="tls",
+        protocol="TLS_PASSTHROUGH",
+        port=443,
+        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": blue["arn"]}]}},
+    )
+    plan = {
+        "region": aws.region,
+        "lattice": {
+            "progressive": {"adopted": None, "productionRule": {"name": "p", "priority": 100}}
+        },
+    }
+    event = {
+        "plan": plan,
+        "resources": {
+            "latticeService": {"id": service["id"]},
+            "listener": {"id": listener["id"]},
+            "targetGroup": {"arn": blue["arn"]},
+            "alternateGroup": {"arn": green["arn"]},
+        },
+    }
+    made = ensure_rules.ensure(event)
+    assert made is not None and made["production"]["arn"] == listener["arn"]
+    on = {"serviceIdentifier": service["id"], "listenerIdentifier": listener["id"]}
+    assert not [r for r in api.list_rules(**on)["items"] if not r.get("isDefault")]
+    assert follow_deployment.rule_share(listener["arn"], blue["arn"], plan) == 100.0
+    assert follow_deployment.rule_share(listener["arn"], green["arn"], plan) == 0.0
+    assert ensure_rules.ensure(event)["action"] == "unchanged"  # type: ignore[index]
