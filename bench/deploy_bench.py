@@ -89,7 +89,8 @@ def latency(
 ) -> dict[str, Any]:
     """Virtual seconds from the moment Lattice made the verdict true (the last new target
     HEALTHY, or the first UNHEALTHY: the emulator's target timeline) to the gate's verdict (the
-    poll that said so), over the targets of this run's revision registered during the run;
+    poll that said so), and from the registration of that last (first) target to it, over the
+    targets of this run's revision registered during the run;
     "-" when the gate gave no such verdict (a step failed, no task ever ran, nothing new)."""
     verdicts = [
         (
@@ -100,7 +101,7 @@ def latency(
         if e["type"] == "TaskStateExited" and e["stateExitedEventDetails"]["name"] == "check_health"
     ]
     group = next((r["arn"] for r in summary["resources"] if r["type"] == "targetGroup"), None)
-    found = {"to HEALTHY verdict": "-", "to UNHEALTHY verdict": "-"}
+    found = {"to HEALTHY verdict": "-", "to UNHEALTHY verdict": "-", "registered to verdict": "-"}
     if verdicts and group:
         at, state = verdicts[-1]
         verdict = state["health"]["status"]
@@ -112,10 +113,13 @@ def latency(
         ]
         healthy = [t["healthyAt"] for t in new]
         unhealthy = [t["unhealthyAt"] for t in new if t["unhealthyAt"] is not None]
+        registered = [t["registeredAt"] for t in new]
         if verdict == "HEALTHY" and new and None not in healthy:
             found["to HEALTHY verdict"] = round(at - max(healthy))
+            found["registered to verdict"] = round(at - max(registered))  # the last one's
         elif verdict == "FAILED" and unhealthy:
             found["to UNHEALTHY verdict"] = round(at - min(unhealthy))
+            found["registered to verdict"] = round(at - min(registered))  # the first one's
     return found
 
 
