@@ -241,3 +241,22 @@ def test_the_failure_topic_key_lets_eventbridge_publish() -> None:
     assert events["Effect"] == "Allow"
     assert set(events["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
     assert events["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_who_reads_parameters_may_decrypt_secure_strings_through_parameter_store_only() -> None:
+    """``{{ ssm }}`` reads with decryption: a SecureString under a customer managed key needs
+    the caller's kms:Decrypt on that key, granted for requests Parameter Store makes only."""
+    template = cfn.load(ROOT / "template.yaml")
+    via_ssm = {"StringEquals": {"kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}}}
+    readers = 0
+    for fn in template.functions:
+        statements = [s for p in fn.properties["Policies"] for s in p["Statement"]]
+        reads = any("ssm:GetParameter" in s["Action"] for s in statements)
+        decrypts = [s for s in statements if "kms:Decrypt" in s["Action"]]
+        assert bool(decrypts) is reads, fn.logical_id
+        for statement in decrypts:
+            assert statement["Action"] == ["kms:Decrypt"], fn.logical_id
+            assert statement["Condition"] == via_ssm, fn.logical_id
+            assert ":kms:${AWS::Region}:${AWS::AccountId}:key/*" in statement["Resource"]["Fn::Sub"]
+        readers += reads
+    assert readers == 2  # load_bundle and the ECR trigger render {{ ssm }}
