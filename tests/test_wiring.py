@@ -220,3 +220,43 @@ def test_failures_can_be_mailed_and_only_failures() -> None:
     ):
         event = {"source": "lattice-deploy", "detail-type": outcome, "detail": {}}
         assert pattern.matches_event(event) is mailed, outcome
+
+
+def test_the_failure_topic_key_lets_eventbridge_publish() -> None:
+    """An AWS managed key (alias/aws/sns) cannot grant EventBridge anything: the topic's key is
+    the stack's own, rotated, and EventBridge may use it for this account's rules."""
+    template = cfn.load(ROOT / "template.yaml")
+    topic = template.resources["FailuresTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "FailuresKey"}
+    key = template.resources["FailuresKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Condition"] == "Notify"
+    assert key["Properties"]["EnableKeyRotation"] is True
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    by_principal = {json.dumps(s["Principal"], sort_keys=True): s for s in statements}
+    root = by_principal[
+        json.dumps({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}})
+    ]
+    assert root["Action"] == "kms:*"  # the account keeps administering it
+    events = by_principal[json.dumps({"Service": "events.amazonaws.com"})]
+    assert events["Effect"] == "Allow"
+    assert set(events["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert events["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_who_reads_parameters_may_decrypt_secure_strings_through_parameter_store_only() -> None:
+    """``{{ ssm }}`` reads with decryption: a SecureString under a customer managed key needs
+    the caller's kms:Decrypt on that key, granted for requests Parameter Store makes only."""
+    template = cfn.load(ROOT / "template.yaml")
+    via_ssm = {"StringEquals": {"kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}}}
+    readers = 0
+    for fn in template.functions:
+        statements = [s for p in fn.properties["Policies"] for s in p["Statement"]]
+        reads = any("ssm:GetParameter" in s["Action"] for s in statements)
+        decrypts = [s for s in statements if "kms:Decrypt" in s["Action"]]
+        assert bool(decrypts) is reads, fn.logical_id
+        for statement in decrypts:
+            assert statement["Action"] == ["kms:Decrypt"], fn.logical_id
+            assert statement["Condition"] == via_ssm, fn.logical_id
+            assert ":kms:${AWS::Region}:${AWS::AccountId}:key/*" in statement["Resource"]["Fn::Sub"]
+        readers += reads
+    assert readers == 2  # load_bundle and the ECR trigger render {{ ssm }}

@@ -40,19 +40,53 @@ def _count(event_name: str, **_: Any) -> None:
 _making = threading.Lock()
 
 
-def require_botocore(minimum: tuple[int, ...], feature: str) -> None:
-    """Fail at cold start, naming the version needed, when the runtime's botocore predates
-    ``feature``. Why: boto3 comes from the Lambda runtime, and an older one rejects the request
-    parameter instead (``Unknown parameter``) in the middle of a deployment."""
+SDK_FEATURES: dict[str, tuple[str, str, str, tuple[int, int, int]]] = {
+    # feature: (service, model shape, member), the first botocore whose model has the member
+    # (read in botocore's wheels: the member is in that release's data/ecs/*/service-2.json and
+    # not in the one before it). The stack ships botocore in its SdkLayer (layers/sdk/).
+    "ECS vpcLatticeConfigurations": (
+        "ecs",
+        "CreateServiceRequest",
+        "vpcLatticeConfigurations",
+        (1, 35, 64),
+    ),
+    "ECS VpcLatticeConfiguration.advancedConfiguration": (
+        "ecs",
+        "VpcLatticeConfiguration",
+        "advancedConfiguration",
+        (1, 43, 106),
+    ),
+    "ECS DeploymentLifecycleHook.targetType": (
+        "ecs",
+        "DeploymentLifecycleHook",
+        "targetType",
+        (1, 43, 10),
+    ),
+}
+"""The request members the functions send that an older botocore rejects (``Unknown
+parameter``). Why a table: each is guarded, and tested, on its own; the layer's pin must cover
+the newest of them (tests/test_runtime_check.py)."""
+
+
+def require_botocore(*features: str) -> None:
+    """Fail at cold start, naming each feature and the version it needs, when the botocore found
+    predates any of ``features``. Why: the SdkLayer puts a pinned boto3 before the runtime's; if
+    it is missing (a function deployed without it), the runtime's SDK, whose version AWS does
+    not promise, would reject the request parameter in the middle of a deployment instead."""
     import botocore
 
     found = tuple(int(part) for part in re.findall(r"\d+", botocore.__version__)[:3])
-    if found < minimum:
-        needed = ".".join(map(str, minimum))
+    missing = {f: SDK_FEATURES[f][3] for f in features if found < SDK_FEATURES[f][3]}
+    if missing:
+        needed = ".".join(map(str, max(missing.values())))
+        named = ", ".join(
+            f"{feature} (botocore >= {'.'.join(map(str, first))})"
+            for feature, first in missing.items()
+        )
         raise RuntimeError(
-            f"botocore {botocore.__version__} in this Lambda runtime does not know {feature} "
-            f"(botocore >= {needed}, boto3 >= 1.{minimum[1]}.{minimum[2]}); package a newer "
-            "boto3 with the functions (a requirements.txt beside them) or use a newer runtime"
+            f"botocore {botocore.__version__} found does not know {named}; deploy the functions "
+            f"with the stack's SdkLayer (layers/sdk/requirements.txt pins boto3 and botocore "
+            f">= {needed})"
         )
 
 

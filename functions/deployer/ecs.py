@@ -8,7 +8,11 @@ from typing import Any
 
 from . import aws, progressive
 
-aws.require_botocore((1, 35, 64), "ECS vpcLatticeConfigurations")  # the first that has it
+aws.require_botocore(  # what create/update_service send (ecs.py, progressive.py)
+    "ECS vpcLatticeConfigurations",
+    "ECS VpcLatticeConfiguration.advancedConfiguration",
+    "ECS DeploymentLifecycleHook.targetType",
+)
 
 
 CONNECT = "serviceConnectConfiguration"

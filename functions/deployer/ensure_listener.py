@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import lattice
+from . import lattice, validate_values
 from .errors import BundleInvalid
 
 
@@ -89,7 +89,10 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
         return
     port = want["listener"]["port"]
     for listener in found:
-        if listener.get("port") != port or listener.get("name") == want["listener"]["name"]:
+        if listener.get("port") != port:
+            continue
+        if listener.get("name") == want["listener"]["name"]:  # repointed below, if the protocol
+            _refuse_moved([listener], want["listener"], service["id"], "is")  # is the bundle's
             continue
         if group and rule_forwards_to(api, service["id"], listener, group):
             return
@@ -105,22 +108,36 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
         )
 
 
-def _refuse_moved(serving: list[dict[str, Any]], want: dict[str, Any], service_id: str) -> None:
-    """The target group is already served, but on another port or protocol than the bundle's:
-    refused before any change, since VPC Lattice cannot move a listener (UpdateListener takes
-    only ``defaultAction``: VPC Lattice API reference, UpdateListener) and a new listener beside
-    the old one would leave the old port serving. Either way out is said."""
+def _refuse_moved(
+    serving: list[dict[str, Any]],
+    want: dict[str, Any],
+    service_id: str,
+    is_: str = "already serves the target group",
+) -> None:
+    """The target group is already served (or the workflow's own listener, ``is_`` "is", is on
+    the bundle's port), but on another port or protocol than the bundle's: refused before any
+    change, since VPC Lattice cannot move a listener (UpdateListener takes only
+    ``defaultAction``: VPC Lattice API reference, UpdateListener) and a new listener beside the
+    old one would leave the old port serving; repointing a TLS_PASSTHROUGH listener at the HTTP
+    group fails mid-run ("The default action for a TLS listener must be a forward action to a
+    TCP target group": VPC Lattice User Guide, "TLS listeners"). The ways out are said (keeping
+    a TLS_PASSTHROUGH listener is none: the deploy's group is HTTP)."""
     port, protocol = want["port"], want["protocol"]
     if any(ln.get("port") == port and ln.get("protocol") == protocol for ln in serving):
         return
     listener = serving[0]
+    keep = (
+        f'Either keep it: set "listener": {{"port": {listener.get("port")}, "protocol": '
+        f'"{listener.get("protocol")}"}}; or'
+        if listener.get("protocol") in validate_values.LISTENER_PROTOCOLS
+        else "Its protocol cannot serve the deploy's HTTP target group;"
+    )
     raise BundleInvalid(
         f"ecs-service-def.json: vpcLatticeConfiguration.listener: the bundle asks port {port} "
-        f"({protocol}), but listener {listener.get('name')} already serves the target group on "
+        f"({protocol}), but listener {listener.get('name')} {is_} on "
         f"port {listener.get('port')} ({listener.get('protocol')}), and VPC Lattice cannot change "
-        "a listener's port or protocol (UpdateListener changes only its default action). Either "
-        f'keep it: set "listener": {{"port": {listener.get("port")}, "protocol": '
-        f'"{listener.get("protocol")}"}}; or move it: aws vpc-lattice delete-listener '
+        f"a listener's port or protocol (UpdateListener changes only its default action). {keep} "
+        "move it: aws vpc-lattice delete-listener "
         f"--service-identifier {service_id} --listener-identifier {listener.get('id')} "
         f"(callers of port {listener.get('port')} fail until the next deploy creates the "
         f"listener on {port})"

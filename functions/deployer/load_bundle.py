@@ -31,6 +31,7 @@ from . import (
     lookups,
     passable_roles,
     plugins,
+    quotas,
     render,
     service_connect,
     tfstate,
@@ -168,8 +169,8 @@ class Problems:
 
 def _check_account(plan: dict[str, Any], problems: Problems) -> None:
     """The cluster and the security groups the bundle names exist, the groups in the VPC, the
-    capacity the service asks for is the cluster's; a warning (``plan.warnings``) when the
-    groups do not let VPC Lattice in."""
+    capacity the service asks for is the cluster's, the target groups it makes fit the Region's
+    quota; a warning (``plan.warnings``) when the groups do not let VPC Lattice in."""
     region, vpc = plan["region"] or None, plan["lattice"]["vpcId"]
     groups = plan["lattice"]["securityGroupIds"]
     where = "ecs-service-def.json: networkConfiguration.awsvpcConfiguration.securityGroups"
@@ -196,6 +197,7 @@ def _check_account(plan: dict[str, Any], problems: Problems) -> None:
     check = plan["lattice"]["targetGroup"].get("healthCheck") or {}
     ports = {int(plan["lattice"]["containerPort"]), int(check.get("port") or 0)} - {0}
     plan["warnings"] = lattice_ingress.warnings(aws.client("ec2", region), found, ports)
+    problems.run(quotas.check_target_groups, plan)  # two groups a progressive service
     clusters = aws.client("ecs", region).describe_clusters(clusters=[plan["cluster"]])["clusters"]
     active = [c for c in clusters if c.get("status") == "ACTIVE"]
     if not active:

@@ -16,6 +16,9 @@ from . import aws, ecs
 from .errors import BundleInvalid
 
 WHERE = "ecs-service-def.json: serviceConnectConfiguration"
+NAMESPACE_ARN = re.compile(
+    r"arn:aws[\w-]*:servicediscovery:[\w-]+:(?P<account>\d{12}):namespace/[\w-]+"
+)
 
 
 def check(plan: dict[str, Any], cluster: dict[str, Any], region: str | None) -> None:
@@ -37,6 +40,14 @@ def check(plan: dict[str, Any], cluster: dict[str, Any], region: str | None) -> 
         for namespace in page["Namespaces"]:
             if wanted in (namespace["Name"], namespace["Arn"], namespace["Id"]):
                 return
+    if owner := _other_owner(wanted, cluster):
+        plan.setdefault("warnings", []).append(
+            f"{WHERE}.namespace: {wanted} is account {owner}'s Cloud Map namespace and is not "
+            "listed as shared with this account (ListNamespaces lists the namespaces shared with "
+            "it too); left to ECS, which refuses it (NamespaceNotFoundException) unless its "
+            "owner shares it with this account through AWS RAM"
+        )
+        return
     given = "namespace" if block.get("namespace") else f"cluster {plan['cluster']}'s default"
     raise BundleInvalid(
         f"{WHERE}.namespace: Cloud Map namespace {wanted} ({given}) does not exist in "
@@ -44,6 +55,21 @@ def check(plan: dict[str, Any], cluster: dict[str, Any], region: str | None) -> 
         f"it ({create} {wanted}), or name an existing one, or leave namespace out to use the "
         "cluster's default"
     )
+
+
+def _other_owner(wanted: str, cluster: dict[str, Any]) -> str:
+    """The account of a namespace ARN not the cluster's ("" for a name, an id or our own ARN).
+
+    Why not refused: a namespace can be another account's, shared through AWS RAM (Cloud Map
+    Developer Guide, "Shared AWS Cloud Map namespaces"), and is then named by its ARN ("Specify
+    the namespace ARN for namespaces that are shared with your AWS account": Cloud Map API
+    reference, ServiceFilter). ListNamespaces lists "the namespaces that were created by the
+    current AWS account and shared with the current AWS account" (API reference), but a share
+    being accepted, or a Region where listing lags, is not this check's to judge: a plausible
+    shared namespace is warned about, not refused."""
+    found = NAMESPACE_ARN.fullmatch(wanted)
+    own = str(cluster.get("clusterArn") or "").split(":")[4:5]
+    return found["account"] if found and [found["account"]] != own else ""
 
 
 def turned_off(plan: dict[str, Any]) -> list[str]:

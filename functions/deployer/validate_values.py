@@ -243,8 +243,9 @@ def listener(value: Any, where: str, problems: list[str]) -> None:
         problems += found
         if not found and key == "protocol" and item not in LISTENER_PROTOCOLS:
             problems.append(
-                f"{where}.protocol: {item} listeners forward to TCP target groups only, and "
-                f"the deploy's target group is HTTP; use {' or '.join(LISTENER_PROTOCOLS)}"
+                f"{where}.protocol: {item} listeners forward to TCP target groups only, of a "
+                'service with a custom domain name (VPC Lattice User Guide, "TLS listeners"), '
+                f"and the deploy's target group is HTTP; use {' or '.join(LISTENER_PROTOCOLS)}"
             )
 
 

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from deployer import lattice_names
 from deployer.errors import BundleInvalid
 from deployer.load_bundle import plan_of
+from emulator.helpers import VPC
 from workflow.conftest import EXAMPLE, Local
 from workflow.test_hostile_uploads import failure_of, uploaded
 
@@ -98,3 +100,39 @@ def test_a_listener_port_change_is_refused_with_both_ways_out(
     files = {p.name: p.read_text() for p in moved.iterdir()}
     with pytest.raises(BundleInvalid, match="cannot change a listener's port"):  # plan's check
         plan_of(files, "plan", "dev")
+
+
+def test_the_own_listener_on_the_port_with_another_protocol_is_refused_before_any_change(
+    local: Local, bundle: Any
+) -> None:
+    """The workflow's own listener name on the bundle's port, but TLS_PASSTHROUGH (forwarding to
+    a TCP group): repointing it at the HTTP group fails on AWS mid-run, so it is refused first,
+    with the way out (keeping it is none)."""
+    api = local.aws.client("vpc-lattice")
+    names = lattice_names.names("dev", "myservice")
+    service = api.create_service(name=names["service"], customDomainName="myservice.example.com")
+    tcp = api.create_target_group(
+        name="myservice-tcp",
+        type="IP",
+        config={"port": 443, "protocol": "TCP", "vpcIdentifier": VPC},
+    )
+    forward = {"forward": {"targetGroups": [{"targetGroupIdentifier": tcp["id"]}]}}
+    api.create_listener(
+        serviceIdentifier=service["id"],
+        name=names["listener"],
+        protocol="TLS_PASSTHROUGH",
+        port=443,
+        defaultAction=forward,
+    )
+
+    def https(definition: dict[str, Any]) -> None:
+        definition["vpcLatticeConfiguration"]["listener"] = {"port": 443, "protocol": "HTTPS"}
+
+    files = {p.name: p.read_text() for p in bundle("https", service=https).iterdir()}
+    with pytest.raises(BundleInvalid) as refused:
+        plan_of(files, "plan", "dev")
+    message = str(refused.value)
+    assert message.startswith("ecs-service-def.json: vpcLatticeConfiguration.listener: ")
+    assert f"listener {names['listener']} is on port 443 (TLS_PASSTHROUGH)" in message
+    assert "cannot change a listener's port or protocol" in message
+    assert "keep it" not in message and "aws vpc-lattice delete-listener" in message

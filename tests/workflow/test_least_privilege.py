@@ -29,6 +29,9 @@ NEEDED_WITHOUT_A_CALL = {
     "vpc-lattice:TagResource": "VPC Lattice checks it for tags given at create",
     "s3:ListBucket": "S3 answers a missing key (an optional ecspresso.yml) with 404 only to a "
     "caller that may list the bucket, else with 403 (S3 API reference, GetObject)",
+    "kms:Decrypt": "Parameter Store decrypts a SecureString under a customer managed key with "
+    "the caller's kms:Decrypt (granted only via ssm: tests/test_wiring.py); the caller makes no "
+    "KMS request",
 }
 """Granted actions no request names: AWS checks them on the caller's behalf."""
 NEEDED_IN_ANOTHER_ACCOUNT = {

@@ -7,7 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from deployer import plan as planner
+from deployer.errors import BundleInvalid
 from deployer.load_bundle import plan_of
 from lattice_deploy.runner import execution
 
@@ -134,3 +137,27 @@ def test_the_clusters_default_namespace_serves_a_block_that_names_none(
     )
     assert local.deploy(directory)["status"] == "SUCCEEDED"
     assert deployment(local)["serviceConnectConfiguration"]["namespace"] == namespace["Arn"]
+
+
+def test_another_accounts_namespace_arn_is_left_to_ram_sharing_not_refused(
+    local: Local, bundle: Any
+) -> None:
+    """Cloud Map namespaces can be shared through AWS RAM and are then named by ARN: one of
+    another account is warned about (not listed as shared here), never refused; an ARN of this
+    account that Cloud Map does not hold still is."""
+    shared = "arn:aws:servicediscovery:ap-northeast-1:210987654321:namespace/ns-0123456789abcdef"
+    own = shared.replace("210987654321", "123456789012")
+
+    def named(namespace: str) -> Any:
+        def edit(service: dict[str, Any]) -> None:
+            service["serviceConnectConfiguration"]["namespace"] = namespace
+
+        return edit
+
+    files = execution.rendered(execution.read_bundle(bundle("shared", service=named(shared))))
+    warnings = plan_of(files, "plan", "dev")["warnings"]
+    assert any(f"{shared} is account 210987654321's Cloud Map namespace" in w for w in warnings)
+    assert any("through AWS RAM" in w for w in warnings)
+    files = execution.rendered(execution.read_bundle(bundle("own", service=named(own))))
+    with pytest.raises(BundleInvalid, match=f"Cloud Map namespace {own} .* does not exist"):
+        plan_of(files, "plan", "dev")

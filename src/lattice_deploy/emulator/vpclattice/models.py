@@ -28,6 +28,7 @@ from moto.vpclattice.models import (
 
 from ..clock import CLOCK
 from ..faults import FAULTS
+from . import actions
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .resources import KINDS, LatticeResources, forwards
 from .rules import ListenerRules, weights
@@ -230,7 +231,8 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
         self, service_identifier: str, listener_identifier: str, default_action: dict[str, Any]
     ) -> VPCLatticeListener:
         listener = self.get_listener(service_identifier, listener_identifier)
-        self._check_action(default_action)
+        service = self.find("service", listener.service_identifier)
+        actions.check_listener_action(self, service, listener.protocol, default_action)
         listener.default_action = default_action
         self._refresh_usage()
         return listener

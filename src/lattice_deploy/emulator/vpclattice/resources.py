@@ -26,6 +26,7 @@ from moto.vpclattice.models import (
 )
 
 from ..clock import CLOCK
+from . import actions
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .targets import DEFAULT_HEALTH_CHECK, Target
 
@@ -254,7 +255,7 @@ class LatticeResources(VPCLatticeBackend):
             "listener", siblings, "name", self.check_name("listener", name), "listener named"
         )
         self._unique("listener", siblings, "port", port, "listener on port")
-        self._check_action(default_action)
+        actions.check_listener_action(self, service, protocol, default_action)
         listener = VPCLatticeListener(
             self.region_name,
             self.account_id,
@@ -380,14 +381,6 @@ class LatticeResources(VPCLatticeBackend):
                 raise ValidationException(
                     f"Security group {sg_id} is not in VPC {vpc_id}", "securityGroupIds"
                 )
-
-    def _check_action(self, action: dict[str, Any] | None) -> None:
-        if not action or not ({"forward", "fixedResponse"} & set(action)):
-            raise ValidationException(
-                "defaultAction needs forward or fixedResponse", "defaultAction"
-            )
-        for tg_id in forwards(action):
-            self.find("target_group", tg_id)
 
     def forwarded_groups(self) -> set[str]:
         """Target group ids a listener forwards to (:mod:`.rules` adds its rules')."""

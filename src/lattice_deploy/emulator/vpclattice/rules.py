@@ -4,7 +4,9 @@ rule a progressive ECS deployment shifts traffic on is modelled here whole.
 As the VPC Lattice API reference gives them (CreateRule, GetRule, ListRules, UpdateRule,
 DeleteRule, BatchUpdateRule): a rule belongs to one listener, its ``priority`` (1-2000) is unique
 among the listener's rules, its ``match`` is an ``httpMatch``, its ``action`` forwards to up to
-10 target groups with weights 0-999 (traffic splits by weight) or answers a fixed response.
+10 target groups with weights 0-999 (traffic splits by weight) or answers a fixed response
+(checked in :mod:`.actions`, as a listener's default action is); a TLS_PASSTHROUGH listener has
+no rules.
 ListRules here lists the rules made; the listener's default action stays on the listener.
 """
 
@@ -17,10 +19,10 @@ from typing import Any
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
+from . import actions
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 
 RULE_NAME = re.compile(r"(?!rule-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]{3,63}")
-MAX_GROUPS, MAX_WEIGHT = 10, 999
 
 
 @dataclass
@@ -63,7 +65,7 @@ def weights(action: dict[str, Any] | None) -> dict[str, int]:
 
 
 class ListenerRules:
-    """Mixin of the Lattice backend (it gives ``find``, ``_check_action`` and
+    """Mixin of the Lattice backend (it gives ``find`` and
     ``_refresh_usage``)."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -98,12 +100,7 @@ class ListenerRules:
             )
         if not isinstance(match, dict) or "httpMatch" not in match:
             raise ValidationException("match needs httpMatch", "match")
-        self._check_action(action)  # type: ignore[attr-defined]
-        groups = ((action or {}).get("forward") or {}).get("targetGroups") or []
-        if len(groups) > MAX_GROUPS:
-            raise ValidationException(f"forward holds at most {MAX_GROUPS} target groups", "action")
-        if any(not 0 <= int(g.get("weight", 100)) <= MAX_WEIGHT for g in groups):
-            raise ValidationException(f"weight must be 0 to {MAX_WEIGHT}", "action")
+        actions.check_action(self, action, "action")  # as a listener's default action is
 
     def create_rule(
         self,
@@ -116,6 +113,7 @@ class ListenerRules:
         client_token: str | None = None,
     ) -> ListenerRule:
         listener = self.get_listener(service_identifier, listener_identifier)  # type: ignore[attr-defined]
+        actions.check_rule_listener(listener)
         for rule in self._rules_of(listener):  # a retried create: the rule it made (same asks)
             if client_token and rule.client_token == client_token:
                 if (rule.name, rule.priority, rule.match, rule.action) != (
