@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import json
 import threading
-from functools import cache
 from typing import Any
 
-from botocore.model import ServiceModel
-from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.s3.responses import S3Response
@@ -31,18 +28,14 @@ from .awslambda.invocation import INVOCATION
 from .awslambda.models import LambdaCrash
 from .calls import CALLS
 from .faults import FAULTS, Fault
+from .shape_log import SHAPE_LOG
+from .shapes import service_model
 
 _DEFAULT_STATUS = {"AccessDeniedException": 403, "ThrottlingException": 429}
 
 STATE_LOCK = threading.RLock()
 """Re-entrant: a request may make another in the same thread (EventBridge invoking a Lambda
 target whose handler calls AWS)."""
-
-
-@cache
-def service_model(service: str) -> ServiceModel:
-    """botocore's model of ``service``: the reference every emulated reply is checked against."""
-    return get_session().get_service_model(service)
 
 
 def _error_status(service: str, code: str) -> int:
@@ -87,6 +80,7 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     else:
         with STATE_LOCK:
             status, headers, body = _original_call_action(self)
+    SHAPE_LOG.check(self.boto3_service_name, operation, status, body)
     function = getattr(INVOCATION, "function", None)
     if function and status < 300 and FAULTS.crash_after(account_id, operation, service, caller):
         raise LambdaCrash(f"{function} died right after {operation} succeeded (injected)")
