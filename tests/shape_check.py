@@ -110,6 +110,11 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
         node.config.stash.setdefault(_TOTAL, Counter()).update(json.loads(shapes))
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _RUN in config.stash:
+        config.stash[_RUN].path.unlink(missing_ok=True)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     total = config.stash.get(_TOTAL, Counter())
     services = {key.split()[0] for key in total}

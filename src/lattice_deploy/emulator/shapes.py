@@ -121,13 +121,14 @@ def _timestamp_problem(shape: Shape, value: Any) -> str | None:
     if style in ("unixTimestamp", "epoch-seconds"):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         return None if ok else f"timestamp {value!r} is not epoch seconds"
+    if not isinstance(value, str):
+        return f"timestamp {value!r} is not a string"
     if style == "iso8601":
         try:
-            datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return f"timestamp {value!r} is not ISO 8601"
-        return None if isinstance(value, str) else f"timestamp {value!r} is not a string"
-    return None if isinstance(value, str) else f"timestamp {value!r} is not a string"
+    return None
 
 
 def _scalar_problems(shape: Shape, value: Any) -> list[str]:
