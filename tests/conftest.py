@@ -10,6 +10,8 @@ from botocore.config import Config
 
 from lattice_deploy.emulator import EmbeddedAws
 
+pytest_plugins = ["shape_check"]  # every JSON reply served is checked against its output shape
+
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 

@@ -33,6 +33,7 @@ from .ecs.models import ecs_backends
 from .events.models import install as install_events
 from .instrumented import install as install_instrumentation
 from .s3.notifications import install as install_s3_notifications
+from .servicediscovery.models import install as install_cloud_map
 from .stepfunctions.integrations import install as install_sfn_integrations
 from .stepfunctions.log import quiet_moto
 from .stepfunctions.timing import install as install_sfn_timing
@@ -53,7 +54,7 @@ class _NoBackoff:
 
 
 def install() -> None:
-    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events,
+    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events, Cloud Map,
     EventBridge, Step Functions (integration, virtual time) and Lambda parts, and the hook that
     counts, faults and serializes every request (idempotent)."""
     quiet_moto()
@@ -61,6 +62,7 @@ def install() -> None:
     install_events()
     install_ec2()
     install_s3_notifications()
+    install_cloud_map()
     install_sfn_integrations()
     install_sfn_timing()
     install_instrumentation()

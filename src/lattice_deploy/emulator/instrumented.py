@@ -1,5 +1,5 @@
 """The wire-level hook every emulated service shares: one request at a time, counted, open to
-injected faults.
+injected faults, its reply checked against botocore's model when asked (:mod:`.shape_log`).
 
 Why here: moto turns each HTTP request into one ``call_action`` (S3 into its own dispatch, which
 calls ``setup_class`` once); wrapping them is the one place where an operation's name, account and
@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import json
 import threading
-from functools import cache
 from typing import Any
 
-from botocore.model import ServiceModel
-from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.s3.responses import S3Response
@@ -31,18 +28,14 @@ from .awslambda.invocation import INVOCATION
 from .awslambda.models import LambdaCrash
 from .calls import CALLS
 from .faults import FAULTS, Fault
+from .shape_log import SHAPE_LOG
+from .shapes import conform, service_model, shaped_body
 
 _DEFAULT_STATUS = {"AccessDeniedException": 403, "ThrottlingException": 429}
 
 STATE_LOCK = threading.RLock()
 """Re-entrant: a request may make another in the same thread (EventBridge invoking a Lambda
 target whose handler calls AWS)."""
-
-
-@cache
-def service_model(service: str) -> ServiceModel:
-    """botocore's model of ``service``: the reference every emulated reply is checked against."""
-    return get_session().get_service_model(service)
 
 
 def _error_status(service: str, code: str) -> int:
@@ -71,6 +64,14 @@ def fault_response(service: str, account_id: str, operation: str, rule: Fault) -
     return _error_status(service, rule.error_code), headers, body
 
 
+WHOLE_OBJECTS = {"servicediscovery", "secretsmanager", "vpc-lattice"}
+"""Services whose moto replies are ``json.dumps`` of whole objects, so a summary carries every
+member of the resource (Cloud Map's ``NamespaceSummary`` its ``CreatorRequestId``, Lattice's
+``ListServiceNetworkVpcAssociations`` each ``securityGroupIds``…); their bodies keep only the
+members of the operation's output shape, as AWS serves (:func:`.shapes.conform`). The Lattice
+operations we answer shape their replies themselves (:meth:`InstrumentedResponse.reply`); this
+catches those still moto's. moto's newer services serialize through the model already."""
+
 _original_call_action = BaseResponse.call_action
 _original_s3_setup = S3Response.setup_class
 
@@ -87,6 +88,10 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     else:
         with STATE_LOCK:
             status, headers, body = _original_call_action(self)
+    if status < 300 and self.boto3_service_name in WHOLE_OBJECTS and operation:
+        body = shaped_body(service_model(self.boto3_service_name).operation_model(operation), body)
+        headers.pop("Content-Length", None)  # re-measured on the way out
+    SHAPE_LOG.check(self.boto3_service_name, operation, status, body)
     function = getattr(INVOCATION, "function", None)
     if function and status < 300 and FAULTS.crash_after(account_id, operation, service, caller):
         raise LambdaCrash(f"{function} died right after {operation} succeeded (injected)")
@@ -156,10 +161,11 @@ class InstrumentedResponse(BaseResponse):
 
     def reply(self, body: dict[str, Any] | None) -> TYPE_RESPONSE:
         """A JSON body with the HTTP status and only the output members the botocore model gives
-        this operation (moto's objects carry more than each operation returns)."""
+        this operation, at every depth (:func:`.shapes.conform`: moto's objects carry more than
+        each operation returns)."""
         operation = service_model(self.service_name or "").operation_model(self._get_action())
         status = operation.http.get("responseCode", 200)
-        members = operation.output_shape.members if operation.output_shape else {}
-        shaped = {k: v for k, v in (body or {}).items() if k in members}
+        output = operation.output_shape
+        shaped = conform(output, body or {}) if output else {}
         text = "" if status == 204 else json.dumps(shaped, default=str)
         return int(status), {"Content-Type": "application/json", "status": str(status)}, text

@@ -77,8 +77,8 @@ def resolve(
             namespace_id=namespace.id,
             creator_request_id="",
             description="Managed by Amazon ECS",
-            dns_config={},
-            health_check_config={},
+            dns_config=None,  # an HTTP namespace's service: no DNS records, no Route 53 check
+            health_check_config=None,
             health_check_custom_config={},
             tags=[],
             service_type="HTTP",

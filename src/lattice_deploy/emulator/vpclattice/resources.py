@@ -185,6 +185,7 @@ class LatticeResources(VPCLatticeBackend):
             name,
             tags,
         )
+        svc.custom_domain_name = custom_domain_name  # type: ignore[assignment]  # moto: "" for none
         return self._store("service", svc, "CreateService", client_token, params)
 
     def create_target_group(
@@ -307,6 +308,7 @@ class LatticeResources(VPCLatticeBackend):
             tags,
             vpc_identifier,
         )
+        assoc.created_by = self.account_id  # moto says "user"; AWS: the creating account's ID
         return self._store("service_network_vpc_association", assoc, op, client_token, params)
 
     def create_service_network_service_association(
@@ -335,6 +337,7 @@ class LatticeResources(VPCLatticeBackend):
         assoc = VPCLatticeServiceNetworkServiceAssociation(
             self.region_name, self.account_id, sn.id, svc.id, client_token, tags
         )
+        assoc.custom_domain_name = svc.custom_domain_name  # the service's, not its default DNS name
         return self._store("service_network_service_association", assoc, op, client_token, params)
 
     def create_access_log_subscription(
