@@ -74,3 +74,26 @@ def test_a_redeploy_after_a_canary_starts_no_ecs_deployment(local: Local, tmp_pa
     made = {r["type"]: r["action"] for r in again["resources"]}
     assert made.get("ecsService") == "unchanged", made
     assert again["calls"]["phases"]["deploy"]["mutating"] == 0
+
+
+def test_a_redeploy_is_unchanged_when_ecs_names_the_groups_swapped(
+    local: Local, tmp_path: Path
+) -> None:
+    """AWS does not say whether DescribeServices names the pair swapped once the alternate group
+    serves production: described that way, the same bundle is still unchanged."""
+    from lattice_deploy.emulator.ecs.models import ecs_backends
+
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **CANARY))["status"] == "SUCCEEDED"
+    assert local.deploy(bundle_of(tmp_path, "nginx:1.28", **CANARY))["status"] == "SUCCEEDED"
+    backend = ecs_backends[local.aws.account_id][local.aws.region]
+    ecs = backend.services["my-cluster:checkout"]
+    for wiring in (ecs.vpc_lattice_configurations, ecs.deployments[0]["vpcLatticeConfigurations"]):
+        adv = wiring[0]["advancedConfiguration"]
+        wiring[0]["targetGroupArn"], adv["alternateTargetGroupArn"] = (
+            adv["alternateTargetGroupArn"],
+            wiring[0]["targetGroupArn"],
+        )
+    (tmp_path / "again").mkdir()
+    again = local.deploy(bundle_of(tmp_path / "again", "nginx:1.28", **CANARY))
+    assert again["status"] == "SUCCEEDED", again.get("failure")
+    assert again["calls"]["phases"]["deploy"]["mutating"] == 0
