@@ -87,11 +87,12 @@ def test_a_redeploy_is_unchanged_when_ecs_names_the_groups_swapped(
     assert local.deploy(bundle_of(tmp_path, "nginx:1.28", **CANARY))["status"] == "SUCCEEDED"
     backend = ecs_backends[local.aws.account_id][local.aws.region]
     ecs = backend.services["my-cluster:checkout"]
-    for wiring in (ecs.vpc_lattice_configurations, ecs.deployments[0]["vpcLatticeConfigurations"]):
-        adv = wiring[0]["advancedConfiguration"]
-        wiring[0]["targetGroupArn"], adv["alternateTargetGroupArn"] = (
+    described = [*ecs.vpc_lattice_configurations, *ecs.deployments[0]["vpcLatticeConfigurations"]]
+    for config in {id(c): c for c in described}.values():  # copies of the list share its items
+        adv = config["advancedConfiguration"]
+        config["targetGroupArn"], adv["alternateTargetGroupArn"] = (
             adv["alternateTargetGroupArn"],
-            wiring[0]["targetGroupArn"],
+            config["targetGroupArn"],
         )
     (tmp_path / "again").mkdir()
     again = local.deploy(bundle_of(tmp_path / "again", "nginx:1.28", **CANARY))
