@@ -2,7 +2,8 @@
 
 Why before the first mutating call: a step can die right after its AWS call succeeded, before
 it could record what it changed. So the values a rollback restores are read first: the ECS
-service's task definition, desired count, Lattice wiring and Service Connect block, the target
+service's task definition, desired count, Lattice wiring, Service Connect block and deployment
+configuration (its strategy: a failed switch to CANARY is put back to ROLLING), the target
 group's health check, the listeners' default actions. (What a run *creates* carries its
 deployment-id tag from the create call itself, so the rollback finds it without any record.)
 """
@@ -56,6 +57,7 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
             "desiredCount": service["desiredCount"],
             "vpcLatticeConfigurations": primary.get("vpcLatticeConfigurations") or [],
             ecs.CONNECT: primary.get(ecs.CONNECT),
+            "deploymentConfiguration": service.get("deploymentConfiguration") or {},
         },
         targetGroup=group
         and {

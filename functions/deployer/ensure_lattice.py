@@ -67,4 +67,20 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             raise
         if made is not None:
             resources[key] = made
+    try:
+        _until_active(event["plan"], resources)
+    except ClientError as exc:
+        raise from_client_error(exc) from exc
     return dict(resources)
+
+
+def _until_active(plan: dict[str, Any], resources: dict[str, dict[str, Any]]) -> None:
+    """The target groups this invocation created, ACTIVE before ECS is given them: a create
+    answers CREATE_IN_PROGRESS (API Reference, CreateTargetGroup), and ECS cannot register
+    tasks in a group, or shift weights onto it, before it exists. Not ACTIVE yet (or not found
+    yet, right after its create): :class:`.errors.NotReady`, and the state's Retry runs this
+    state again, which finds every part made and asks again
+    (:func:`.ensure_target_group.ready`)."""
+    for key in ("targetGroup", "alternateGroup"):
+        if (resources.get(key) or {}).get("action") == "created":
+            ensure_target_group.ready(plan, resources[key]["arn"], created=True)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from . import lattice
 from .compare import covers
+from .errors import NotReady
 
 
 def _ensure(
@@ -41,7 +44,7 @@ def _ensure(
                 tags=plan["tags"],
             )
             return lattice.summary("created", created)
-        group = dict(api.get_target_group(targetGroupIdentifier=found["id"]))
+        group = ready(plan, found["arn"])
         action = "adopted" if ref.get("named") else "unchanged"
     lattice.check_target_group(group, vpc)
     current = group["config"].get("healthCheck") or {}
@@ -64,9 +67,30 @@ def ensure_alternate(event: dict[str, Any]) -> dict[str, Any] | None:
     progressive = plan["lattice"].get("progressive")
     if not progressive or progressive["adopted"]:
         return None
-    primary = lattice.client(plan).get_target_group(
-        targetGroupIdentifier=event["resources"]["targetGroup"]["arn"]
-    )
+    made = event["resources"]["targetGroup"]
+    primary = ready(plan, made["arn"], created=made.get("action") == "created", active=False)
     ref = {**plan["lattice"]["targetGroup"], **progressive["alternateGroup"]}
     ref.pop("arn", None)
     return _ensure(plan, ref, primary["config"].get("healthCheck") or {}, "tg-alt")
+
+
+def ready(
+    plan: dict[str, Any], arn: str, created: bool = False, active: bool = True
+) -> dict[str, Any]:
+    """GetTargetGroup, for a group ECS is about to be given: :class:`.errors.NotReady` while it
+    is CREATE_IN_PROGRESS (``active``), or when this run has just created it and the read does
+    not find it yet. VPC Lattice documents no consistency model; EC2's, which we follow: "if you
+    run a command to modify or describe the resource that you just created, its ID might not
+    have propagated throughout the system, and you will get an error responding that the
+    resource does not exist" (EC2 Developer Guide, "Eventual consistency in the Amazon EC2
+    API"). A group not found that this run did not just create is the bundle's error
+    (:class:`.errors.NotFound`)."""
+    try:
+        group = dict(lattice.client(plan).get_target_group(targetGroupIdentifier=arn))
+    except ClientError as exc:
+        if created and exc.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise NotReady(f"target group {arn}, just created, is not found yet") from exc
+        raise
+    if active and group.get("status") == "CREATE_IN_PROGRESS":
+        raise NotReady(f"target group {arn} is still CREATE_IN_PROGRESS")
+    return group

@@ -46,6 +46,13 @@ class Conflict(Exception):
     """AWS refused a call because of the resource's state (e.g. still in use); retried."""
 
 
+class NotReady(Exception):
+    """A resource this run just created cannot be used yet: a VPC Lattice target group is
+    CREATE_IN_PROGRESS before ACTIVE (API Reference, TargetGroupStatus), or a read right after
+    the create does not find it yet (eventual consistency). The state machine retries the step
+    (its Retry names this error), which finds what the last attempt made."""
+
+
 class AwsCallFailed(DeployError):
     """Any other AWS error."""
 

@@ -1,6 +1,6 @@
 """Rollback, ECS side: delete the service this run created, or put back the task definition,
-desired count, Lattice wiring and Service Connect block it had; deregister and delete the
-revisions this run registered."""
+desired count, Lattice wiring, Service Connect block and deployment strategy it had; deregister
+and delete the revisions this run registered."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def undo_service(plan: dict[str, Any], baseline: dict[str, Any], ledger: Ledger)
     primary = ecs.primary(current)
     wiring = primary.get("vpcLatticeConfigurations") or []
     connect, connect_before = ecs.connect_of(primary), ecs.connect_of(before)
-    if (current["taskDefinition"], current["desiredCount"], wiring, connect) == (
+    config = _strategy_back(current, before)
+    if config is None and (current["taskDefinition"], current["desiredCount"], wiring, connect) == (
         before["taskDefinition"],
         before["desiredCount"],
         before["vpcLatticeConfigurations"],
@@ -39,26 +40,59 @@ def undo_service(plan: dict[str, Any], baseline: dict[str, Any], ledger: Ledger)
         return
     # a block the service had not: turned off again (an update cannot remove it)
     put_back = connect_before or ({"enabled": False} if connect else None)
-    extra = {ecs.CONNECT: put_back} if put_back and put_back != connect else {}
+    extra: dict[str, Any] = {ecs.CONNECT: put_back} if put_back and put_back != connect else {}
+    if config is not None:
+        extra["deploymentConfiguration"] = config
     values = {
         "taskDefinition": before["taskDefinition"],
         "desiredCount": before["desiredCount"],
         "vpcLatticeConfigurations": before["vpcLatticeConfigurations"],
         **extra,
     }
+    flags = {ecs.CONNECT: "--service-connect-configuration"}
     command = " ".join(
         [
             f"aws ecs update-service --cluster {plan['cluster']} --service {plan['serviceName']}",
             f"--task-definition {before['taskDefinition']}",
             f"--desired-count {before['desiredCount']}",
             f"--vpc-lattice-configurations '{json.dumps(before['vpcLatticeConfigurations'])}'",
-            *(f"--service-connect-configuration '{json.dumps(v)}'" for v in extra.values()),
+            *(
+                f"{flags.get(k, '--deployment-configuration')} '{json.dumps(v)}'"
+                for k, v in extra.items()
+            ),
         ]
     )
     if ledger.attempt(
         "ecsService", current["serviceArn"], lambda: api.update_service(**where, **values), command
     ):
-        ledger.restore("ecsService", current["serviceArn"], taskDefinition=before["taskDefinition"])
+        ledger.restore(
+            "ecsService",
+            current["serviceArn"],
+            taskDefinition=before["taskDefinition"],
+            **({"strategy": config["strategy"]} if config else {}),
+        )
+
+
+def _strategy_back(current: dict[str, Any], before: dict[str, Any]) -> dict[str, Any] | None:
+    """The deployment configuration to put back when the run changed the strategy or its hooks
+    (None: unchanged, or a baseline from before it was recorded). Why with the same update as the
+    wiring: ECS runs a progressive strategy on the ``advancedConfiguration`` it was given, so the
+    strategy goes back to ROLLING in the call that drops the rules' ARNs, before the Lattice part
+    deletes them (:meth:`.undo_lattice.LatticeUndo.held`). A hook list the service had not is
+    sent empty: left out, ECS would keep this run's gate (UpdateService changes only what it is
+    given; AWS does not say how a list is removed, an empty one is our choice)."""
+    if before.get("deploymentConfiguration") is None:
+        return None
+
+    def settled(config: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **config,
+            "strategy": config.get("strategy") or "ROLLING",
+            "lifecycleHooks": config.get("lifecycleHooks") or [],
+        }
+
+    wanted = settled(before["deploymentConfiguration"])
+    return None if settled(current.get("deploymentConfiguration") or {}) == wanted else wanted
 
 
 def undo_task_definitions(plan: dict[str, Any], ledger: Ledger) -> None:

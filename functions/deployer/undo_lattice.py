@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
-from . import ecs, lattice
+from . import ecs, lattice, progressive
 from .undo import Ledger, guarded, made_by
 
 DELETES = {  # kind → (operation, identifier parameter)
@@ -62,7 +62,46 @@ class LatticeUndo:
                 *(f"{_flag(k)} {v}" for k, v in args.items()),
             ]
         )
+        if kind in ("rule", "targetGroup") and (why := self.held(ident)):
+            self.ledger.left(kind, ident, why, command)
+            return
         self.ledger.remove(kind, ident, lambda: getattr(self.api, operation)(**args), command)
+
+    @cached_property
+    def ecs_service(self) -> dict[str, Any]:
+        """The ECS service as the ECS part of this pass left it (that part runs first)."""
+        return ecs.describe_service(self.plan) or {}
+
+    def held(self, ident: str) -> str:
+        """Why ECS may still shift traffic on this rule or group ('': it does not): the ECS
+        service's wiring names it, or the service still runs a progressive strategy it did not
+        run before (its put-back was refused). Deleting it then would leave ECS a strategy whose
+        ``advancedConfiguration`` names what is gone; it goes once the service is put back."""
+        service = self.ecs_service
+        if service.get("status") != "ACTIVE":
+            return ""
+        wiring = ecs.primary(service).get("vpcLatticeConfigurations") or []
+        named = {
+            str(arn).rsplit("/", 1)[-1]
+            for w in wiring
+            for arn in (w.get("advancedConfiguration") or {}).values()
+        }
+        strategy, before = progressive.strategy_of(service), self.baseline.get("ecsService")
+        if before is None:  # the service is this run's: its delete was refused
+            switched = strategy in progressive.STRATEGIES
+        else:  # a baseline recorded before strategies were: nothing to compare
+            config = before.get("deploymentConfiguration")
+            switched = (
+                config is not None
+                and strategy in progressive.STRATEGIES
+                and (progressive.strategy_of({"deploymentConfiguration": config}) != strategy)
+            )
+        if ident not in named and not switched:
+            return ""
+        return (
+            f"ECS service {self.plan['serviceName']} still runs the {strategy} strategy on it: "
+            "after the service is put back"
+        )
 
     def locate(self, key: str, operation: str, **kwargs: Any) -> dict[str, Any] | None:
         """The resource as it is now: the one a step recorded, else the one the plan names (a

@@ -66,7 +66,7 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     same = (
         current["taskDefinition"] == task_def
         and covers(current, {k: wanted[k] for k in COMPARED if k in wanted})
-        and covers(primary.get("vpcLatticeConfigurations") or [], configs)
+        and covers(_roles_as_sent(primary.get("vpcLatticeConfigurations") or [], configs), configs)
         and (connect is None or covers(primary.get(ecs.CONNECT) or {}, connect))
     )
     previous = {
@@ -93,6 +93,34 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         deploymentCreatedAt=_iso(ecs.primary(updated).get("createdAt")),
         previous=previous,
     )
+
+
+def _roles_as_sent(
+    described: list[dict[str, Any]], configs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The described wiring with its two target groups in the roles this run sends them. Why:
+    after a blue/green, linear or canary deployment the green tasks are in the alternate group,
+    which now serves production ("A primary target group for the blue service revision (the
+    version currently serving production traffic)", ECS Developer Guide, "VPC Lattice resources
+    for blue/green, linear, and canary deployments"); whether DescribeServices then names the
+    pair swapped AWS does not say. Either way the pair is the same, and sending it again would
+    start a new deployment of an unchanged bundle."""
+    out = []
+    for have, want in zip(described, configs, strict=False):
+        adv = dict(have.get("advancedConfiguration") or {})
+        pair = {have.get("targetGroupArn"), adv.get("alternateTargetGroupArn")}
+        sent = want.get("advancedConfiguration") or {}
+        if adv and pair == {want.get("targetGroupArn"), sent.get("alternateTargetGroupArn")}:
+            have = {
+                **have,
+                "targetGroupArn": want["targetGroupArn"],
+                "advancedConfiguration": {
+                    **adv,
+                    "alternateTargetGroupArn": sent["alternateTargetGroupArn"],
+                },
+            }
+        out.append(have)
+    return out + described[len(configs) :]
 
 
 def _iso(when: Any) -> str | None:

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from lattice_deploy.emulator import Fault, FaultSpecError
 
-from .helpers import task_definition
+from .helpers import lattice_service, target_group, task_definition
 
 
 def test_fail_is_permanent_access_denied_naming_the_action(aws: Any, lattice: Any) -> None:
@@ -125,10 +125,43 @@ def test_faults_are_per_account(aws: Any, lattice: Any) -> None:
         ),
         ("unhealthy-targets", Fault("unhealthy-targets")),
         ("tasks-fail-to-start:web-*", Fault("tasks-fail-to-start", match="web-*")),
+        (
+            "fail:GetTargetGroup:ResourceNotFoundException:1",
+            Fault("fail", "GetTargetGroup", "ResourceNotFoundException", remaining=1),
+        ),
+        ("creating:*-alt:20", Fault("creating", match="*-alt", lasts=20.0)),
     ],
 )
 def test_spec_parsing(spec: str, expected: Fault) -> None:
     assert Fault.parse(spec) == expected
+    assert Fault.parse(expected.spec()) == expected
+
+
+def test_fail_n_times_then_succeed(aws: Any, lattice: Any) -> None:
+    """A read that misses a resource for a moment after its create (eventual consistency)."""
+    group = target_group(lattice)
+    aws.inject("fail:GetTargetGroup:ResourceNotFoundException:1")
+    with pytest.raises(ClientError) as exc:
+        lattice.get_target_group(targetGroupIdentifier=group["id"])
+    assert exc.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert lattice.get_target_group(targetGroupIdentifier=group["id"])["status"] == "ACTIVE"
+
+
+def test_a_creating_group_is_refused_by_ecs_until_it_is_active(
+    aws: Any, lattice: Any, ecs: Any
+) -> None:
+    from lattice_deploy.emulator.clock import CLOCK
+
+    aws.inject("creating:*:20")
+    group = target_group(lattice)
+    assert lattice.get_target_group(targetGroupIdentifier=group["id"])["status"] == (
+        "CREATE_IN_PROGRESS"
+    )
+    with pytest.raises(ClientError, match="not ACTIVE"):
+        lattice_service(ecs, group["arn"], task_definition(ecs))
+    CLOCK.advance(20)
+    assert lattice.get_target_group(targetGroupIdentifier=group["id"])["status"] == "ACTIVE"
+    lattice_service(ecs, group["arn"], task_definition(ecs))
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """What a user would compare before and after a run: every Lattice resource (with its settings
 and tags, its listener rules and access-log subscriptions too), every live ECS service (task
-definition, desired count, Lattice wiring) and every task definition revision. Target IPs are
-left out: a restored service runs new tasks."""
+definition, desired count, Lattice wiring, deployment strategy) and every task definition
+revision. Target IPs are left out: a restored service runs new tasks."""
 
 from __future__ import annotations
 
@@ -82,7 +82,13 @@ def snapshot(aws: Any) -> dict[str, Any]:
             for g in groups
         ),
         "ecsServices": sorted(
-            (s["serviceName"], s["taskDefinition"], s["desiredCount"], str(_primary_wiring(s)))
+            (
+                s["serviceName"],
+                s["taskDefinition"],
+                s["desiredCount"],
+                str(_primary_wiring(s)),
+                (s.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING",
+            )
             for s in live
         ),
         "taskDefinitions": sorted(

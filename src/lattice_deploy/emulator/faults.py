@@ -5,7 +5,10 @@ able to fail on demand, the way AWS does: an operation denied or throttled, targ
 healthy, tasks that never start. Rules are set through :data:`FAULTS` (Python) or ``serve``'s
 control endpoint, and written as the CLI's ``--inject`` specs::
 
-    fail:<Operation>[:<ErrorCode>]     every call fails (default AccessDeniedException)
+    fail:<Operation>[:<ErrorCode>[:<N>]]
+                                       every call fails (default AccessDeniedException); with N,
+                                       only the next N (a Get answering NotFound for a moment
+                                       after a create: AWS's eventual consistency)
     throttle:<Operation>:<N>           N calls fail with ThrottlingException, then calls succeed
     crash-after:<Operation>[:<N>]      the call succeeds; the caller is told to die right after
                                        (N times, default once)
@@ -13,6 +16,9 @@ control endpoint, and written as the CLI's ``--inject`` specs::
     tasks-fail-to-start[:<glob>]       ECS tasks started from now on stop before RUNNING
     alarm[:<glob>]                     CloudWatch alarms so named read as in ALARM (ECS's
                                        deployment alarms)
+    creating[:<glob>[:<seconds>]]      VPC Lattice target groups so named, created from now on,
+                                       stay CREATE_IN_PROGRESS that long (default 30 s of virtual
+                                       time) before they are ACTIVE
     <match rule>@<seconds>             the same, from that much virtual time after injection
     <operation rule>@<state>           only for calls of the Lambda serving that state
                                        (``fail:ecs.UpdateService@rollback``: a second fault that
@@ -42,11 +48,22 @@ from .awslambda.invocation import INVOCATION
 from .clock import CLOCK
 
 Kind = Literal[
-    "fail", "throttle", "crash-after", "unhealthy-targets", "tasks-fail-to-start", "alarm"
+    "fail",
+    "throttle",
+    "crash-after",
+    "unhealthy-targets",
+    "tasks-fail-to-start",
+    "alarm",
+    "creating",
 ]
 OPERATION_KINDS: tuple[Kind, ...] = ("fail", "throttle", "crash-after")
 MATCH_KINDS: tuple[Kind, ...] = ("unhealthy-targets", "tasks-fail-to-start", "alarm")
 """``alarm[:<glob>]``: the CloudWatch alarms so named are in ALARM (as ECS reads them)."""
+
+
+CREATING_SECONDS = 30.0
+"""``creating`` without a duration. AWS documents the status (CREATE_IN_PROGRESS, "TargetGroup
+creation in progress"), not how long it lasts: a guess of the order a create takes."""
 
 
 class FaultSpecError(ValueError):
@@ -65,6 +82,9 @@ class Fault:
     """A match rule written ``<kind>:<glob>@<seconds>`` holds from that much virtual time after
     it is injected (an alarm that fires during a bake time, say)."""
     since: float | None = None
+    lasts: float | None = None
+    """``creating``: how long (virtual seconds) a matching target group stays
+    CREATE_IN_PROGRESS."""
     state: str | None = None
     """An operation rule written ``<rule>@<state>`` applies only to the calls of the function
     serving that state (``rollback`` → the stack's ``RollbackFunction``)."""
@@ -89,10 +109,17 @@ class Fault:
                 return cls("throttle", parts[0], "ThrottlingException", remaining=int(parts[1]))
             if kind == "fail":
                 code = parts[1] if len(parts) > 1 else "AccessDeniedException"
-                return cls("fail", parts[0], code)
+                if len(parts) > 2 and not parts[2].isdigit():
+                    raise FaultSpecError(f"{spec!r}: write fail:<Operation>:<Code>:<N>, N a count")
+                return cls("fail", parts[0], code, int(parts[2]) if len(parts) > 2 else None)
             if len(parts) > 1 and not parts[1].isdigit():
                 raise FaultSpecError(f"{spec!r}: write crash-after:<Operation>[:<N>], N a count")
             return cls("crash-after", parts[0], remaining=int(parts[1]) if len(parts) > 1 else 1)
+        if kind == "creating":
+            glob, _, lasting = rest.partition(":")
+            if lasting and not lasting.replace(".", "", 1).isdigit():
+                raise FaultSpecError(f"{spec!r}: write creating:<glob>:<seconds>")
+            return cls("creating", match=glob or "*", lasts=float(lasting or CREATING_SECONDS))
         if kind in MATCH_KINDS:
             glob, _, delay = rest.partition("@")
             try:
@@ -102,8 +129,8 @@ class Fault:
             return cls(kind, match=glob or "*", after=after)
         raise FaultSpecError(
             f"{spec!r}: unknown fault; use fail:<Op>[:<Code>], throttle:<Op>:<N>, "
-            "crash-after:<Op>, unhealthy-targets[:<glob>], tasks-fail-to-start[:<glob>] or "
-            "alarm[:<name glob>]"
+            "crash-after:<Op>, unhealthy-targets[:<glob>], tasks-fail-to-start[:<glob>], "
+            "alarm[:<name glob>] or creating[:<glob>[:<seconds>]]"
         )
 
     def scoped(self, owner: str, service: str) -> Fault:
@@ -116,7 +143,10 @@ class Fault:
         """The ``--inject`` text that parses back to this fault (its owner aside)."""
         at = f"@{self.state}" if self.state else ""
         if self.kind == "fail":
-            return f"fail:{self.operation}:{self.error_code}{at}"
+            count = f":{self.remaining}" if self.remaining is not None else ""
+            return f"fail:{self.operation}:{self.error_code}{count}{at}"
+        if self.kind == "creating":
+            return f"creating:{self.match}:{self.lasts:g}"
         if self.kind == "throttle":
             return f"throttle:{self.operation}:{self.remaining}{at}"
         if self.kind == "crash-after":
@@ -179,7 +209,10 @@ class FaultRegistry:
             for rule in self._rules.get(account_id, []):
                 if not self._applies(rule, service, operation, caller):
                     continue
-                if rule.kind == "fail":
+                if rule.kind == "fail" and rule.remaining is None:
+                    return rule
+                if rule.kind == "fail" and rule.remaining:
+                    rule.remaining -= 1
                     return rule
                 if rule.kind == "throttle" and rule.remaining:
                     rule.remaining -= 1
@@ -209,6 +242,15 @@ class FaultRegistry:
             and any(fnmatch.fnmatchcase(n, rule.match) for n in named)
             for rule in self.rules(account_id)
         )
+
+    def creating_for(self, account_id: str, names: Iterable[str | None]) -> float | None:
+        """How long a target group so named stays CREATE_IN_PROGRESS (None: it is ACTIVE at once,
+        as the emulator's groups are without this fault)."""
+        named = [n for n in names if n]
+        for rule in self.rules(account_id):
+            if rule.kind == "creating" and any(fnmatch.fnmatchcase(n, rule.match) for n in named):
+                return rule.lasts
+        return None
 
 
 def _serving(state: str) -> bool:

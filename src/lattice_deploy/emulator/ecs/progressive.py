@@ -52,6 +52,33 @@ def advanced(configs: list[dict[str, Any]]) -> dict[str, Any] | None:
     return (configs[0].get("advancedConfiguration") if configs else None) or None
 
 
+def check_groups_active(backend: EmulatedEcsBackend, configs: list[dict[str, Any]]) -> None:
+    """CreateService and UpdateService refuse a target group, primary or alternate, that is not
+    ACTIVE yet (CREATE_IN_PROGRESS right after its create). AWS is silent on this; our choice:
+    ECS registers the tasks in both groups and moves weights onto them, which a group still being
+    created cannot take, so the request is refused (InvalidParameterException) and not left to
+    fail later. A group that does not exist is :meth:`.models.EmulatedEcsBackend._check_lattice`'s
+    to refuse."""
+    from moto.ecs.exceptions import InvalidParameterException
+
+    backend.lattice.settle_target_groups()
+    for config in configs:
+        named = [
+            config.get("targetGroupArn"),
+            (advanced([config]) or {}).get("alternateTargetGroupArn"),
+        ]
+        for arn in filter(None, named):
+            try:
+                status = backend.lattice.find("target_group", arn).status
+            except Exception:  # not there: refused where the wiring is checked
+                continue
+            if status != "ACTIVE":
+                raise InvalidParameterException(
+                    f"vpcLatticeConfigurations: target group {arn} is {status}, not ACTIVE; "
+                    "retry once it is ACTIVE"
+                )
+
+
 def production_steps(config: dict[str, Any]) -> list[float]:
     """The green revision's production weight after each shift."""
     if config.get("strategy") == "CANARY":

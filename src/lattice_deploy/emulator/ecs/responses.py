@@ -10,7 +10,7 @@ from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from ..instrumented import InstrumentedResponse
-from . import capacity, service_deployments
+from . import capacity, progressive, service_deployments
 from .models import EmulatedEcsBackend, ecs_backends
 
 
@@ -23,6 +23,9 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         """Fargate services run (:mod:`.models`); others are moto's, which never place a task
         here (no container instance): their events say so, as ECS's do."""
         params = self._get_params()
+        progressive.check_groups_active(
+            self.ecs_backend, params.get("vpcLatticeConfigurations") or []
+        )
         cluster = self.ecs_backend._get_cluster(params.get("cluster") or "default")
         launch, strategy = capacity.resolve(cluster, params)
         if capacity.on_fargate(launch, strategy):
@@ -38,6 +41,12 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         service.launch_type = launch
         service.events.insert(0, capacity.placement_event(service.name))
         return result
+
+    def update_service(self) -> ActionResult:
+        """moto's, once the groups are checked (:func:`.progressive.check_groups_active`)."""
+        configs = self._get_params().get("vpcLatticeConfigurations") or []
+        progressive.check_groups_active(self.ecs_backend, configs)
+        return super().update_service()
 
     def create_cluster(self) -> ActionResult:
         capacity.check_association(

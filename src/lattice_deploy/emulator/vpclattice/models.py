@@ -152,6 +152,7 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
         """Catch up with time before every request: ECS tasks that became RUNNING register
         their targets, association deletes whose time has come finish."""
         self._ecs.reconcile_all()
+        self.settle_target_groups()
         now = CLOCK.now()
         for kind in ASSOCIATIONS:
             store = getattr(self, KINDS[kind][1])
