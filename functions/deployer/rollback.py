@@ -13,7 +13,6 @@ Lattice is merely draining.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from functools import partial
@@ -78,22 +77,36 @@ def undo(state: dict[str, Any], ledger: Ledger) -> None:
         guarded(plan, ledger, part, run)
 
 
+def _poll() -> int:
+    return max(1, int(os.environ.get("POLL_SECONDS", "15")))
+
+
+def wait_seconds(attempts: int) -> int:
+    """How long to wait after pass ``attempts``: ``PollSeconds``, doubling, at most a minute (or
+    ``PollSeconds`` if longer). Why not a fixed beat: what waiting removes is mostly a 5 min
+    drain, and each pass is a Lambda invocation and three state transitions."""
+    poll = _poll()
+    return min(max(poll, 60), poll * (1 << min(attempts - 1, 10)))
+
+
 def verdict(plan: dict[str, Any], ledger: Ledger, attempts: int) -> str:
-    poll = max(1, int(os.environ.get("POLL_SECONDS", "15")))
-    # the drain starts once ECS stops the tasks, a few passes in: wait for it and ten more polls
-    limit = max(10, int(plan["timeoutSeconds"]) // poll, math.ceil(DRAIN_SECONDS / poll) + 10)
+    poll = _poll()
+    # the drain starts once ECS stops the tasks, a pass or two in: wait for it and ten polls more
+    budget = max(10 * poll, int(plan["timeoutSeconds"]), DRAIN_SECONDS + 10 * poll)
+    waited = sum(wait_seconds(k) for k in range(1, attempts))
     if not ledger.pending:
         return "DONE"
     # a refusal does not end the loop while something else is still draining: waiting removes
     # that, and the list left is then only what waiting cannot remove
     waits = any(p.get("retry") for p in ledger.pending)
-    return "WAITING" if waits and attempts < limit else "STUCK"
+    return "WAITING" if waits and waited < budget else "STUCK"
 
 
 def outcome(ledger: Ledger, status: str, attempts: int) -> dict[str, Any]:
     return {
         "status": status,
         "attempts": attempts,
+        "waitSeconds": wait_seconds(attempts),
         "removed": ledger.removed,
         "restored": ledger.restored,
         "kept": ledger.kept,
