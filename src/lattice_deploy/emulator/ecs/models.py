@@ -258,7 +258,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             for t in self.tasks.get(service.cluster_name, {}).values()
             if isinstance(t, FargateTask)
             and t.service_name == service.name
-            and t.last_status != "STOPPED"
+            and t.desired_status == "RUNNING"  # a stopping task is no longer the scheduler's
         ]
 
     def new_deployment(self, service: LatticeAwareService) -> dict[str, Any]:
@@ -364,9 +364,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             self.lattice.deregister_targets(
                 config["targetGroupArn"], [{"id": task.ip, "port": port}]
             )
-        task.last_status, task.desired_status = "STOPPED", "STOPPED"
-        task.stopped_reason, task.stop_code, task.stopped_at = reason, code, CLOCK.datetime(at)
-        task.stopped_at_v = at
+        task.stop(reason, code, at)
 
     def _service_of(self, task: FargateTask) -> LatticeAwareService:
         return self.services[f"{task.cluster_name}:{task.service_name}"]  # type: ignore[return-value]
