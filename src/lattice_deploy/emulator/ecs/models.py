@@ -87,7 +87,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         existing = self.services.get(f"{cluster.name}:{name}")
         if existing is not None and existing.status != "INACTIVE":
             raise InvalidParameterException("Creation of service was not idempotent.")
-        task_def = self.describe_task_definition(params["taskDefinition"])
+        task_def = self.usable_task_definition(params["taskDefinition"])
         capacity.check_compatible(task_def, None if strategy else "FARGATE", strategy)
         self._check_lattice(task_def, params.get("vpcLatticeConfigurations") or [])
         connect = service_connect.resolve(
@@ -123,7 +123,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         reconcile(self, service)
         redeploy = bool(props.get("force_new_deployment"))
         if props.get("task_definition"):
-            arn = self.describe_task_definition(props["task_definition"]).arn
+            arn = self.usable_task_definition(props["task_definition"]).arn
             redeploy |= arn != service.task_definition
             service.task_definition = arn
         for key, attr in (
