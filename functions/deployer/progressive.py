@@ -28,6 +28,8 @@ PRODUCTION_PRIORITY, TEST_PRIORITY = 100, 90
 EVERYTHING = {"httpMatch": {"pathMatch": {"match": {"prefix": "/"}}}}
 DEFAULT_TIMEOUT = 3600
 """A progressive deployment waits out ECS's settles and every bake: the default run timeout."""
+HOOK_TIMEOUT_MINIMUM = 1
+"""``timeoutInMinutes``' lower bound (botocore's ECS model: min 1, max 20160)."""
 
 
 def strategy_of(service_def: dict[str, Any]) -> str:
@@ -83,6 +85,18 @@ def _failed_task_limit(plan: dict[str, Any]) -> int:
     return failed_task_limit(plan, int(plan["serviceDefinition"].get("desiredCount") or 1))
 
 
+def hook_timeout(plan: dict[str, Any]) -> dict[str, Any]:
+    """The gate's ``timeoutConfiguration``: the run's timeout, in whole minutes, rounded down.
+    Without it ECS waits "Default: 1440 (24 hours)" on a hook still IN_PROGRESS (ECS API
+    Reference, DeploymentLifecycleHookTimeoutConfiguration, ``timeoutInMinutes``), long after
+    the run gave up; with it ECS takes the ``action`` ROLLBACK ("Rolls back the deployment to
+    the previous service revision") no later than the run's own end. The hook is registered
+    as the run starts following, so all of the run's timeout remains (below a minute: ECS's
+    minimum, 1)."""
+    minutes = max(HOOK_TIMEOUT_MINIMUM, int(plan["timeoutSeconds"]) // 60)
+    return {"timeoutInMinutes": minutes, "action": "ROLLBACK"}
+
+
 def deployment_configuration(event: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     """The bundle's ``deploymentConfiguration`` with this stack's gate among its hooks."""
     progressive = event["plan"]["lattice"].get("progressive")
@@ -101,6 +115,7 @@ def deployment_configuration(event: dict[str, Any], wanted: dict[str, Any]) -> d
             "deploymentId": event["plan"]["deploymentId"],
             "maxFailedTasks": _failed_task_limit(event["plan"]),
         },
+        "timeoutConfiguration": hook_timeout(event["plan"]),
     }
     theirs = [
         h

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from .helpers import describe, lattice_service, served_target_group, task_definition
 from .test_ecs_lattice import BREAKER, HEALTHY_AFTER
@@ -52,3 +53,51 @@ def test_the_service_names_its_current_service_deployment(aws: Any, lattice: Any
     newest = max(listed["serviceDeployments"], key=lambda d: d["createdAt"])
     assert updated["currentServiceDeployment"] == newest["serviceDeploymentArn"] != first
     assert describe(ecs)["currentServiceDeployment"] == updated["currentServiceDeployment"]
+
+
+def test_a_deregistered_revision_stays_describable_as_inactive(ecs: Any) -> None:
+    """ "You can retrieve an INACTIVE task definition by calling DescribeTaskDefinition"
+    (Developer Guide, "Amazon ECS task definition states"); the family alone names "the latest
+    ACTIVE revision" (API Reference, DescribeTaskDefinition)."""
+    first, second = task_definition(ecs, "nginx:1"), task_definition(ecs, "nginx:2")
+    ecs.deregister_task_definition(taskDefinition=second)
+    got = ecs.describe_task_definition(taskDefinition=second)["taskDefinition"]
+    assert got["status"] == "INACTIVE"
+    family = ecs.describe_task_definition(taskDefinition="myservice")["taskDefinition"]
+    assert family["taskDefinitionArn"] == first
+    assert task_definition(ecs, "nginx:3").endswith(":3")  # the number is not reused
+
+
+def test_a_deleted_revision_is_delete_in_progress_while_a_service_uses_it(
+    aws: Any, lattice: Any, ecs: Any
+) -> None:
+    """ "A task definition revision will stay in DELETE_IN_PROGRESS status until all the
+    associated tasks and services have been terminated"; "You can't use a DELETE_IN_PROGRESS
+    task definition revision to ... create new services" (API Reference,
+    DeleteTaskDefinitions)."""
+    tg = served_target_group(lattice)
+    used, unused = task_definition(ecs, "nginx:1"), task_definition(ecs, "nginx:2")
+    lattice_service(ecs, tg["arn"], used, desired=1)
+    for arn in (used, unused):
+        ecs.deregister_task_definition(taskDefinition=arn)
+    deleted = ecs.delete_task_definitions(taskDefinitions=[used, unused])["taskDefinitions"]
+    assert {d["status"] for d in deleted} == {"DELETE_IN_PROGRESS"}
+    got = ecs.describe_task_definition(taskDefinition=used)["taskDefinition"]
+    assert got["status"] == "DELETE_IN_PROGRESS"
+    listed = ecs.list_task_definitions(familyPrefix="myservice", status="DELETE_IN_PROGRESS")
+    assert listed["taskDefinitionArns"] == [used]
+    with pytest.raises(ClientError):  # nothing references it: gone
+        ecs.describe_task_definition(taskDefinition=unused)
+    with pytest.raises(ClientError, match="DELETE_IN_PROGRESS"):
+        ecs.create_service(
+            cluster="my-cluster",
+            serviceName="other",
+            taskDefinition=used,
+            desiredCount=1,
+            launchType="FARGATE",
+            networkConfiguration=describe(ecs)["networkConfiguration"],
+        )
+    ecs.delete_service(cluster="my-cluster", service="myservice", force=True)
+    aws.advance(3600)  # its task has STOPPED
+    with pytest.raises(ClientError):
+        ecs.describe_task_definition(taskDefinition=used)

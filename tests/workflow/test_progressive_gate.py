@@ -90,6 +90,8 @@ def test_the_run_follows_its_own_service_deployment(
     assert local.deploy(bundle_of(tmp_path, "nginx:1.27", **deployment))["status"] == "SUCCEEDED"
     ecs = local.aws.client("ecs")
     (service,) = ecs.describe_services(cluster="my-cluster", services=["checkout"])["services"]
+    (gate,) = service["deploymentConfiguration"]["lifecycleHooks"]  # the run's timeout: 30m
+    assert gate["timeoutConfiguration"] == {"timeoutInMinutes": 30, "action": "ROLLBACK"}
     updated = ecs.update_service(
         cluster="my-cluster",
         service="checkout",
@@ -157,3 +159,93 @@ def test_a_tls_passthrough_listener_is_its_own_production_rule(aws: Any) -> None
     assert follow_deployment.rule_share(listener["arn"], blue["arn"], plan) == 100.0
     assert follow_deployment.rule_share(listener["arn"], green["arn"], plan) == 0.0
     assert ensure_rules.ensure(event)["action"] == "unchanged"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("seconds", "minutes"), [(1800, 30), (899, 14), (30, 1)])
+def test_the_gate_hook_times_out_within_the_run(
+    monkeypatch: pytest.MonkeyPatch, seconds: int, minutes: int
+) -> None:
+    """ECS waits "Default: 1440 (24 hours)" on a hook (API Reference,
+    DeploymentLifecycleHookTimeoutConfiguration): the gate's timeout is the run's, rounded down
+    to whole minutes (at least ECS's minimum, 1), and ECS rolls back when it passes."""
+    from deployer import progressive
+
+    monkeypatch.setenv(
+        "LIFECYCLE_HOOK_ARN", "arn:aws:lambda:ap-northeast-1:123456789012:function:g"
+    )
+    monkeypatch.setenv("LIFECYCLE_HOOK_ROLE_ARN", "arn:aws:iam::123456789012:role/hook")
+    monkeypatch.setattr(progressive, "_failed_task_limit", lambda plan: 3)
+    plan = {
+        "timeoutSeconds": seconds,
+        "deploymentId": "d-1",
+        "lattice": {"progressive": {"adopted": None, "alarms": []}},
+    }
+    event = {
+        "plan": plan,
+        "resources": {
+            "targetGroup": {"arn": "tg-blue"},
+            "alternateGroup": {"arn": "tg-green"},
+            "rules": {"production": {"arn": "rule"}},
+        },
+    }
+    own = {"hookTargetArn": "arn:aws:lambda:ap-northeast-1:123456789012:function:theirs"}
+    hooks = progressive.deployment_configuration(event, {"lifecycleHooks": [own]})["lifecycleHooks"]
+    assert hooks[0] == own  # the bundle's own hooks are the bundle's
+    assert hooks[-1]["timeoutConfiguration"] == {"timeoutInMinutes": minutes, "action": "ROLLBACK"}
+
+
+def test_undo_puts_back_a_tls_listeners_default_action(aws: Any) -> None:
+    """A failed first progressive run on an existing TLS_PASSTHROUGH listener: ensure_rules added
+    the alternate group to the default action; the rollback restores the action as the run
+    found it, then deletes the alternate group (never left forwarding to a deleted group)."""
+    from deployer import baseline, ensure_rules
+    from deployer.undo import TAG, Ledger
+    from deployer.undo_lattice import LatticeUndo
+
+    api = aws.client("vpc-lattice")
+    vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}
+    blue = api.create_target_group(name="tls-blue", type="IP", config=vpc)
+    service = api.create_service(name="tls")
+    before = {"forward": {"targetGroups": [{"targetGroupIdentifier": blue["arn"], "weight": 100}]}}
+    listener = api.create_listener(
+        serviceIdentifier=service["id"],
+        name="tls",
+        protocol="TLS_PASSTHROUGH",
+        port=443,
+        defaultAction=before,
+    )
+    plan: dict[str, Any] = {
+        "region": aws.region,
+        "deploymentId": "d-1",
+        "serviceName": "tls",
+        "cluster": "my-cluster",
+        "tags": {TAG: "d-1"},
+        "lattice": {
+            "vpcId": "vpc-12345678",
+            "service": {"name": "tls"},
+            "serviceNetwork": {"name": "tls-network"},
+            "targetGroup": {"name": "tls-blue"},
+            "progressive": {
+                "adopted": None,
+                "alternateGroup": {"name": "tls-green"},
+                "productionRule": {"name": "p", "priority": 100},
+            },
+        },
+    }
+    found = baseline.read(plan)  # as load_bundle reads it, before anything changes
+    green = api.create_target_group(name="tls-green", type="IP", config=vpc, tags={TAG: "d-1"})
+    resources = {
+        "latticeService": {"id": service["id"]},
+        "listener": {"id": listener["id"]},
+        "targetGroup": {"arn": blue["arn"], "id": blue["id"]},
+        "alternateGroup": {"arn": green["arn"], "id": green["id"]},
+    }
+    ensure_rules.ensure({"plan": plan, "resources": resources})
+    on = {"serviceIdentifier": service["id"], "listenerIdentifier": listener["id"]}
+    assert len(api.get_listener(**on)["defaultAction"]["forward"]["targetGroups"]) == 2
+    ledger = Ledger(None)
+    LatticeUndo(plan, found, resources, ledger).run()
+    assert api.get_listener(**on)["defaultAction"] == before
+    assert ledger.pending == [] and {"type": "targetGroup", "id": green["id"]} in [
+        {"type": r["type"], "id": r["id"]} for r in ledger.removed
+    ]

@@ -87,7 +87,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         existing = self.services.get(f"{cluster.name}:{name}")
         if existing is not None and existing.status != "INACTIVE":
             raise InvalidParameterException("Creation of service was not idempotent.")
-        task_def = self.describe_task_definition(params["taskDefinition"])
+        task_def = self.usable_task_definition(params["taskDefinition"])
         capacity.check_compatible(task_def, None if strategy else "FARGATE", strategy)
         self._check_lattice(task_def, params.get("vpcLatticeConfigurations") or [])
         connect = service_connect.resolve(
@@ -123,7 +123,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         reconcile(self, service)
         redeploy = bool(props.get("force_new_deployment"))
         if props.get("task_definition"):
-            arn = self.describe_task_definition(props["task_definition"]).arn
+            arn = self.usable_task_definition(props["task_definition"]).arn
             redeploy |= arn != service.task_definition
             service.task_definition = arn
         for key, attr in (
@@ -258,7 +258,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             for t in self.tasks.get(service.cluster_name, {}).values()
             if isinstance(t, FargateTask)
             and t.service_name == service.name
-            and t.last_status != "STOPPED"
+            and t.desired_status == "RUNNING"  # a stopping task is no longer the scheduler's
         ]
 
     def new_deployment(self, service: LatticeAwareService) -> dict[str, Any]:
@@ -364,9 +364,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             self.lattice.deregister_targets(
                 config["targetGroupArn"], [{"id": task.ip, "port": port}]
             )
-        task.last_status, task.desired_status = "STOPPED", "STOPPED"
-        task.stopped_reason, task.stop_code, task.stopped_at = reason, code, CLOCK.datetime(at)
-        task.stopped_at_v = at
+        task.stop(reason, code, at)
 
     def _service_of(self, task: FargateTask) -> LatticeAwareService:
         return self.services[f"{task.cluster_name}:{task.service_name}"]  # type: ignore[return-value]

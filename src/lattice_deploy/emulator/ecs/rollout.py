@@ -256,15 +256,6 @@ def _update_counts(backend: EmulatedEcsBackend, service: LatticeAwareService, no
         mine = [t for t in tasks if t.deployment_id == deployment["id"]]
         deployment["runningCount"] = sum(1 for t in mine if t.last_status == "RUNNING")
         deployment["pendingCount"] = len(mine) - deployment["runningCount"]
-    for task in tasks:
-        states = {target.status(now, h, u)[0] for target, h, u in _targets(backend, task)}
-        task.health_status = (
-            "UNHEALTHY"
-            if "UNHEALTHY" in states
-            else "HEALTHY"
-            if states == {"HEALTHY"}
-            else "UNKNOWN"
-        )
     service.running_count = sum(1 for t in tasks if t.last_status == "RUNNING")
     service.pending_count = len(tasks) - service.running_count
 

@@ -7,12 +7,21 @@
   definition name is retained by Amazon ECS and the revision is incremented the next time you
   create a task definition with that name" (Amazon ECS Developer Guide, "Deleting an Amazon ECS
   task definition revision using the console").
+- A deregistered revision stays describable, INACTIVE (moto's). A deleted one is
+  DELETE_IN_PROGRESS and "will stay in DELETE_IN_PROGRESS status until all the associated tasks
+  and services have been terminated" (ECS API Reference, DeleteTaskDefinitions): still
+  described and listed until then (moto forgets it at once), then gone. "You can't use a
+  DELETE_IN_PROGRESS task definition revision to run new tasks or create new services. You also
+  can't update an existing service to reference" one (same page): refused.
+- ``family`` alone names "the latest ACTIVE revision" (DescribeTaskDefinition,
+  ``taskDefinition``); moto takes the highest number, whatever its status.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from moto.ecs.exceptions import EcsClientException
 from moto.ecs.models import EC2ContainerServiceBackend, TaskDefinition
 
 
@@ -33,11 +42,60 @@ class TaskDefinitionRules(EC2ContainerServiceBackend):
         self._highest_revision[family] = td.revision
         return td
 
+    def describe_task_definition(self, task_definition_str: str) -> TaskDefinition:
+        self._forget_deleted()
+        name = task_definition_str.rsplit("/", 1)[-1]
+        if ":" not in name:  # the family: its latest ACTIVE revision
+            active = [
+                n for n, td in self.task_definitions.get(name, {}).items() if td.status == "ACTIVE"
+            ]
+            if active:
+                name = f"{name}:{max(active)}"
+        return super().describe_task_definition(name)
+
+    def usable_task_definition(self, task_definition_str: str) -> TaskDefinition:
+        """The revision a new service, or an update, may take: not one being deleted."""
+        td = self.describe_task_definition(task_definition_str)
+        if td.status == "DELETE_IN_PROGRESS":
+            raise EcsClientException(
+                f"TaskDefinition {td.family}:{td.revision} is DELETE_IN_PROGRESS: it cannot be "
+                "used by a new service or an update."
+            )
+        return td
+
+    def delete_task_definitions(
+        self, task_definitions: list[str]
+    ) -> tuple[list[TaskDefinition], list[Any]]:
+        deleted, failures = super().delete_task_definitions(task_definitions)
+        for td in deleted:  # kept, DELETE_IN_PROGRESS, while something references it
+            self.task_definitions[td.family][int(td.revision)] = td
+        self._forget_deleted()
+        return deleted, failures
+
+    def _forget_deleted(self) -> None:
+        """Drop the DELETE_IN_PROGRESS revisions no task that has not STOPPED and no ACTIVE
+        service (any of its deployments) references any more."""
+        used = {
+            t.task_definition_arn
+            for tasks in self.tasks.values()
+            for t in tasks.values()
+            if t.last_status != "STOPPED"
+        }
+        for service in self.services.values():
+            if service.status == "ACTIVE":
+                used.add(str(service.task_definition))
+                used.update(d.get("taskDefinition") for d in getattr(service, "deployments", []))
+        for revisions in self.task_definitions.values():
+            for number, td in list(revisions.items()):
+                if td.status == "DELETE_IN_PROGRESS" and td.arn not in used:
+                    del revisions[number]
+
     def sorted_task_definitions(
         self, family: str | None, status: str, newest_first: bool
     ) -> list[str]:
         """ARNs of one family (``familyPrefix`` is the whole family name) or of all, in
         ListTaskDefinitions' order: by family name, then revision number (10 after 9)."""
+        self._forget_deleted()
         found = [
             td
             for revisions in self.task_definitions.values()
