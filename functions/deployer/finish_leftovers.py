@@ -48,4 +48,5 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
             f"this run changed nothing. Left: {_left(stuck)}. Remove them, then deploy again"
         )
     status = "WAITING" if results else "DONE"
-    return record(status, status=status, runs=results, finished=finished)
+    wait = min((int(r["rollback"]["waitSeconds"]) for r in results), default=1)
+    return record(status, status=status, runs=results, finished=finished, waitSeconds=wait)

@@ -86,7 +86,7 @@ def wait_seconds(attempts: int) -> int:
     ``PollSeconds`` if longer). Why not a fixed beat: what waiting removes is mostly a 5 min
     drain, and each pass is a Lambda invocation and three state transitions."""
     poll = _poll()
-    return min(max(poll, 60), poll * (1 << min(attempts - 1, 10)))
+    return min(max(poll, 60), poll * (1 << max(0, min(attempts - 1, 10))))
 
 
 def verdict(plan: dict[str, Any], ledger: Ledger, attempts: int) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lattice_deploy.emulator.ecs.models import STARTUP_SECONDS
+from lattice_deploy.emulator.ecs.tasks import STARTUP_SECONDS
 
 from .conftest import EXAMPLE, Local
 from .test_rollback import health_polls

@@ -129,7 +129,7 @@ def test_a_tls_passthrough_listener_is_its_own_production_rule(aws: Any) -> None
     vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}
     blue = api.create_target_group(name="tls-blue", type="IP", config=vpc)
     green = api.create_target_group(name="tls-green", type="IP", config=vpc)
-    service = api.create_service(name="tls")
+    service = api.create_service(name="tls", customDomainName="tls.example.com")
     listener = api.create_listener(
         serviceIdentifier=service["id"],
         name="tls",
@@ -205,7 +205,7 @@ def test_undo_puts_back_a_tls_listeners_default_action(aws: Any) -> None:
     api = aws.client("vpc-lattice")
     vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}
     blue = api.create_target_group(name="tls-blue", type="IP", config=vpc)
-    service = api.create_service(name="tls")
+    service = api.create_service(name="tls", customDomainName="tls.example.com")
     before = {"forward": {"targetGroups": [{"targetGroupIdentifier": blue["arn"], "weight": 100}]}}
     listener = api.create_listener(
         serviceIdentifier=service["id"],

@@ -56,11 +56,11 @@ def test_the_health_gate_decides_within_one_poll_of_the_failure(local: Local) ->
     local.aws.inject("unhealthy-targets")
     summary = local.deploy(EXAMPLE)
     polls = health_polls(local, summary)
-    # tasks run (and ECS registers them) at 30 s and fail 2 checks x 30 s later (90 s); the poll
-    # at 30 s schedules the next one interval after that (120 s): a failure is seen at most one
-    # health-check interval late, and the checks in between are not polled
-    assert [p["status"] for p in polls] == ["WAITING"] * 3 + ["FAILED"]
-    assert [p["waitSeconds"] for p in polls[:3]] == [15, 15, 90]
+    # tasks run (and ECS registers them) at 30 s; the first check fails within one interval and
+    # the second one interval later (UNHEALTHY by 90 s, whatever the first check's offset); the
+    # gate looks as each interval after registration ends (60 s, 90 s)
+    assert [p["status"] for p in polls] == ["WAITING"] * 4 + ["FAILED"]
+    assert [p["waitSeconds"] for p in polls[:4]] == [15, 15, 30, 30]
 
 
 def test_a_new_revision_that_never_turns_healthy_is_rolled_back_to_the_previous_one(
@@ -120,12 +120,13 @@ def test_access_logs_a_failed_update_added_are_removed(local: Local, bundle: Any
 
 
 def test_a_timeout_fails_and_rolls_back(local: Local, bundle: Any) -> None:
-    config = (EXAMPLE / "ecspresso.yml").read_text().replace("timeout: 10m", "timeout: 1m")
+    # the tasks run at 30 s: 20 s is too short for any check
+    config = (EXAMPLE / "ecspresso.yml").read_text().replace("timeout: 10m", "timeout: 20s")
     before = snapshot(local.aws)
-    summary = local.deploy(bundle(config=config))  # health takes 5 checks x 30 s > 1 min
+    summary = local.deploy(bundle(config=config))
     assert (
         summary["status"] == "FAILED"
-        and "within the timeout of 60s" in summary["failure"]["message"]
+        and "within the timeout of 20s" in summary["failure"]["message"]
     )
     assert summary["rolledBack"] and snapshot(local.aws) == before
 

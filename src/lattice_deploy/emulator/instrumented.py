@@ -64,10 +64,11 @@ def fault_response(service: str, account_id: str, operation: str, rule: Fault) -
     return _error_status(service, rule.error_code), headers, body
 
 
-WHOLE_OBJECTS = {"servicediscovery", "secretsmanager", "vpc-lattice"}
+WHOLE_OBJECTS = {"events", "servicediscovery", "secretsmanager", "vpc-lattice"}
 """Services whose moto replies are ``json.dumps`` of whole objects, so a summary carries every
 member of the resource (Cloud Map's ``NamespaceSummary`` its ``CreatorRequestId``, Lattice's
-``ListServiceNetworkVpcAssociations`` each ``securityGroupIds``…); their bodies keep only the
+``ListServiceNetworkVpcAssociations`` each ``securityGroupIds``, EventBridge's ``Rule`` its
+``CreatedBy``…); their bodies keep only the
 members of the operation's output shape, as AWS serves (:func:`.shapes.conform`). The Lattice
 operations we answer shape their replies themselves (:meth:`InstrumentedResponse.reply`); this
 catches those still moto's. moto's newer services serialize through the model already."""

@@ -105,6 +105,17 @@ def _launch_worker(self: Any, env: Any, eval_input: Any, job_pool: JobPool) -> A
     return worker
 
 
+_original_stop: Any = parser_execution.Execution.stop
+
+
+def _stop(self: Any, stop_date: datetime.datetime, error: str | None, cause: str | None) -> None:
+    """StopExecution's ``stopDate`` is required (API Reference, StopExecutionOutput): moto's
+    worker records it only once its thread has wound down, after the reply went out."""
+    _original_stop(self, stop_date, error, cause)
+    if self.stop_date is None:
+        self.stop_date = stop_date
+
+
 def _blocked(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def waiting(*args: Any, **kwargs: Any) -> Any:
@@ -131,6 +142,7 @@ def install() -> None:
     setattr(sfn_models, "utcnow", _virtual_utcnow)  # noqa: B010
     setattr(retrier_decl, "time", types.SimpleNamespace(sleep=CLOCK.sleep))  # noqa: B010
     retention.install()
+    parser_execution.Execution.stop = _stop  # type: ignore[method-assign]
     ExecutionWorker.start = _start  # type: ignore[method-assign]
     ExecutionWorker._execution_logic = _execution_logic  # type: ignore[method-assign]
     inline.InlineIterationComponent._launch_worker = _launch_worker  # type: ignore[method-assign]
