@@ -31,7 +31,15 @@ def served_target_group(lattice: Any, name: str = "myservice", **health: Any) ->
     return {**tg, "serviceId": svc["id"], "serviceArn": svc["arn"]}
 
 
-def task_definition(ecs: Any, image: str = "nginx:latest", port_name: str = "http") -> str:
+def task_definition(
+    ecs: Any,
+    image: str = "nginx:latest",
+    port_name: str = "http",
+    sidecars: tuple[dict[str, Any], ...] = (),
+    **web: Any,
+) -> str:
+    """The family ``myservice``: one essential container ``web`` (``web`` adds its members,
+    e.g. a ``healthCheck``), then any ``sidecars``."""
     response = ecs.register_task_definition(
         family="myservice",
         networkMode="awsvpc",
@@ -45,7 +53,9 @@ def task_definition(ecs: Any, image: str = "nginx:latest", port_name: str = "htt
                 "image": image,
                 "essential": True,
                 "portMappings": [{"name": port_name, "containerPort": 80, "protocol": "tcp"}],
-            }
+                **web,
+            },
+            *sidecars,
         ],
     )
     return str(response["taskDefinition"]["taskDefinitionArn"])

@@ -25,21 +25,7 @@ def all_tasks(ecs: Any, desired: str = "RUNNING") -> list[dict[str, Any]]:
 def stopped_one(aws: Any, lattice: Any, ecs: Any, **container: Any) -> dict[str, Any]:
     """One healthy task, then scaled to 0: the task stopping, read at once."""
     tg = served_target_group(lattice)
-    arn = ecs.register_task_definition(
-        family="myservice",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[
-            {
-                "name": "web",
-                "image": "nginx:latest",
-                "portMappings": [{"name": "http", "containerPort": 80}],
-                **container,
-            }
-        ],
-    )["taskDefinition"]["taskDefinitionArn"]
+    arn = task_definition(ecs, **container)
     lattice_service(ecs, tg["arn"], arn, desired=1)
     aws.advance(STARTUP_SECONDS + 300)
     assert describe(ecs)["deployments"][0]["rolloutState"] == "COMPLETED"
@@ -68,22 +54,8 @@ def test_a_task_with_a_container_health_check_reports_its_containers_health(
     tg = served_target_group(lattice)
     check = {"command": ["CMD-SHELL", "true"], "interval": 30}
     lattice_service(ecs, tg["arn"], task_definition(ecs), desired=1)
-    arn = ecs.register_task_definition(
-        family="myservice",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[
-            {
-                "name": "web",
-                "image": "nginx:2",
-                "portMappings": [{"name": "http", "containerPort": 80}],
-                "healthCheck": check,
-            },
-            {"name": "sidecar", "image": "envoy", "essential": False},
-        ],
-    )["taskDefinition"]["taskDefinitionArn"]
+    sidecar = {"name": "sidecar", "image": "envoy", "essential": False}
+    arn = task_definition(ecs, "nginx:2", sidecars=(sidecar,), healthCheck=check)
     ecs.update_service(cluster="my-cluster", service="myservice", taskDefinition=arn)
     aws.advance(STARTUP_SECONDS)
     (task,) = [t for t in all_tasks(ecs) if t["taskDefinitionArn"] == arn]
