@@ -61,6 +61,8 @@ def check_groups_active(backend: EmulatedEcsBackend, configs: list[dict[str, Any
     to refuse."""
     from moto.ecs.exceptions import InvalidParameterException
 
+    from ..vpclattice.exceptions import LatticeError
+
     backend.lattice.settle_target_groups()
     for config in configs:
         named = [
@@ -70,7 +72,7 @@ def check_groups_active(backend: EmulatedEcsBackend, configs: list[dict[str, Any
         for arn in filter(None, named):
             try:
                 status = backend.lattice.find("target_group", arn).status
-            except Exception:  # not there: refused where the wiring is checked
+            except LatticeError:  # not there: refused where the wiring is checked
                 continue
             if status != "ACTIVE":
                 raise InvalidParameterException(
