@@ -11,7 +11,7 @@ from lattice_deploy import picture
 @pytest.mark.parametrize("machine", picture.MACHINES)
 def test_each_picture_matches_its_state_machine(machine: str) -> None:
     drawn = picture.draw(picture.definition_of(machine), f"statemachine/{machine}.asl.json")
-    on_disk = (picture.ROOT / "docs" / f"{machine}.svg").read_text()
+    on_disk = (picture.DOCS / f"{machine}.svg").read_text()
     assert on_disk == drawn, f"docs/{machine}.svg is stale: run make docs"
 
 

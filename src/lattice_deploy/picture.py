@@ -17,7 +17,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from .runner import app
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+"""Where ``make docs`` draws: the checkout's docs/ (the pictures are read from statemachine/)."""
 MACHINES = ("deploy", "redeploy", "cleanup")
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 34, 40, 46, 30
 COLOURS = {"Task": "#e8f0fe", "Choice": "#fff4e5", "Wait": "#f1f3f4", "Map": "#e6f4ea"}
@@ -148,7 +151,7 @@ def _arrow(start: tuple[int, int], end: tuple[int, int], label: str, index: int 
 
 
 def definition_of(machine: str) -> dict[str, Any]:
-    text = (ROOT / "statemachine" / f"{machine}.asl.json").read_text()
+    text = (app.root() / "statemachine" / f"{machine}.asl.json").read_text()
     return dict(json.loads(re.sub(r"\$\{(\w+)\}", "0", text)))  # substitutions do not matter
 
 
@@ -156,7 +159,7 @@ def main(argv: list[str]) -> int:
     """``python -m lattice_deploy.picture``: (re)draw every picture into docs/."""
     for machine in MACHINES:
         svg = draw(definition_of(machine), f"statemachine/{machine}.asl.json")
-        (ROOT / "docs" / f"{machine}.svg").write_text(svg)
+        (DOCS / f"{machine}.svg").write_text(svg)
         print(f"drew docs/{machine}.svg")
     return 0
 

@@ -1,8 +1,8 @@
 """``lattice-deploy deploy DIR``: deploy an ecspresso bundle as one Step Functions execution.
 
 ``--local`` runs it on an embedded AWS in this process (stack deployed from ``template.yaml``),
-``--endpoint-url`` on a running ``serve``, and neither on the real stack named in
-``samconfig.toml``. Progress is printed state by state; ``--json`` prints the summary document.
+``--endpoint-url`` on a running ``serve``, and neither on the real stack ``--stack`` names.
+Progress is printed state by state; ``--json`` prints the summary document.
 Exit codes: 0 succeeded, 1 failed, 2 invalid bundle or usage.
 """
 
@@ -39,6 +39,7 @@ def add_parser(commands: Any) -> None:
         "--local", action="store_true", help="run on an embedded AWS in this process"
     )
     where.add_argument("--endpoint-url", help="run on a `lattice-deploy serve` at this URL")
+    targets.add_stack_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     parser.add_argument(
         "--env",
@@ -131,7 +132,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     else:
         try:
             target = targets.connect(
-                args.endpoint_url, region if args.endpoint_url else args.region
+                args.endpoint_url, region if args.endpoint_url else args.region, args.stack
             )
         except targets.Unreachable as exc:
             out(str(exc))

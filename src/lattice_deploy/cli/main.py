@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from .. import __version__
 from . import deploy, init, plan, serve, status, validate
 
 VERBS = (deploy, init, plan, serve, status, validate)
@@ -22,6 +23,7 @@ def parser() -> argparse.ArgumentParser:
         prog="lattice-deploy",
         description="Put an Amazon ECS service behind Amazon VPC Lattice, safely.",
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="verb", metavar="VERB", required=True)
     for verb in VERBS:
         verb.add_parser(commands)

@@ -3,8 +3,8 @@ recent executions (started by an upload, an ECR push or ``deploy``) with their o
 
 With SERVICE, also whether it is healthy now: the ECS service (revision, counts, each
 deployment's rollout) and its VPC Lattice target group's targets with status and reason.
-``--endpoint-url`` reads a running ``serve``; without it, the real stack named in
-``samconfig.toml``. Read calls only. Exit codes: 0 healthy and the newest deployment succeeded
+``--endpoint-url`` reads a running ``serve``; without it, the real stack ``--stack`` names.
+Read calls only. Exit codes: 0 healthy and the newest deployment succeeded
 (or a list of services), 1 unhealthy or the newest deployment failed, 2 no stack to read.
 """
 
@@ -25,7 +25,8 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser("status", help="show a service's deployments and who holds it")
     parser.add_argument("service", nargs="?", help="the ECS service (default: every service)")
     parser.add_argument("--endpoint-url", help="read a `lattice-deploy serve` at this URL")
-    parser.add_argument("--region", help="AWS region (default: samconfig.toml's)")
+    parser.add_argument("--region", help="AWS region (default: samconfig.toml's, else boto3's)")
+    targets.add_stack_argument(parser)
     parser.add_argument("--limit", type=int, default=10, help="executions to show (default 10)")
     parser.add_argument("--json", action="store_true", help="print the status as JSON")
     parser.set_defaults(run=run_status)
@@ -84,7 +85,7 @@ def render(found: dict[str, Any]) -> list[str]:
 def run_status(args: argparse.Namespace) -> int:
     region = args.region or (demo.REGION if args.endpoint_url else None)
     try:
-        target = targets.connect(args.endpoint_url, region)
+        target = targets.connect(args.endpoint_url, region, args.stack)
     except targets.Unreachable as exc:
         print(exc)
         return 2

@@ -17,11 +17,10 @@ from typing import Any
 
 import boto3
 
+from . import app
 from . import template as cfn
 
-ROOT = Path(__file__).resolve().parents[3]
 DEPLOY_MACHINE = "DeployStateMachine"
-DEFAULT_TEMPLATE = ROOT / "template.yaml"
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "{}"}, "Action": "sts:AssumeRole"}],
@@ -99,7 +98,7 @@ def _zip() -> bytes:
 
 def deploy(
     region: str,
-    template_path: Path = DEFAULT_TEMPLATE,
+    template_path: Path | None = None,
     parameters: dict[str, Any] | None = None,
     name: str = "lattice-deploy",
 ) -> Stack:
@@ -113,7 +112,7 @@ def deploy(
     logging.getLogger("lattice-deploy").setLevel(os.environ["POWERTOOLS_LOG_LEVEL"])
     from ..emulator.awslambda.models import HANDLERS  # moto: only when a stack is deployed
 
-    template = cfn.load(template_path, parameters)
+    template = cfn.load(template_path or app.root() / "template.yaml", parameters)
     session = boto3.session.Session(region_name=region)
     s3: Any = session.client("s3")
     iam: Any = session.client("iam")

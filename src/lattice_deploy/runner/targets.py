@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .stack import DEPLOY_MACHINE, ROOT
+from .stack import DEPLOY_MACHINE
 
 STACK = "lattice-deploy"
+STACK_VARIABLE = "LATTICE_DEPLOY_STACK"
+"""The environment variable naming the stack, for a pipeline that sets it once per job."""
 
 
 @dataclass
@@ -82,21 +85,29 @@ def served(endpoint_url: str, region: str, stack: str = STACK) -> Target:
     return Target(session, bucket, arn, definition, table)
 
 
-def samconfig(path: Path = ROOT / "samconfig.toml") -> dict[str, Any]:
+def samconfig(folder: Path | None = None) -> dict[str, Any]:
+    """``sam deploy``'s own defaults, from ``samconfig.toml`` in the current directory (the
+    user's SAM project, e.g. one ``lattice-deploy app`` wrote): its stack name and region."""
+    path = (folder or Path.cwd()) / "samconfig.toml"
+    if not path.is_file():
+        return {}
     params = (
         tomllib.loads(path.read_text()).get("default", {}).get("global", {}).get("parameters", {})
     )
-    return {"stack_name": params.get("stack_name", STACK), "region": params.get("region")}
+    return {"stack_name": params.get("stack_name"), "region": params.get("region")}
 
 
-def real_aws(region: str | None = None) -> Target:
-    """The stack ``sam deploy`` created, named in ``samconfig.toml``: its outputs give the rest."""
-    config = samconfig()
-    session = boto3.session.Session(region_name=region or config["region"])
-    stack = session.client("cloudformation").describe_stacks(StackName=config["stack_name"])[
-        "Stacks"
-    ][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+def stack_name(given: str | None) -> str:
+    """``--stack``, else ``$LATTICE_DEPLOY_STACK``, else samconfig.toml's, else the default."""
+    return given or os.environ.get(STACK_VARIABLE) or samconfig().get("stack_name") or STACK
+
+
+def real_aws(region: str | None = None, stack: str | None = None) -> Target:
+    """The stack ``sam deploy`` created (named as :func:`stack_name` says): its outputs give
+    the rest. The region: ``--region``, else samconfig.toml's, else boto3's own default."""
+    session = boto3.session.Session(region_name=region or samconfig().get("region"))
+    found = session.client("cloudformation").describe_stacks(StackName=stack_name(stack))
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in found["Stacks"][0].get("Outputs", [])}
     sfn = session.client("stepfunctions")
     arn = outputs["DeployStateMachineArn"]
     definition = json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"])
@@ -104,13 +115,32 @@ def real_aws(region: str | None = None) -> Target:
     return Target(session, outputs["BundleBucketName"], arn, definition, table)
 
 
-def connect(endpoint_url: str | None, region: str | None) -> Target:
+def connect(endpoint_url: str | None, region: str | None, stack: str | None = None) -> Target:
     """The stack a running ``serve`` holds (``endpoint_url``), else the real one."""
-    try:
-        return served(endpoint_url, region or "") if endpoint_url else real_aws(region)
-    except (LookupError, BotoCoreError, ClientError) as exc:
-        where = endpoint_url or "the stack named in samconfig.toml"
+    name = stack_name(stack)
+    if not re.fullmatch(r"[A-Za-z][-A-Za-z0-9]{0,127}", name):  # CloudFormation's StackName
         raise Unreachable(
-            f"cannot reach the lattice-deploy stack at {where}: {exc}. Start "
-            "`lattice-deploy serve`, pass its URL, or `sam deploy` the stack first"
+            f"--stack {name!r}: a stack name is a letter, then letters, digits and hyphens "
+            "(at most 128 characters)"
+        )
+    try:
+        if endpoint_url:
+            return served(endpoint_url, region or "", name)
+        return real_aws(region, name)
+    except (LookupError, KeyError, BotoCoreError, ClientError) as exc:
+        where = endpoint_url or "AWS"
+        raise Unreachable(
+            f"cannot reach the lattice-deploy stack {name!r} at {where}: {exc}. Start "
+            "`lattice-deploy serve` and pass its URL, or `sam deploy` the stack first and name "
+            f"it with --stack NAME (or ${STACK_VARIABLE})"
         ) from exc
+
+
+def add_stack_argument(parser: Any) -> None:
+    """``--stack``: every verb that talks to a deployed stack takes it the same way."""
+    parser.add_argument(
+        "--stack",
+        metavar="NAME",
+        help=f"the stack `sam deploy` made (default: ${STACK_VARIABLE}, else samconfig.toml's "
+        f"stack_name in the current directory, else {STACK})",
+    )
