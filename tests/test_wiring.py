@@ -85,7 +85,7 @@ def test_template_runtime_and_layer() -> None:
         reads = (*renders, "deployer.start_deployment.handler")
         assert yaml is (fn.handler in reads), fn.logical_id
     layer = template.resources["JsonnetLayer"]
-    assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
+    assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
     pinned = (ROOT / layer["Properties"]["ContentUri"] / "requirements.txt").read_text()
     assert "gojsonnet==" in pinned
     yaml_layer = template.resources["YamlLayer"]
