@@ -33,13 +33,11 @@ lint: setup
 	$(BIN)/ruff format --check src functions tests bench
 	$(BIN)/mypy
 
-# `sam build` installs the Jsonnet layer with a python3.13 (the Lambda runtime's): pyenv's, if any.
-PY313_BIN := $(shell for d in $$(pyenv root 2>/dev/null)/versions/3.13*/bin /usr/local/bin /usr/bin; do \
-	[ -x $$d/python3.13 ] && echo $$d && break; done)
-
+# `sam build` needs no python3.13: the layers' Makefiles (layers/layer.mk) run this venv's pip
+# for python3.13/arm64; the functions, with no requirements.txt, are copied as they are.
 sam: setup
 	$(BIN)/sam validate --lint
-	PATH="$(PY313_BIN):$$PATH" $(BIN)/sam build
+	PYTHON="$(abspath $(BIN))/python" $(BIN)/sam build
 
 # Security scanners, in their own virtualenv (their pins are not the project's): cfn-lint
 # (latest), checkov and bandit. Skipped checks and their reasons: .checkov.yaml, and bandit's
