@@ -64,6 +64,8 @@ def test_functions_import_only_the_runtime_and_the_layer() -> None:
                     or top in __import__("sys").stdlib_module_names
                     or LAYERED.get(path.name) == top
                 ), f"{path}: {name}"
+    # and none to install: with a requirements.txt, sam build's python3.13 builder would run pip,
+    # and want a python3.13 for it (without one it copies functions/ as it is)
     assert not list((ROOT / "functions").rglob("requirements.txt"))
 
 
