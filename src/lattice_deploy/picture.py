@@ -14,13 +14,13 @@ import re
 import sys
 from collections import deque
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from .runner import app
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-"""Where ``make docs`` draws: the checkout's docs/ (the pictures are read from statemachine/)."""
+DOCS = app.CHECKOUT / "docs"
+"""Where ``make docs`` draws: the checkout's docs/ (the pictures are read from statemachine/);
+an installed wheel has none, and ``main`` says so."""
 MACHINES = ("deploy", "redeploy", "cleanup")
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 34, 40, 46, 30
 COLOURS = {"Task": "#e8f0fe", "Choice": "#fff4e5", "Wait": "#f1f3f4", "Map": "#e6f4ea"}
@@ -157,6 +157,9 @@ def definition_of(machine: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """``python -m lattice_deploy.picture``: (re)draw every picture into docs/."""
+    if not DOCS.is_dir():
+        print(f"no {DOCS}: the pictures are drawn in a checkout (make docs)", file=sys.stderr)
+        return 2
     for machine in MACHINES:
         svg = draw(definition_of(machine), f"statemachine/{machine}.asl.json")
         (DOCS / f"{machine}.svg").write_text(svg)

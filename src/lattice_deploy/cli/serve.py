@@ -16,6 +16,7 @@ import subprocess  # nosec B404: spawn() starts this program itself
 import sys
 import threading
 from pathlib import Path
+from shlex import quote
 from typing import IO, TYPE_CHECKING, Any
 
 from ..emulator import demo_account as demo
@@ -112,6 +113,21 @@ def build_server(
 
 
 def banner(url: str, time_rate: float, deployed: stack.Stack) -> str:
+    """What serve says first. The example paths are where the examples are: ``examples/...`` in
+    a checkout, the wheel's own copy when installed (``lattice-deploy app --dir`` writes one to
+    edit, and the line says so)."""
+    from ..runner import app
+
+    examples = app.root() / "examples"
+    myservice, orders = (app.shown(examples / name) for name in ("myservice", "orders"))
+    installed = (
+        [
+            "  (the examples installed with lattice-deploy: `lattice-deploy app --dir DIR`"
+            " writes a copy to edit)"
+        ]
+        if app.packaged()
+        else []
+    )
     return "\n".join(
         [
             f"Embedded AWS listening on {url}  (account {demo.ACCOUNT_ID}, region {demo.REGION})",
@@ -122,12 +138,14 @@ def banner(url: str, time_rate: float, deployed: stack.Stack) -> str:
             f"Demo network: {demo.VPC_ID}, subnets {', '.join(demo.SUBNETS)}, security group "
             f"{demo.SECURITY_GROUP_ID}, ECS cluster {demo.CLUSTER}",
             f"Stack: bucket {deployed.bucket}, state machine {deployed.state_machine_arn}",
-            f"Deploy: lattice-deploy deploy examples/myservice --endpoint-url {url}",
-            f"  or upload: aws --endpoint-url {url} s3 cp examples/myservice/ecs-service-def.json "
+            f"Deploy: lattice-deploy deploy {quote(myservice)} --endpoint-url {url}",
+            f"  or upload: aws --endpoint-url {url} s3 cp "
+            f"{quote(myservice + '/ecs-service-def.json')} "
             f"s3://{deployed.bucket}/definitions/myservice/  (after the task def and config)",
             f"  or push:   aws --endpoint-url {url} ecr put-image --repository-name "
             f"{demo.REPOSITORY} --image-tag latest "
-            "--image-manifest file://examples/orders/image-manifest.json",
+            f"--image-manifest {quote(f'file://{orders}/image-manifest.json')}",
+            *installed,
             f"Virtual time runs at {time_rate:g}x; controls: {url}{PREFIX}state",
             "Ctrl-C stops.",
         ]

@@ -28,3 +28,17 @@ def root() -> Path:
         f"the SAM app is neither in {PACKAGED} nor in {CHECKOUT}: reinstall lattice-deploy "
         "from its wheel (pip install lattice-deploy) or install a clone (pip install -e .)"
     )
+
+
+def packaged() -> bool:
+    """Whether the app read is the wheel's copy (not a checkout's, which its user can edit)."""
+    return root() == PACKAGED
+
+
+def shown(path: Path) -> str:
+    """``path`` as its user would type it here: relative when under the current directory
+    (``examples/myservice`` in a checkout), else whole (the wheel's copy in site-packages)."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
