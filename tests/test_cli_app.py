@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +108,21 @@ def test_the_dir_is_required() -> None:
     with pytest.raises(SystemExit) as exited:
         main(["app"])
     assert exited.value.code == 2
+
+
+def test_serve_names_the_examples_where_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from lattice_deploy.cli.serve import banner
+
+    deployed: Any = SimpleNamespace(bucket="b", state_machine_arn="arn")
+    monkeypatch.chdir(ROOT)
+    said = banner("http://127.0.0.1:1", 10, deployed)
+    assert "deploy examples/myservice --endpoint-url" in said  # a checkout, from its top
+    assert "lattice-deploy app --dir" not in said  # the examples here are the ones to edit
+    monkeypatch.chdir(tmp_path)
+    said = banner("http://127.0.0.1:1", 10, deployed)
+    assert f"deploy {ROOT / 'examples' / 'myservice'} --endpoint-url" in said
+    assert f"file://{ROOT / 'examples' / 'orders'}/image-manifest.json" in said
