@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             [
                 "  template.yaml, samconfig.toml, statemachine/, layers/, functions/deployer/,"
                 " events/, examples/",
-                "Next (sam build needs python3.13, the functions' runtime, on PATH; no Docker):",
+                "Next (sam build needs make and a python3 with pip, or PYTHON=...; no Docker):",
                 f"  cd {shown} && sam build && sam deploy --guided",
                 "Or try the workflow on the embedded AWS first:",
                 f"  lattice-deploy deploy {shlex.quote(str(directory / 'examples/myservice'))}"
