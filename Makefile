@@ -66,4 +66,4 @@ serve: setup
 	$(BIN)/lattice-deploy serve
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .aws-sam build dist *.egg-info src/*.egg-info

@@ -55,3 +55,16 @@ def test_version_is_the_installed_distributions(capsys: pytest.CaptureFixture[st
     assert stopped.value.code == 0
     assert capsys.readouterr().out.strip() == f"lattice-deploy {__version__}"
     assert importlib.metadata.version("lattice-deploy") == __version__
+
+
+def test_an_installation_without_its_app_is_exit_2_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lattice_deploy.runner import app
+
+    monkeypatch.setattr(app, "PACKAGED", tmp_path / "none")
+    monkeypatch.setattr(app, "CHECKOUT", tmp_path / "none")
+    example = Path(__file__).resolve().parents[1] / "examples" / "myservice"
+    assert main(["deploy", str(example), "--local"]) == 2
+    err = capsys.readouterr().err
+    assert "the SAM app is neither in" in err and "reinstall lattice-deploy" in err

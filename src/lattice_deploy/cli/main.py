@@ -13,6 +13,7 @@ import os
 import sys
 
 from .. import __version__
+from ..runner.app import AppMissing
 from . import app, deploy, init, plan, serve, status, validate
 
 VERBS = (app, deploy, init, plan, serve, status, validate)
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         code = int(args.run(args))
         sys.stdout.flush()  # here, not at exit: a reader that left is handled below
         return code
+    except AppMissing as exc:  # a broken installation: nothing was changed
+        print(f"lattice-deploy {args.verb}: {exc}", file=sys.stderr, flush=True)
+        return 2
     except BrokenPipeError:  # `status --json | head`: the reader left; no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -15,6 +15,11 @@ CHECKOUT = Path(__file__).resolve().parents[3]
 MARKERS = ("template.yaml", "statemachine")
 
 
+class AppMissing(FileNotFoundError):
+    """The installation lost its SAM app (a wheel built without it, files removed): the CLI
+    says so with exit 2 instead of a traceback, before any change."""
+
+
 def _holds_app(folder: Path) -> bool:
     return all((folder / marker).exists() for marker in MARKERS)
 
@@ -24,7 +29,7 @@ def root() -> Path:
     for folder in (PACKAGED, CHECKOUT):
         if _holds_app(folder):
             return folder
-    raise FileNotFoundError(
+    raise AppMissing(
         f"the SAM app is neither in {PACKAGED} nor in {CHECKOUT}: reinstall lattice-deploy "
         "from its wheel (pip install lattice-deploy) or install a clone (pip install -e .)"
     )
