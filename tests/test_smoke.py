@@ -138,9 +138,19 @@ def test_smoke_passes_and_leaves_the_account_as_it_found_it(
     rollback = result["stages"][2]["rollback"]
     assert rollback["left"] == [] and [r["type"] for r in rollback["removed"]] == ["taskDefinition"]
     assert "HealthCheckFailed" in result["stages"][2]["detail"]
-    removed = {r["type"] for r in result["removed"]}
-    assert {"latticeService", "listener", "ecsService", "targetGroup", "bucketObject"} <= removed
-    assert {"taskDefinition", "serviceAssociation", "orderingRow"} <= removed
+    # routing stops first: the association, the listener and the Lattice service go before the
+    # ECS service, its revisions and then the groups its targets drained from
+    order = list(dict.fromkeys(r["type"] for r in result["removed"]))
+    assert order == [
+        "serviceAssociation",
+        "listener",
+        "latticeService",
+        "ecsService",
+        "taskDefinition",
+        "targetGroup",
+        "bucketObject",
+        "orderingRow",
+    ]
     # one line per stage with its mark and virtual seconds; the deploy took a minute of it
     assert re.search(r"✓ deploy +60s", lines) and "PASSED in" in lines
     assert result["stages"][1]["seconds"] == 60.0
