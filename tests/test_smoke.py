@@ -21,9 +21,11 @@ from typing import Any
 
 import pytest
 
+from deployer import bundle, validate
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator.control import ControlClient
 from lattice_deploy.emulator.demo_account import CLUSTER, REGION
+from lattice_deploy.runner import execution, throwaway
 from lattice_deploy.runner.targets import EndpointSession
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,6 +215,7 @@ def test_a_rollback_that_cannot_finish_fails_its_stage_and_is_still_cleaned_up(
         ([], "give --cluster, --subnets, --security-groups"),
         (["--cluster", "c", "--subnets", "subnet-1", "--security-groups", "sg-12345678"], "id"),
         (["--endpoint-url", "http://127.0.0.1:9", "--remove", "myservice"], "smoke test's name"),
+        (["--remove", "smoke-1a2b3c"], "--remove on a real account needs --cluster"),
         (["--endpoint-url", "http://127.0.0.1:9"], "cannot reach the lattice-deploy stack"),
     ],
 )
@@ -221,3 +224,47 @@ def test_invalid_usage_or_no_stack_is_exit_2(
 ) -> None:
     assert main(["smoke", *args]) == 2
     assert words in capsys.readouterr().out
+
+
+def test_a_real_accounts_bundle_names_the_callers_network_and_validates(tmp_path: Path) -> None:
+    """What the verb writes for a real account (checked offline, as deploy checks it first):
+    the caller's cluster, subnets, groups, role, image and network; no Service Connect block;
+    and run 2's variant adopts the unpassable group under a changed task definition."""
+    where = throwaway.Placement(
+        region="eu-west-1",
+        cluster="prod",
+        subnets=["subnet-0a1b2c3d4e5f60718"],
+        security_groups=["sg-0a1b2c3d4e5f60718"],
+        execution_role="arn:aws:iam::210987654321:role/ecsTaskExecutionRole",
+        image="210987654321.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+        service_network="shared",
+        public_ip=True,
+    )
+    throwaway.write(tmp_path, "smoke-1a2b3c", where)
+    files = execution.read_bundle(tmp_path)
+    validate.check(files, "dev")
+    service = json.loads(files["ecs-service-def.json"])
+    task = json.loads(files["ecs-task-def.json"])
+    assert (
+        bundle.config_of(files)["cluster"] == "prod"
+        and "region: eu-west-1" in files["ecspresso.yml"]
+    )
+    assert service["networkConfiguration"]["awsvpcConfiguration"] == {
+        "subnets": ["subnet-0a1b2c3d4e5f60718"],
+        "securityGroups": ["sg-0a1b2c3d4e5f60718"],
+        "assignPublicIp": "ENABLED",
+    }
+    assert "serviceConnectConfiguration" not in service
+    assert service["vpcLatticeConfiguration"] == {"enabled": True, "serviceNetwork": "shared"}
+    assert (task["family"], task["executionRoleArn"]) == ("smoke-1a2b3c", where.execution_role)
+    assert task["containerDefinitions"][0]["image"] == where.image
+    group = "arn:aws:vpc-lattice:eu-west-1:210987654321:targetgroup/tg-0123456789abcdef0"
+    throwaway.make_failing(tmp_path, group)
+    files = execution.read_bundle(tmp_path)
+    validate.check(files, "dev")
+    assert (
+        json.loads(files["ecs-service-def.json"])["vpcLatticeConfiguration"]["targetGroupArn"]
+        == group
+    )
+    container = json.loads(files["ecs-task-def.json"])["containerDefinitions"][0]
+    assert throwaway.MARKER in container["environment"]

@@ -35,13 +35,21 @@ from .run import deploy_bundle, headline
 from .targets import Target
 from .teardown import Teardown
 
+SEEN_BUDGET = 120.0
+"""How long the account may take to show what a run's summary says (AWS's reads are eventually
+consistent; the embedded AWS's are not, and pass at once)."""
 SETTLE_BUDGET = 600.0
 """How long the service may take to be back as run 1 left it after run 2's rollback (ECS
 replaces the tasks the rollback's update asked for; Lattice checks the restored group again)."""
 
 
 class StageFailed(Exception):
-    """A stage's check did not hold; the message says which and what was seen."""
+    """A stage's check did not hold; the message says which and what was seen, ``extra`` goes
+    into the stage's entry (the execution it ran, say)."""
+
+    def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.extra = extra or {}
 
 
 @dataclass
@@ -67,7 +75,7 @@ class Smoke:
             detail, extra = body()
             passed = True
         except StageFailed as exc:
-            detail, extra, passed = str(exc), {}, False
+            detail, extra, passed = str(exc), exc.extra, False
         except (ClientError, BotoCoreError, BundleInvalid, OSError) as exc:
             if isinstance(exc, (BotoConnectionError, ConnectionError)):
                 raise  # the endpoint went away: main says so
@@ -128,14 +136,22 @@ class Smoke:
         run1.update(summary)
         extra = {"executionArn": summary["executionArn"]}
         if summary["status"] != "SUCCEEDED":
-            raise StageFailed(f"run 1 {headline(summary)}")
+            raise StageFailed(f"run 1 {headline(summary)}", extra)
         made = {r["type"]: r for r in summary["resources"]}
         task, group = made["taskDefinition"]["arn"], made["targetGroup"]["arn"]
-        why = settled.not_serving(self.target.session, self.cluster, self.name, task, group)
-        if why:
-            raise StageFailed(f"run 1 SUCCEEDED, yet {why}")
+        if why := self.serving(task, group, SEEN_BUDGET):
+            raise StageFailed(f"run 1 SUCCEEDED, yet {why}", extra)
         healthy = sum(t["status"] == "HEALTHY" for t in summary["targets"])
         return f"SUCCEEDED: {healthy} target(s) HEALTHY, {task.rsplit('/', 1)[-1]}", extra
+
+    def serving(self, task: str, group: str, budget: float) -> str:
+        """Why the service is not as a successful run leaves it, once ``budget`` is spent
+        waiting for it ('': it is)."""
+
+        def why() -> str:
+            return settled.not_serving(self.target.session, self.cluster, self.name, task, group)
+
+        return "" if self.pace.until(lambda: None if why() else True, budget, 15.0) else why()
 
     def roll_back(self, directory: Path, run1: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         made = {r["type"]: r for r in run1["resources"]}
@@ -146,30 +162,29 @@ class Smoke:
         summary = deploy_bundle(self.target, directory, None, self.progress)
         extra = {"executionArn": summary["executionArn"], "rollback": summary.get("rollback")}
         failure = (summary.get("failure") or {}).get("error", "")
-        if summary["status"] != "FAILED":
-            raise StageFailed(f"run 2 was meant to fail its health gate: {headline(summary)}")
+        if summary["status"] != "FAILED" or failure != "HealthCheckFailed":
+            raise StageFailed(
+                f"run 2 was meant to fail its health gate: {headline(summary)}", extra
+            )
         left = (summary.get("rollback") or {}).get("left") or []
         if left:
             listed = "; ".join(f"{i['type']} {i['id']}: {i.get('remove', '')}" for i in left)
-            raise StageFailed(f"run 2 failed, but its rollback left {len(left)}: {listed}")
+            raise StageFailed(f"run 2 failed, but its rollback left {len(left)}: {listed}", extra)
         if not summary["rolledBack"]:
-            raise StageFailed(f"run 2 failed and was not rolled back: {headline(summary)}")
+            raise StageFailed(f"run 2 failed and was not rolled back: {headline(summary)}", extra)
         created = [r for r in summary["resources"] if r.get("action") == "created"]
         remaining = [r for r in created if settled.still_there(session, r, self.cluster)]
         if remaining:
             shown = ", ".join(f"{r['type']} {r.get('arn') or r.get('id')}" for r in remaining)
-            raise StageFailed(f"run 2 rolled back, but what it created is still there: {shown}")
+            raise StageFailed(f"run 2 rolled back, but it left what it created: {shown}", extra)
         task, group = made["taskDefinition"]["arn"], made["targetGroup"]["arn"]
         listener = made["listener"]
         if why := settled.not_routed(session, listener["serviceId"], listener["id"], group):
-            raise StageFailed(f"run 2 rolled back, but {why}")
-
-        def not_back() -> str:
-            return settled.not_serving(session, self.cluster, self.name, task, group)
-
-        if not self.pace.until(lambda: None if not_back() else True, SETTLE_BUDGET, 15.0):
-            why = not_back()
-            raise StageFailed(f"run 2 rolled back, but the service is not as run 1 left it: {why}")
+            raise StageFailed(f"run 2 rolled back, but {why}", extra)
+        if why := self.serving(task, group, SETTLE_BUDGET):
+            raise StageFailed(
+                f"run 2 rolled back, but the service is not as run 1 left it: {why}", extra
+            )
         gone = ", ".join(r["arn"].rsplit("/", 1)[-1] for r in created) or "nothing"
         return (
             f"FAILED as meant ({failure}), rolled back: {gone} removed; back on "
