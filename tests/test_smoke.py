@@ -26,7 +26,9 @@ from lattice_deploy.cli.main import main
 from lattice_deploy.emulator.control import ControlClient
 from lattice_deploy.emulator.demo_account import CLUSTER, REGION
 from lattice_deploy.runner import execution, throwaway
+from lattice_deploy.runner.pace import Pace
 from lattice_deploy.runner.targets import EndpointSession
+from lattice_deploy.runner.teardown import Teardown
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "lattice-deploy-bundles-123456789012-ap-northeast-1"
@@ -268,3 +270,10 @@ def test_a_real_accounts_bundle_names_the_callers_network_and_validates(tmp_path
     )
     container = json.loads(files["ecs-task-def.json"])["containerDefinitions"][0]
     assert throwaway.MARKER in container["environment"]
+
+
+def test_the_teardown_refuses_any_name_but_a_smoke_tests() -> None:
+    """The one guard in front of every delete: a service someone runs is never its input."""
+    for name in ("myservice", "smoke-", "smoke-ABCDEF", "dev-smoke-1a2b3c", "smoke-1a2b3c/x"):
+        with pytest.raises(ValueError, match="not a smoke test's name"):
+            Teardown(None, name, CLUSTER, Pace())  # type: ignore[arg-type]

@@ -48,17 +48,26 @@ STEP = 10.0
 GONE = ("ResourceNotFoundException", "ServiceNotFoundException")
 PREFIXES = ("definitions", "reports", "leftovers")
 """Where a run keeps a service's objects: its bundle, its reports, an unfinished rollback's."""
-LATTICE_DELETES = {
-    "serviceAssociation": "delete-service-network-service-association "
-    "--service-network-service-association-identifier {id}",
-    "accessLogs": "delete-access-log-subscription --access-log-subscription-identifier {id}",
-    "listener": "delete-listener --service-identifier {service} --listener-identifier {id}",
-    "latticeService": "delete-service --service-identifier {id}",
-    "targetGroup": "delete-target-group --target-group-identifier {id}",
-    "vpcAssociation": "delete-service-network-vpc-association "
-    "--service-network-vpc-association-identifier {id}",
-    "serviceNetwork": "delete-service-network --service-network-identifier {id}",
+LATTICE_DELETES = {  # kind → (operation, its identifier's parameter)
+    "serviceAssociation": (
+        "delete_service_network_service_association",
+        "serviceNetworkServiceAssociationIdentifier",
+    ),
+    "accessLogs": ("delete_access_log_subscription", "accessLogSubscriptionIdentifier"),
+    "listener": ("delete_listener", "listenerIdentifier"),
+    "latticeService": ("delete_service", "serviceIdentifier"),
+    "targetGroup": ("delete_target_group", "targetGroupIdentifier"),
+    "vpcAssociation": (
+        "delete_service_network_vpc_association",
+        "serviceNetworkVpcAssociationIdentifier",
+    ),
+    "serviceNetwork": ("delete_service_network", "serviceNetworkIdentifier"),
 }
+
+
+def _flag(name: str) -> str:
+    """``serviceIdentifier`` → ``--service-identifier``: the aws CLI's option for a member."""
+    return "--" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower()
 
 
 def _why(exc: Exception) -> str:
@@ -113,22 +122,15 @@ class Teardown:
         return done
 
     def lattice_delete(self, kind: str, ident: str, busy: float = 0.0, **scope: str) -> bool:
-        operation = LATTICE_DELETES[kind].split(" ", 1)[0].replace("-", "_")
-        params = {
-            "serviceAssociation": "serviceNetworkServiceAssociationIdentifier",
-            "accessLogs": "accessLogSubscriptionIdentifier",
-            "listener": "listenerIdentifier",
-            "latticeService": "serviceIdentifier",
-            "targetGroup": "targetGroupIdentifier",
-            "vpcAssociation": "serviceNetworkVpcAssociationIdentifier",
-            "serviceNetwork": "serviceNetworkIdentifier",
-        }
-        args = {**({"serviceIdentifier": scope["service"]} if "service" in scope else {})}
-        args[params[kind]] = ident
-        command = "aws vpc-lattice " + LATTICE_DELETES[kind].format(id=ident, **scope)
-        return self.delete(
-            kind, ident, lambda: getattr(self.lattice, operation)(**args), command, busy
+        """Delete one VPC Lattice resource (``scope``: its parent's identifier, for a listener)."""
+        operation, param = LATTICE_DELETES[kind]
+        args = {**scope, param: ident}
+        command = " ".join(
+            ["aws vpc-lattice", operation.replace("_", "-")]
+            + [f"{_flag(k)} {v}" for k, v in args.items()]
         )
+        call = partial(getattr(self.lattice, operation), **args)
+        return self.delete(kind, ident, call, command, busy)
 
     def mine(self, arn: str) -> bool:
         try:
@@ -172,7 +174,7 @@ class Teardown:
                 if assoc.get("status") != "DELETE_IN_PROGRESS":
                     self.lattice_delete("serviceAssociation", assoc["id"])
             for listener in self.items("list_listeners", serviceIdentifier=sid):
-                self.lattice_delete("listener", listener["id"], service=sid)
+                self.lattice_delete("listener", listener["id"], serviceIdentifier=sid)
             for sub in self.items("list_access_log_subscriptions", resourceIdentifier=sid):
                 self.lattice_delete("accessLogs", sub["id"])
             # its association's delete takes a moment to finish (DELETE_IN_PROGRESS)
