@@ -188,9 +188,12 @@ def test_scaling_and_deleting_deregister_tasks(aws: Any, lattice: Any, ecs: Any)
         ecs.delete_service(cluster="my-cluster", service="myservice")["service"]["status"]
         == "INACTIVE"
     )
+    # "no longer visible ... in ListServices" (ECS API Reference, DeleteService)
+    assert ecs.list_services(cluster="my-cluster")["serviceArns"] == []
     aws.advance(DRAIN_SECONDS)
     assert targets(lattice, tg["id"]) == {}
     lattice_service(ecs, tg["arn"], task_definition(ecs), desired=1)  # the name is free again
+    assert len(ecs.list_services(cluster="my-cluster")["serviceArns"]) == 1
     assert len(task_ips(ecs)) == 1
 
 

@@ -69,3 +69,24 @@ def test_a_deleted_revisions_number_is_never_given_again(ecs: Any) -> None:
     assert revisions([second, third]) == ["myservice:2", "myservice:3"]
     described = ecs.describe_task_definition(taskDefinition="myservice")["taskDefinition"]
     assert (described["revision"], described["taskDefinitionArn"]) == (3, third)
+
+
+def test_families_are_listed_by_status(ecs: Any) -> None:
+    """ListTaskDefinitionFamilies: ACTIVE lists families with an ACTIVE revision, INACTIVE those
+    with none; a family whose revisions are all deleted (and gone) is not listed."""
+    first = task_definition(ecs)
+    other = ecs.register_task_definition(
+        family="other",
+        containerDefinitions=[{"name": "web", "image": "nginx:latest", "memory": 512}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.deregister_task_definition(taskDefinition=other)
+
+    def families(**status: str) -> list[str]:
+        return list(ecs.list_task_definition_families(**status)["families"])
+
+    assert families(status="ACTIVE") == ["myservice"]
+    assert families(status="INACTIVE") == ["other"]
+    assert families() == families(status="ALL") == ["myservice", "other"]
+    ecs.deregister_task_definition(taskDefinition=first)
+    ecs.delete_task_definitions(taskDefinitions=[first, other])
+    assert families() == []

@@ -194,6 +194,19 @@ class EmulatedEcsBackend(TaskDefinitionRules):
                 reconcile(self, service)
         return found, failures
 
+    def list_services(
+        self,
+        cluster_str: str,
+        scheduling_strategy: str | None = None,
+        launch_type: str | None = None,
+    ) -> list[str]:
+        """ACTIVE services only (moto lists deleted ones too): once deleted, "the service status
+        moves from ACTIVE to DRAINING, and the service is no longer visible in the console or in
+        ListServices API operations" (ECS API Reference, DeleteService)."""
+        listed = super().list_services(cluster_str, scheduling_strategy, launch_type)
+        gone = {s.arn for s in self.services.values() if s.status != "ACTIVE"}
+        return [arn for arn in listed if arn not in gone]
+
     def reconcile_all(self) -> None:
         for service in list(self.services.values()):
             if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":

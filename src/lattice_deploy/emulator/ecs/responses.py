@@ -1,5 +1,6 @@
-"""ECS wire format: moto's, with CreateService taking every field a Lattice-wired service needs
-and ListTaskDefinitions paging and sorting as AWS documents it."""
+"""ECS wire format: moto's, with CreateService taking every field a Lattice-wired service needs,
+ListTaskDefinitions paging and sorting and ListTaskDefinitionFamilies filtering as AWS
+documents them."""
 
 from __future__ import annotations
 
@@ -86,6 +87,13 @@ class EmulatedEcsResponse(InstrumentedResponse, EC2ContainerServiceResponse):
         if start + limit < len(arns):
             result["nextToken"] = base64.b64encode(str(start + limit).encode()).decode()
         return ActionResult(result)
+
+    def list_task_definition_families(self) -> ActionResult:
+        """``status`` honoured (:mod:`.task_definitions`)."""
+        families = self.ecs_backend.list_task_definition_families(
+            self._get_param("familyPrefix"), self._get_param("status")
+        )
+        return ActionResult({"families": list(families)})
 
     # ---- service deployments (:mod:`.service_deployments`)
     def list_service_deployments(self) -> ActionResult:

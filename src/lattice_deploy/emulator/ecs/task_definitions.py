@@ -15,10 +15,16 @@
   can't update an existing service to reference" one (same page): refused.
 - ``family`` alone names "the latest ACTIVE revision" (DescribeTaskDefinition,
   ``taskDefinition``); moto takes the highest number, whatever its status.
+- ListTaskDefinitionFamilies filters by ``status`` (moto ignores it): "If this parameter is set
+  to ACTIVE, only task definition families that have an ACTIVE task definition revision are
+  returned. If this parameter is set to INACTIVE, only task definition families that do not
+  have any ACTIVE task definition revisions are returned" (ECS API Reference); a family whose
+  every revision is deleted and gone is not listed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from moto.ecs.exceptions import EcsClientException
@@ -104,3 +110,14 @@ class TaskDefinitionRules(EC2ContainerServiceBackend):
         ]
         found.sort(key=lambda td: (td.family, int(td.revision)), reverse=newest_first)
         return [td.arn for td in found]
+
+    def list_task_definition_families(
+        self, family_prefix: str | None = None, status: str | None = None
+    ) -> Iterator[str]:
+        self._forget_deleted()
+        for family, revisions in sorted(self.task_definitions.items()):
+            if not revisions or (family_prefix and not family.startswith(family_prefix)):
+                continue
+            active = any(td.status == "ACTIVE" for td in revisions.values())
+            if status in (None, "ALL") or active == (status == "ACTIVE"):
+                yield family
