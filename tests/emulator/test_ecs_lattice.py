@@ -15,6 +15,7 @@ from .helpers import (
     describe,
     lattice_service,
     served_target_group,
+    target_group,
     targets,
     task_definition,
     task_ips,
@@ -245,3 +246,22 @@ def test_describe_tasks_refuses_more_than_100_tasks(ecs: Any, lattice: Any) -> N
         ecs.describe_tasks(cluster="my-cluster", tasks=arns)
     assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
     assert ecs.describe_tasks(cluster="my-cluster", tasks=arns[:100])["tasks"] == []
+
+
+def test_a_group_deleted_under_a_service_leaves_the_account_working(
+    aws: Any, lattice: Any, ecs: Any
+) -> None:
+    """A teardown in the wrong order (the group first) must not break every later call: ECS
+    says it cannot register there, and stopping the tasks has nothing to deregister."""
+    tg = target_group(lattice)
+    lattice_service(ecs, tg["arn"], task_definition(ecs))
+    lattice.delete_target_group(targetGroupIdentifier=tg["id"])  # no targets yet: allowed
+    aws.advance(STARTUP_SECONDS)  # RUNNING: nowhere to register
+    assert statuses(ecs) == {"RUNNING"}
+    assert lattice.list_target_groups()["items"] == []
+    messages = [e["message"] for e in describe(ecs)["events"]]
+    assert any("unable to register targets" in m and tg["arn"] in m for m in messages)
+    ecs.update_service(cluster="my-cluster", service="myservice", desiredCount=0)
+    aws.advance(60)
+    assert describe(ecs)["runningCount"] == 0
+    assert lattice.list_services()["items"] == []

@@ -20,9 +20,8 @@ from moto.ecs.models import Service, Task, TaskDefinition
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
-from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
-from . import capacity, progressive, service_connect
+from . import capacity, lattice_wiring, progressive, service_connect
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 from .tasks import FargateTask
@@ -153,10 +152,11 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             )
             redeploy |= connect != service.service_connect
             service.service_connect = connect
-        self._check_lattice(
-            self.describe_task_definition(service.task_definition or ""),
-            service.vpc_lattice_configurations,
-        )
+        if redeploy:  # what a new deployment registers into must exist; a scale-down needs none
+            self._check_lattice(
+                self.describe_task_definition(service.task_definition or ""),
+                service.vpc_lattice_configurations,
+            )
         if props.get("deployment_configuration"):
             service.deployment_configuration.update(props["deployment_configuration"])
         if props.get("desired_count") is not None:
@@ -251,7 +251,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
                         int(m["containerPort"]): (
                             "HTTP2" if m.get("appProtocol") in ("http2", "grpc") else "HTTP1"
                         )
-                        for m in _port_mappings(t.definition)
+                        for m in lattice_wiring.port_mappings(t.definition)
                     }
         return None
 
@@ -349,34 +349,12 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         return task
 
     def register_task(self, task: FargateTask, at: float) -> None:
-        """The task became RUNNING at ``at``: register it in its deployment's target groups."""
-        task.registered = True
-        deployment = next(
-            (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), {}
-        )
-        for config, port in self._lattice_ports(
-            task.definition, progressive.registered_in(deployment)
-        ):
-            tg = self.lattice.find("target_group", config["targetGroupArn"])
-            failing = task.unhealthy or FAULTS.matches(
-                self.account_id, "unhealthy-targets", [tg.name, tg.id]
-            )
-            self.lattice.register_targets(tg.arn, [{"id": task.ip, "port": port}], failing=failing)
-            self.lattice.targets[tg.id][(task.ip, port)].registered_at = at
+        lattice_wiring.register(self, task, at)
 
     def stop_service_task(
         self, task: FargateTask, reason: str, at: float, code: str = "ServiceSchedulerInitiated"
     ) -> None:
-        task_def = task.definition
-        deployment = next(
-            (d for d in self._service_of(task).deployments if d["id"] == task.deployment_id), None
-        )
-        for config, port in self._lattice_ports(
-            task_def, progressive.registered_in(deployment or {}) if task.registered else []
-        ):
-            self.lattice.deregister_targets(
-                config["targetGroupArn"], [{"id": task.ip, "port": port}]
-            )
+        lattice_wiring.deregister(self, task)
         task.stop(reason, code, at)
 
     def _service_of(self, task: FargateTask) -> LatticeAwareService:
@@ -387,24 +365,10 @@ class EmulatedEcsBackend(TaskDefinitionRules):
     def _lattice_ports(
         task_def: TaskDefinition, configs: list[dict[str, Any]]
     ) -> list[tuple[dict[str, Any], int]]:
-        ports = {m.get("name"): m["containerPort"] for m in _port_mappings(task_def)}
-        return [(c, ports[c["portName"]]) for c in configs if c.get("portName") in ports]
+        return lattice_wiring.lattice_ports(task_def, configs)
 
     def _check_lattice(self, task_def: TaskDefinition, configs: list[dict[str, Any]]) -> None:
-        names = {m.get("name") for m in _port_mappings(task_def)}
-        for config in configs:
-            if config.get("portName") not in names:
-                raise InvalidParameterException(
-                    f"vpcLatticeConfigurations portName {config.get('portName')!r} matches no "
-                    f"portMappings name in task definition {task_def.family}:{task_def.revision}"
-                )
-            try:
-                self.lattice.find("target_group", config.get("targetGroupArn"))
-            except Exception as exc:
-                raise InvalidParameterException(
-                    f"vpcLatticeConfigurations targetGroupArn {config.get('targetGroupArn')!r}: "
-                    f"{exc}"
-                ) from exc
+        lattice_wiring.check(self, task_def, configs)
 
     def _allocate_ip(self, subnet_id: str) -> str:
         subnet = ec2_backends[self.account_id][self.region_name].get_subnet(subnet_id)
@@ -434,11 +398,6 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         for detail in details:
             if detail["name"] == "privateIPv4Address":
                 detail["value"] = ip
-
-
-def _port_mappings(task_def: TaskDefinition) -> list[dict[str, Any]]:
-    containers: list[dict[str, Any]] = task_def.container_definitions
-    return [m for c in containers for m in c.get("portMappings") or []]
 
 
 ecs_backends: BackendDict[EmulatedEcsBackend] = BackendDict(EmulatedEcsBackend, "ecs")

@@ -89,7 +89,7 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
             if task.deployment_id != primary["id"]:
                 backend.stop_service_task(task, "Scaling activity initiated by deployment", now)
         service.deployments = [primary]
-        _event(service, f"(service {service.name}) has reached a steady state.")
+        service_event(service, f"(service {service.name}) has reached a steady state.")
         return True
     return False
 
@@ -130,7 +130,7 @@ def _fail_task(
     else:
         reason, code = "Task failed VPC Lattice health checks", "ServiceSchedulerInitiated"
     backend.stop_service_task(task, reason, at, code)
-    _event(service, f"(service {service.name}) stopped 1 running tasks ({reason}).")
+    service_event(service, f"(service {service.name}) stopped 1 running tasks ({reason}).")
     deployment = next((d for d in service.deployments if d["id"] == task.deployment_id), None)
     if deployment is None or _reset_on_healthy(backend, service, deployment, at):
         return
@@ -186,7 +186,7 @@ def _trip_breaker(
         rolloutState="FAILED",
         rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
     )
-    _event(
+    service_event(
         service,
         f"(service {service.name}) deployment {failed['id']} deployment failed: "
         "tasks failed to start.",
@@ -224,7 +224,7 @@ def _scale(backend: EmulatedEcsBackend, service: LatticeAwareService, at: float)
     if len(mine) < service.desired_count:
         for _ in range(service.desired_count - len(mine)):
             backend.start_service_task(service, primary, at)
-        _event(
+        service_event(
             service,
             f"(service {service.name}) has started {service.desired_count - len(mine)} tasks.",
         )
@@ -260,7 +260,7 @@ def _update_counts(backend: EmulatedEcsBackend, service: LatticeAwareService, no
     service.pending_count = len(tasks) - service.running_count
 
 
-def _event(service: LatticeAwareService, message: str) -> None:
+def service_event(service: LatticeAwareService, message: str) -> None:
     service.events.insert(
         0, {"id": str(mock_random.uuid4()), "createdAt": CLOCK.datetime(), "message": message}
     )

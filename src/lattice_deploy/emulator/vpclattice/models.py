@@ -325,8 +325,12 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
     def target(
         self, identifier: str, ip: str, port: int
     ) -> tuple[Target, dict[str, Any], float | None] | None:
-        """A target with its group's health check and in-use time: what ECS reads for a task."""
-        tg = self.find("target_group", identifier)
+        """A target with its group's health check and in-use time: what ECS reads for a task
+        (None also when the group is gone: a service may outlive a group deleted under it)."""
+        try:
+            tg = self.find("target_group", identifier)
+        except ResourceNotFoundException:
+            return None
         found = self.targets.get(tg.id, {}).get((ip, port))
         return (
             None
