@@ -128,6 +128,7 @@ def test_a_failed_deploy_exits_1_and_the_summary_says_what_the_rollback_did(
     assert summary.startswith("## ❌ lattice-deploy: doomed FAILED")
     assert "### Failure" in summary and "`HealthCheckFailed` in `check_health`:" in summary
     assert "Task failed VPC Lattice health checks" in summary
+    assert "### Rollback" in summary, summary
     rollback = summary.split("### Rollback", 1)[1]
     assert "The run was rolled back." in rollback
     assert re.search(r"^Removed: [678]$", rollback, re.M) and "\nLeft: 0" in rollback

@@ -49,6 +49,7 @@ def left_behind() -> dict[str, Any]:
 
 def test_a_rollback_that_left_something_names_it_with_its_command() -> None:
     text = github.markdown(left_behind())
+    assert "### Rollback" in text, text
     rollback = text.split("### Rollback", 1)[1]
     assert "The run was NOT rolled back in full." in rollback
     assert "Removed: 1" in rollback and "| listener | listener-1 |" in rollback
