@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -149,6 +150,19 @@ def test_an_invalid_bundle_exits_2_and_nothing_starts(
     assert done.summary.startswith("## ❌ lattice-deploy: REFUSED")
     assert "invalid bundle" in done.summary and "ecs-service-def.json" in done.summary
     assert "::error title=lattice-deploy REFUSED::invalid bundle" in done.log
+
+
+def test_a_stack_it_cannot_reach_exits_2_saying_what_to_start(
+    workspace: Path, runner_env: dict[str, str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    done = act(closed, workspace, runner_env, "deploy/myservice")
+    assert done.exit_code == 2, done.log
+    assert done.outputs["status"] == "REFUSED"
+    assert "cannot reach the lattice-deploy stack" in done.summary
+    assert "Start `lattice-deploy serve`" in done.summary
 
 
 def test_an_input_is_data_to_the_scripts_never_code(

@@ -19,6 +19,7 @@ execution) when the deploy ran on AWS, never as the output.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,7 +31,8 @@ REFUSED = "REFUSED"
 """``status`` when no execution started: the bundle or an input was refused, or no stack was
 reached (exit 2); the job summary says which."""
 LOST = "UNKNOWN"
-"""``status`` when the CLI lost its connection while following a run it had started (exit 1)."""
+"""``status`` when the CLI stopped while following a run it had started (the connection lost:
+exit 1); the execution may still be running, ``lattice-deploy status`` tells."""
 
 
 def outputs(summary: Mapping[str, Any]) -> dict[str, str]:
@@ -57,20 +59,9 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
 
 def _block(text: str) -> list[str]:
     """``text`` verbatim in a fence longer than any run of backticks it holds."""
-    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [f"{fence}text", text, fence]
-
-
-def _backtick_runs(line: str) -> list[str]:
-    runs, current = [], ""
-    for char in line:
-        if char == "`":
-            current += char
-        elif current:
-            runs.append(current)
-            current = ""
-    return [*runs, current] if current else runs
 
 
 def _code(value: str) -> str:
