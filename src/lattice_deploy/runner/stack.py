@@ -125,6 +125,8 @@ def deploy(
         "BundleBucket": {"Ref": bucket, "Arn": f"arn:aws:s3:::{bucket}"}
     }
     for logical_id, resource in template.resources.items():
+        if "Condition" in resource:  # optional parts (GitHub's deploy role), off by default
+            continue
         if resource["Type"] == "AWS::IAM::Role":
             arn = _role(iam, f"{name}-{logical_id}", "ecs.amazonaws.com")
             attributes[logical_id] = {"Ref": f"{name}-{logical_id}", "Arn": arn}
