@@ -13,9 +13,9 @@ import os
 import sys
 
 from .. import __version__
-from . import deploy, init, plan, serve, status, validate
+from . import deploy, doctor, init, plan, serve, status, validate
 
-VERBS = (deploy, init, plan, serve, status, validate)
+VERBS = (deploy, init, plan, serve, status, validate, doctor)
 
 
 def parser() -> argparse.ArgumentParser:
