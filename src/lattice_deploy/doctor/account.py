@@ -66,8 +66,7 @@ class Account:
     @cached_property
     def template(self) -> cfn.Template:
         """The template this lattice-deploy carries, with the stack's parameter values."""
-        known = {k: v for k, v in self.parameters.items()}
-        return cfn.load(app.root() / "template.yaml", known)
+        return cfn.load(app.root() / "template.yaml", dict(self.parameters))
 
     def physical(self, logical_id: str, resource_type: str | None = None) -> str | None:
         """A template logical id's physical id; SAM's LayerVersion ids carry a hash suffix."""

@@ -73,6 +73,8 @@ def needs(account: Account, logical_id: str) -> list[Need]:
     made = []
     for statement in statements(account, logical_id):
         actions = [a for a in _listed(statement.get("Action")) if "*" not in a]
+        if not actions:  # a wildcard names no one action the simulator could evaluate
+            continue
         resources = _listed(statement.get("Resource")) or ["*"]
         for context in contexts(statement.get("Condition") or {}):
             made.append(Need(logical_id, actions, resources, context))

@@ -160,9 +160,9 @@ def _ecs(account: Account, result: Check, plans: list[dict[str, Any]]) -> list[s
         )
         said.append(f"{name} {cluster} {len(names)}+{len(new)}/{value:g}")
     code, name = ECS["tasks"]
+    tasks_quota = quota(account, "ecs", code) if plans else 0.0
     for plan in plans:
         desired, _ = _tasks(plan)
-        tasks_quota = quota(account, "ecs", code)
         _over(result, "ecs", code, name, 0, desired, tasks_quota, plan["serviceName"])
     return said
 
