@@ -33,6 +33,7 @@ class Account:
     """The bundles the checks look at, read once (:func:`.bundles.cached`)."""
     _clients: dict[str, Any] = field(default_factory=dict)
     _configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _roles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
@@ -111,6 +112,12 @@ class Account:
     def function_names(self) -> dict[str, str | None]:
         """Each template function's logical id → its name in the stack (None: not there)."""
         return {fn.logical_id: self.physical(fn.logical_id) for fn in self.template.functions}
+
+    def role(self, name: str) -> dict[str, Any]:
+        """IAM GetRole's ``Role``, read once."""
+        if name not in self._roles:
+            self._roles[name] = self.client("iam").get_role(RoleName=name)["Role"]
+        return self._roles[name]
 
     def configuration(self, function: str) -> dict[str, Any]:
         """GetFunctionConfiguration, read once."""

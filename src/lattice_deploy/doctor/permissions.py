@@ -104,8 +104,8 @@ def _why(account: Account, logical: str, role_arn: str, result: dict[str, Any]) 
     deploy = f"sam deploy --stack-name {account.stack_name}"
     boundary = result.get("PermissionsBoundaryDecisionDetail") or {}
     if boundary.get("AllowedByPermissionsBoundary") is False:
-        found = account.client("iam").get_role(RoleName=role)["Role"]
-        arn = (found.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn", "?")
+        given = account.role(role).get("PermissionsBoundary") or {}
+        arn = given.get("PermissionsBoundaryArn", "?")
         return (
             f"its permissions boundary {arn} does not allow it",
             f"allow it in the boundary (aws iam create-policy-version --policy-arn {arn} "

@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from ..runner import targets
 from . import Check, Unreadable
 from .account import Account
 
@@ -24,7 +25,10 @@ def _describe(account: Account) -> dict[str, Any]:
     deploy = f"sam deploy --stack-name {account.stack_name} --region {account.region}"
     where = account.endpoint_url or f"AWS ({account.region})"
     try:
-        found = account.client("cloudformation").describe_stacks(StackName=account.stack_name)
+        probe = account.session.client(  # one attempt: nothing there is said at once
+            "cloudformation", region_name=account.region, config=targets.PROBE
+        )
+        found = probe.describe_stacks(StackName=account.stack_name)
     except NoCredentialsError as exc:
         raise Unreadable(
             f"no AWS credentials to read {where} ({exc}); configure them (aws configure, "
