@@ -10,7 +10,12 @@ import threading
 from collections import Counter
 from typing import Any
 
-READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Validate")
+READ_PREFIXES = (
+    *("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Validate"),
+    "Simulate",
+)
+"""``Simulate``: IAM's policy simulator reads policies and changes nothing (its access level is
+Read in the Service Authorization Reference's IAM table)."""
 KEPT_EXECUTIONS = 200
 """Executions whose own counts are kept (the newest): ``serve`` runs for days, and a count is
 read while its execution runs or right after (its report, a test); the account's totals stay."""

@@ -30,6 +30,10 @@ REPOSITORY = "myapp"
 """The ECR repository examples/orders runs its image from (pushing to it redeploys orders)."""
 NAMESPACE = "my-namespace"
 """The Cloud Map HTTP namespace the origin document's Service Connect block names."""
+ECS_LINKED_ROLE, ECS_SERVICE = "AWSServiceRoleForECS", "ecs.amazonaws.com"
+"""The service-linked role an account with a cluster has: "Amazon ECS creates the
+service-linked role for you when you create a cluster" (ECS Developer Guide, "Using
+service-linked roles for Amazon ECS")."""
 
 _TRUST = {
     "Version": "2012-10-17",
@@ -90,6 +94,20 @@ def seed(account_id: str = ACCOUNT_ID, region: str = REGION) -> dict[str, Any]:
             default_capacity_provider_strategy=[dict(s) for s in DEFAULT_STRATEGY],
         )
     iam = iam_backends[account_id]["global"]
+    if ECS_LINKED_ROLE not in {r.name for r in iam.roles.values()}:
+        allow = {"Effect": "Allow", "Principal": {"Service": ECS_SERVICE}}
+        allow["Action"] = "sts:AssumeRole"
+        trust = {"Version": "2012-10-17", "Statement": [allow]}
+        iam.create_role(
+            ECS_LINKED_ROLE,
+            json.dumps(trust),
+            f"/aws-service-role/{ECS_SERVICE}/",
+            None,
+            "Role to enable Amazon ECS to manage your cluster.",
+            [],
+            None,
+            ECS_SERVICE,
+        )
     if EXECUTION_ROLE not in {r.name for r in iam.roles.values()}:
         iam.create_role(
             EXECUTION_ROLE, json.dumps(_TRUST), "/", None, "demo task execution role", [], None

@@ -13,6 +13,9 @@ from typing import Any
 import botocore.endpoint
 import moto.awslambda
 import moto.awslambda.models
+import moto.cloudformation
+import moto.cloudformation.models
+import moto.cloudformation.responses
 import moto.dynamodb
 import moto.dynamodb.models
 import moto.dynamodb.responses
@@ -22,18 +25,25 @@ import moto.ecr.models
 import moto.ecr.responses
 import moto.ecs
 import moto.ecs.models
+import moto.servicequotas
+import moto.servicequotas.models
+import moto.servicequotas.responses
 import moto.vpclattice
 import moto.vpclattice.models
 
+from .awslambda.layers import install as install_layer_archives
 from .awslambda.models import lambda_backends
+from .cloudformation.models import cloudformation_backends
 from .dynamodb.models import dynamodb_backends
 from .ec2.models import install as install_ec2
 from .ecr.models import ecr_backends
 from .ecs.models import ecs_backends
 from .events.models import install as install_events
+from .iam.responses import install as install_simulator
 from .instrumented import install as install_instrumentation
 from .s3.notifications import install as install_s3_notifications
 from .servicediscovery.models import install as install_cloud_map
+from .servicequotas.models import servicequotas_backends
 from .stepfunctions.integrations import install as install_sfn_integrations
 from .stepfunctions.log import quiet_moto
 from .stepfunctions.timing import install as install_sfn_timing
@@ -55,8 +65,9 @@ class _NoBackoff:
 
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events, Cloud Map,
-    EventBridge, Step Functions (integration, virtual time) and Lambda parts, and the hook that
-    counts, faults and serializes every request (idempotent)."""
+    EventBridge, Step Functions (integration, virtual time), Lambda (and its layer archives),
+    CloudFormation (the runner's stack), IAM's simulator and Service Quotas parts, and the hook
+    that counts, faults and serializes every request (idempotent)."""
     quiet_moto()
     setattr(botocore.endpoint, "time", _NoBackoff())  # noqa: B010  (botocore imports time)
     install_events()
@@ -66,6 +77,8 @@ def install() -> None:
     install_sfn_integrations()
     install_sfn_timing()
     install_instrumentation()
+    install_simulator()
+    install_layer_archives()
     for module in (moto.dynamodb, moto.dynamodb.models, moto.dynamodb.responses):
         module.dynamodb_backends = dynamodb_backends  # type: ignore[attr-defined]
     for module in (moto.ecr, moto.ecr.models, moto.ecr.responses):
@@ -74,6 +87,10 @@ def install() -> None:
         module.lambda_backends = lambda_backends  # type: ignore[attr-defined]
     for module in (moto.vpclattice, moto.vpclattice.models):
         module.vpclattice_backends = lattice_backends  # type: ignore[attr-defined]
+    for module in (moto.cloudformation, moto.cloudformation.models, moto.cloudformation.responses):
+        module.cloudformation_backends = cloudformation_backends  # type: ignore[attr-defined]
+    for module in (moto.servicequotas, moto.servicequotas.models, moto.servicequotas.responses):
+        module.servicequotas_backends = servicequotas_backends  # type: ignore[attr-defined]
     for module in (moto.ecs, moto.ecs.models):
         module.ecs_backends = ecs_backends  # type: ignore[attr-defined]
     # moto 5.2's awsvpc task start reads eni.private_dns_name, set only in VPCs with DNS hostnames.

@@ -1,6 +1,9 @@
-"""Deploy the template's stack into an embedded account: the bucket, the roles, one Lambda function
-per ``AWS::Serverless::Function`` (its handler run in process) and the state machine, its
-definition read from ``DefinitionUri`` with ``DefinitionSubstitutions`` applied as AWS applies them.
+"""Deploy the template's stack into an embedded account: the bucket, the roles, the layers, one
+Lambda function per ``AWS::Serverless::Function`` (its handler run in process, its role granting
+the function's ``Policies`` as SAM makes it) and the state machine, its definition read from
+``DefinitionUri`` with ``DefinitionSubstitutions`` applied as AWS applies them. What was made is
+recorded as the CloudFormation stack SAM would leave (:mod:`..emulator.cloudformation.models`):
+its outputs, parameters and resources answer ``DescribeStacks`` and ``ListStackResources``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 import boto3
 
-from . import app
+from . import app, layers
 from . import template as cfn
 
 DEPLOY_MACHINE = "DeployStateMachine"
@@ -84,6 +87,69 @@ def _rules(
             )
 
 
+def _function_role(
+    iam: Any, name: str, fn: cfn.Function, template: cfn.Template, attributes: dict[str, Any]
+) -> str:
+    """``<Function>Role``, as SAM makes it: trusted by Lambda, with each of the function's
+    ``Policies`` statements documents as an inline policy ``<Function>RolePolicy<n>`` (SAM's
+    managed policies (AWSLambdaBasicExecutionRole, X-Ray) are left out: moto loads none)."""
+    role = f"{name}-{fn.logical_id}Role"
+    arn = _role(iam, role, "lambda.amazonaws.com")
+    documents = [p for p in fn.properties.get("Policies") or [] if isinstance(p, dict)]
+    for number, document in enumerate(d for d in documents if "Statement" in d):
+        iam.put_role_policy(
+            RoleName=role,
+            PolicyName=f"{fn.logical_id}RolePolicy{number}",
+            PolicyDocument=json.dumps(cfn.resolve(document, template, attributes)),
+        )
+    return arn
+
+
+def _layers(awslambda: Any, template: cfn.Template) -> dict[str, str]:
+    """Each ``AWS::Serverless::LayerVersion`` published (its archive: :mod:`.layers`), by
+    logical id: its version's ARN (what ``!Ref`` gives)."""
+    published: dict[str, str] = {}
+    for logical_id, resource in template.resources.items():
+        if resource["Type"] != "AWS::Serverless::LayerVersion":
+            continue
+        props = resource.get("Properties") or {}
+        content = template.path.parent / str(props.get("ContentUri") or "")
+        made = awslambda.publish_layer_version(
+            LayerName=logical_id,
+            Description=str(props.get("Description") or ""),
+            Content={"ZipFile": layers.archive(layers.requirements(content))},
+            CompatibleRuntimes=props.get("CompatibleRuntimes") or [],
+            CompatibleArchitectures=props.get("CompatibleArchitectures") or [],
+        )
+        published[logical_id] = made["LayerVersionArn"]
+    return published
+
+
+def _record(
+    account: str,
+    name: str,
+    template: cfn.Template,
+    attributes: dict[str, dict[str, str]],
+    made: list[tuple[str, str, str]],
+) -> None:
+    """The stack as CloudFormation would report it (``made``: logical id, type, physical id)."""
+    from ..emulator.cloudformation.models import Resource, cloudformation_backends
+
+    outputs = [
+        {
+            "OutputKey": key,
+            "OutputValue": str(cfn.resolve(output["Value"], template, attributes)),
+            **({"Description": output["Description"]} if output.get("Description") else {}),
+        }
+        for key, output in template.outputs.items()
+    ]
+    parameters = {k: "" if v is None else str(v) for k, v in template.parameters.items()}
+    region = attributes["AWS::Region"]["Ref"]
+    cloudformation_backends[account][region].record(
+        name, template.description, parameters, outputs, [Resource(*m) for m in made]
+    )
+
+
 def _handler(dotted: str) -> Any:
     module, _, attribute = dotted.rpartition(".")
     return getattr(importlib.import_module(module), attribute)
@@ -122,8 +188,13 @@ def deploy(
     bucket = f"{name}-bundles-{account}-{region}"
     _bucket(s3, bucket, region, template.resources["BundleBucket"].get("Properties") or {})
     attributes: dict[str, dict[str, str]] = {
-        "BundleBucket": {"Ref": bucket, "Arn": f"arn:aws:s3:::{bucket}"}
+        "AWS::Region": {"Ref": region},
+        "AWS::AccountId": {"Ref": account},
+        "AWS::Partition": {"Ref": "aws"},
+        "AWS::StackName": {"Ref": name},
+        "BundleBucket": {"Ref": bucket, "Arn": f"arn:aws:s3:::{bucket}"},
     }
+    made: list[tuple[str, str, str]] = [("BundleBucket", "AWS::S3::Bucket", bucket)]
     for logical_id, resource in template.resources.items():
         if "Condition" in resource:  # optional parts (GitHub's deploy role), off by default
             continue
@@ -132,7 +203,13 @@ def deploy(
             attributes[logical_id] = {"Ref": f"{name}-{logical_id}", "Arn": arn}
         elif resource["Type"] == "AWS::DynamoDB::Table":
             attributes[logical_id] = _table(session, f"{name}-{logical_id}", resource)
-    lambda_role = _role(iam, f"{name}-FunctionRole", "lambda.amazonaws.com")
+        else:
+            continue
+        made.append((logical_id, resource["Type"], attributes[logical_id]["Ref"]))
+    published = _layers(awslambda, template)
+    for logical_id, arn in published.items():
+        attributes[logical_id] = {"Ref": arn}
+        made.append((logical_id, "AWS::Lambda::LayerVersion", arn))
     functions: dict[str, str] = {}
     # ARNs are known before creation, as CloudFormation knows them: a function's environment may
     # name a state machine (the triggers), and the state machines name the functions.
@@ -140,22 +217,31 @@ def deploy(
         arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}-{machine.logical_id}"
         attributes[machine.logical_id] = {"Ref": arn, "Arn": arn, "Name": arn.rsplit(":", 1)[1]}
     for fn in template.functions:
+        function = f"{name}-{fn.logical_id}"
+        arn = f"arn:aws:lambda:{region}:{account}:function:{function}"
+        attributes[fn.logical_id] = {"Ref": function, "Arn": arn}
+    for fn in template.functions:
         env = {k: str(v) for k, v in cfn.resolve(fn.environment, template, attributes).items()}
         os.environ.update(env)  # the functions share this process, and these values
         os.environ.setdefault("AWS_REGION", region)  # as the Lambda runtime sets it
-        made = awslambda.create_function(
+        role = _function_role(iam, name, fn, template, attributes)
+        wanted = cfn.resolve(fn.properties.get("Layers") or [], template, attributes)
+        created = awslambda.create_function(
             FunctionName=f"{name}-{fn.logical_id}",
             Runtime=fn.properties["Runtime"],
-            Role=lambda_role,
+            Role=role,
             Handler=fn.handler,
             Code={"ZipFile": _zip()},
             Environment={"Variables": env},
             Architectures=fn.properties.get("Architectures", ["arm64"]),
             Timeout=int(fn.properties.get("Timeout", 60)),
+            # the stack's own layers; a public one (Powertools) is another account's, not here
+            Layers=[arn for arn in wanted if arn in published.values()],
         )
-        HANDLERS[made["FunctionName"]] = _handler(fn.handler)
-        functions[fn.logical_id] = made["FunctionName"]
-        attributes[fn.logical_id] = {"Ref": made["FunctionName"], "Arn": made["FunctionArn"]}
+        HANDLERS[created["FunctionName"]] = _handler(fn.handler)
+        functions[fn.logical_id] = created["FunctionName"]
+        made.append((fn.logical_id, "AWS::Lambda::Function", created["FunctionName"]))
+        made.append((f"{fn.logical_id}Role", "AWS::IAM::Role", role.rsplit("/", 1)[1]))
     _rules(session.client("events"), name, template, attributes)
     states_role = _role(iam, f"{name}-StatesRole", "states.amazonaws.com")
     definitions: dict[str, dict[str, Any]] = {}
@@ -167,6 +253,8 @@ def deploy(
         )
         definitions[machine.logical_id] = json.loads(definition)
     machines = {m.logical_id: attributes[m.logical_id]["Arn"] for m in template.state_machines}
+    made += [(m, "AWS::StepFunctions::StateMachine", arn) for m, arn in machines.items()]
+    _record(account, name, template, attributes, made)
     deploy_id = DEPLOY_MACHINE
     return Stack(
         name,

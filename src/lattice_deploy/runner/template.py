@@ -55,6 +55,8 @@ class Template:
     functions: list[Function] = field(default_factory=list)
     state_machines: list[StateMachine] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
 
 
 def load(path: Path, overrides: dict[str, Any] | None = None) -> Template:
@@ -63,7 +65,13 @@ def load(path: Path, overrides: dict[str, Any] | None = None) -> Template:
     params = {k: v.get("Default") for k, v in (doc.get("Parameters") or {}).items()}
     params.update(overrides or {})
     globals_fn = (doc.get("Globals") or {}).get("Function") or {}
-    template = Template(path, params, resources=doc.get("Resources") or {})
+    template = Template(
+        path,
+        params,
+        resources=doc.get("Resources") or {},
+        outputs=doc.get("Outputs") or {},
+        description=str(doc.get("Description") or ""),
+    )
     for logical_id, resource in template.resources.items():
         props = resource.get("Properties") or {}
         if resource["Type"] == "AWS::Serverless::Function":

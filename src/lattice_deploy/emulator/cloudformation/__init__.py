@@ -1,0 +1,1 @@
+"""CloudFormation in the embedded AWS: moto's, plus the stack the local runner deploys."""

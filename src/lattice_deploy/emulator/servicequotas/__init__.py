@@ -1,0 +1,1 @@
+"""Service Quotas in the embedded AWS: moto's (VPC), plus VPC Lattice's and ECS's quotas."""
