@@ -142,6 +142,7 @@ def _record(
             **({"Description": output["Description"]} if output.get("Description") else {}),
         }
         for key, output in template.outputs.items()
+        if "Condition" not in output  # as its resources: the optional parts are not made here
     ]
     parameters = {k: "" if v is None else str(v) for k, v in template.parameters.items()}
     region = attributes["AWS::Region"]["Ref"]
