@@ -21,7 +21,7 @@ from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
 from ..vpclattice.models import lattice_backends
-from . import capacity, lattice_wiring, progressive, service_connect
+from . import arns, capacity, lattice_wiring, progressive, service_connect
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 from .tasks import FargateTask
@@ -63,7 +63,7 @@ class LatticeAwareService(Service):
     def current_service_deployment(self) -> str | None:
         """``currentServiceDeployment``, "The ARN of the current service deployment" (ECS API
         Reference, Service): the newest, the one ListServiceDeployments lists first."""
-        return progressive.deployment_arn(self, self.history[-1]["id"]) if self.history else None
+        return arns.deployment_arn(self, self.history[-1]["id"]) if self.history else None
 
 
 class EmulatedEcsBackend(TaskDefinitionRules):

@@ -318,15 +318,3 @@ def _clean_up(backend: EmulatedEcsBackend, service: LatticeAwareService, at: flo
     )
     p.update(status="SUCCESSFUL", finishedAt=at)
     service.deployments = [green]
-
-
-def revision_arn(service: LatticeAwareService, deployment_id: str) -> str:
-    return service.arn.replace(":service/", ":service-revision/") + "/" + _number(deployment_id)
-
-
-def deployment_arn(service: LatticeAwareService, deployment_id: str) -> str:
-    return service.arn.replace(":service/", ":service-deployment/") + "/" + _number(deployment_id)
-
-
-def _number(deployment_id: str) -> str:
-    return deployment_id.rsplit("/", 1)[-1]

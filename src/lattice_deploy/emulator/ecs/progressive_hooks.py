@@ -92,7 +92,7 @@ def invoke(
 ) -> dict[str, Any]:
     """ECS's invocation: its payload (ECS Developer Guide, "Lifecycle payloads"), synchronous."""
     from ..awslambda.models import lambda_backends
-    from .progressive import deployment_arn, revision_arn
+    from .arns import deployment_arn, revision_arn
 
     p, hook = green["progressive"], state["hook"]
     blue_rev, green_rev = revision_arn(service, p["blue"]), revision_arn(service, green["id"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..clock import CLOCK
-from . import progressive
+from .arns import deployment_arn, revision_arn
 
 if TYPE_CHECKING:
     from .models import EmulatedEcsBackend, LatticeAwareService
@@ -32,7 +32,7 @@ def _status(service: LatticeAwareService, deployment: dict[str, Any]) -> tuple[s
 def _revision(service: LatticeAwareService, deployment: dict[str, Any]) -> dict[str, Any]:
     p = deployment.get("progressive") or {}
     return {
-        "arn": progressive.revision_arn(service, deployment["id"]),
+        "arn": revision_arn(service, deployment["id"]),
         "requestedTaskCount": deployment["desiredCount"],
         "runningTaskCount": deployment.get("runningCount", 0),
         "pendingTaskCount": deployment.get("pendingCount", 0),
@@ -52,7 +52,7 @@ def full(service: LatticeAwareService, deployment: dict[str, Any]) -> dict[str, 
     p = deployment.get("progressive") or {}
     finished = p.get("finishedAt")
     found: dict[str, Any] = {
-        "serviceDeploymentArn": progressive.deployment_arn(service, deployment["id"]),
+        "serviceDeploymentArn": deployment_arn(service, deployment["id"]),
         "serviceArn": service.arn,
         "clusterArn": service.cluster_arn,
         "createdAt": deployment["createdAt"],
@@ -74,7 +74,7 @@ def full(service: LatticeAwareService, deployment: dict[str, Any]) -> dict[str, 
             found["rollback"] = {
                 "reason": reason,
                 "startedAt": CLOCK.datetime(p["rollbackStartedAt"]),
-                "serviceRevisionArn": progressive.revision_arn(service, blue["id"]),
+                "serviceRevisionArn": revision_arn(service, blue["id"]),
             }
         found["lifecycleHookDetails"] = [
             {"hookId": h["id"], "targetType": "AWS_LAMBDA", "targetArn": arn, "status": h["status"]}
@@ -114,7 +114,7 @@ def described(
         match = None
         for service in list(backend.services.values()):
             for deployment in getattr(service, "history", []):
-                if progressive.deployment_arn(service, deployment["id"]) == arn:  # type: ignore[arg-type]
+                if deployment_arn(service, deployment["id"]) == arn:  # type: ignore[arg-type]
                     match = (service, deployment)
         if match is None:
             failures.append({"arn": arn, "reason": "MISSING"})
@@ -137,7 +137,7 @@ def revisions(
                 (service, deployment)
                 for service in list(backend.services.values())
                 for deployment in getattr(service, "history", [])
-                if progressive.revision_arn(service, deployment["id"]) == arn  # type: ignore[arg-type]
+                if revision_arn(service, deployment["id"]) == arn  # type: ignore[arg-type]
             ),
             None,
         )
