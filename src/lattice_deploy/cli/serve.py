@@ -81,6 +81,7 @@ def build_server(
     )
     from werkzeug.serving import make_server
 
+    from ..console import routes
     from ..emulator import EmbeddedAws
     from ..emulator import state_dir as kept
     from ..runner import stack
@@ -107,7 +108,7 @@ def build_server(
             kept.save(state_dir, deployed)
             said = f"state: fresh, kept in {state_dir} (saved after each execution and on exit)"
     CLOCK.set_rate(time_rate)
-    app = with_controls(DomainDispatcherApplication(create_backend_app))
+    app = with_controls(DomainDispatcherApplication(create_backend_app), console=routes.serve)
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     return server, deployed, said
 

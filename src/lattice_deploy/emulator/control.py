@@ -9,7 +9,7 @@ person with curl), so the Python controls of :class:`~.account.EmbeddedAws` are 
     POST   /_lattice-deploy/faults  {"spec": "throttle:CreateListener:2", "owner": "<execution>"}
     DELETE /_lattice-deploy/faults                 clear the account's faults (?owner=: one's)
     DELETE /_lattice-deploy/calls                  reset the account's call counts
-    GET    /_lattice-deploy/console                the local console (:mod:`..console`)
+    GET    /_lattice-deploy/console                the local console (:mod:`..console`, given)
 
 Every path takes ``?account=<id>`` (default: the demo account).
 """
@@ -31,6 +31,8 @@ from .faults import FAULTS, Fault, FaultSpecError
 
 PREFIX = "/_lattice-deploy/"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Pages = Callable[[str, dict[str, list[str]]], tuple[int, str, bytes]]
+"""``(path after the prefix, query)`` → ``(status, content type, body)``: the console's routes."""
 
 
 def state(account_id: str) -> dict[str, Any]:
@@ -65,18 +67,18 @@ def _handle(
     return 200, state(account_id)
 
 
-def with_controls(app: WsgiApp) -> WsgiApp:
-    """Wrap a WSGI app (moto's server) so that ``/_lattice-deploy/`` reaches the controls."""
+def with_controls(app: WsgiApp, console: Pages | None = None) -> WsgiApp:
+    """Wrap a WSGI app (moto's server) so that ``/_lattice-deploy/`` reaches the controls, and
+    ``/_lattice-deploy/console…`` the ``console`` given: the console reads the emulator, never the
+    reverse, so its routes are handed in by the server's composition (``cli/serve.py``)."""
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(PREFIX):
             return app(environ, start_response)
         query = parse_qs(environ.get("QUERY_STRING", ""))
-        if path[len(PREFIX) :].startswith("console"):  # the page and what it reads
-            from ..console import routes
-
-            code, kind, body = routes.serve(path[len(PREFIX) :].strip("/"), query)
+        if console and path[len(PREFIX) :].startswith("console"):  # the page and what it reads
+            code, kind, body = console(path[len(PREFIX) :].strip("/"), query)
             start_response(f"{code} {'OK' if code == 200 else 'Error'}", [("Content-Type", kind)])
             return [body]
         size = int(environ.get("CONTENT_LENGTH") or 0)

@@ -42,6 +42,7 @@ from .events.models import install as install_events
 from .iam.responses import install as install_simulator
 from .instrumented import install as install_instrumentation
 from .s3.notifications import install as install_s3_notifications
+from .seams import join as join_seams
 from .servicediscovery.models import install as install_cloud_map
 from .servicequotas.models import servicequotas_backends
 from .stepfunctions.integrations import install as install_sfn_integrations
@@ -93,6 +94,8 @@ def install() -> None:
         module.servicequotas_backends = servicequotas_backends  # type: ignore[attr-defined]
     for module in (moto.ecs, moto.ecs.models):
         module.ecs_backends = ecs_backends  # type: ignore[attr-defined]
+    # VPC Lattice sees the tasks behind its targets through the seam, never by importing ECS.
+    join_seams(lambda account_id, region_name: ecs_backends[account_id][region_name])
     # moto 5.2's awsvpc task start reads eni.private_dns_name, set only in VPCs with DNS hostnames.
     if not hasattr(enis.NetworkInterface, "private_dns_name"):
         setattr(enis.NetworkInterface, "private_dns_name", None)  # noqa: B010

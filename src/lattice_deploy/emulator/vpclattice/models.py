@@ -26,6 +26,7 @@ from moto.vpclattice.models import (
     VPCLatticeTargetGroup,
 )
 
+from .. import seams
 from ..clock import CLOCK
 from ..faults import FAULTS
 from . import actions
@@ -360,10 +361,9 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
         return [*self.retired.get(group_arn, []), *live]
 
     @property
-    def _ecs(self) -> Any:
-        from ..ecs.models import ecs_backends  # ECS imports this module
-
-        return ecs_backends[self.account_id][self.region_name]
+    def _ecs(self) -> seams.Tasks:
+        """The tasks behind the targets (ECS's, joined at install: :mod:`..seams`)."""
+        return seams.tasks(self.account_id, self.region_name)
 
     def _failing(self, tg: VPCLatticeTargetGroup, ip: str) -> bool:
         """Whether an ``unhealthy-targets`` fault covers a target registered by hand: by its
