@@ -32,7 +32,19 @@ lint: setup
 	$(BIN)/ruff check src functions tests bench
 	$(BIN)/ruff format --check src functions tests bench
 	$(BIN)/mypy
+	@$(MAKE) --no-print-directory lint-imports
 	@$(MAKE) --no-print-directory actionlint
+
+# No import circle in src/ or functions/: import-linter's contracts ([tool.importlinter] in
+# pyproject.toml). grimp reads the packages as source (PYTHONPATH; nothing is imported), so it
+# needs neither them nor their dependencies installed. In its own virtualenv, as actionlint:
+# import-linter 2.17 needs click>=8.2 and aws-sam-cli (the dev extra) pins click 8.1.8, so the two
+# cannot share .venv (pip: ResolutionImpossible). IMPORTLINTER=DIR uses another one.
+IMPORTLINTER ?= .tools/import-linter
+.PHONY: lint-imports
+lint-imports:
+	test -x "$(IMPORTLINTER)/bin/lint-imports" || { $(PYTHON) -m venv $(IMPORTLINTER) && $(IMPORTLINTER)/bin/pip install --quiet 'import-linter>=2.17,<3'; }
+	PYTHONPATH=src:functions "$(IMPORTLINTER)/bin/lint-imports"
 
 # actionlint checks workflows: the example (examples/github-actions/) and one using this
 # repository's action locally (tests/action/workflows/), through which it also checks action.yml's
