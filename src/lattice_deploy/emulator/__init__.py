@@ -3,7 +3,8 @@
 Per emulated service, moto's own layout: ``models`` (state), ``responses`` (wire), ``urls``.
 Shared: :mod:`.clock` (virtual time), :mod:`.faults` (fault injection), :mod:`.calls` (call
 counts), :mod:`.demo_account` (the origin document's network), :mod:`.account` (in-process use),
-:mod:`.control` (the same controls over HTTP, for ``serve``).
+:mod:`.control` (the same controls over HTTP, for ``serve``), :mod:`.seams` (where VPC Lattice
+meets ECS: one direction).
 
 Names load on first use: moto takes a second to import, and a CLI verb that never runs the
 embedded AWS (``--help``, ``validate``, ``status`` against a real stack) must not pay for it.

@@ -152,7 +152,7 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
     def sweep(self) -> None:
         """Catch up with time before every request: ECS tasks that became RUNNING register
         their targets, association deletes whose time has come finish."""
-        self._ecs.reconcile_all()
+        self._tasks.reconcile_all()
         self.settle_target_groups()
         now = CLOCK.now()
         for kind in ASSOCIATIONS:
@@ -275,7 +275,7 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
             if current is None or current.draining_since is not None:
                 fails = self._failing(tg, spec["id"]) if failing is None else failing
                 registered[(spec["id"], port)] = Target(
-                    spec["id"], port, CLOCK.now(), fails, listens=self._ecs.task_ports(spec["id"])
+                    spec["id"], port, CLOCK.now(), fails, listens=self._tasks.task_ports(spec["id"])
                 )
             done.append({"id": spec["id"], "port": port})
         return done, refused
@@ -361,14 +361,14 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
         return [*self.retired.get(group_arn, []), *live]
 
     @property
-    def _ecs(self) -> seams.Tasks:
+    def _tasks(self) -> seams.Tasks:
         """The tasks behind the targets (ECS's, joined at install: :mod:`..seams`)."""
         return seams.tasks(self.account_id, self.region_name)
 
     def _failing(self, tg: VPCLatticeTargetGroup, ip: str) -> bool:
         """Whether an ``unhealthy-targets`` fault covers a target registered by hand: by its
         group's name or id, or the names of the ECS task that has its IP."""
-        tasks = self._ecs.task_names(ip)
+        tasks = self._tasks.task_names(ip)
         return FAULTS.matches(self.account_id, "unhealthy-targets", [tg.name, tg.id, *tasks])
 
     def _target_problem(self, tg: VPCLatticeTargetGroup, target_id: str) -> dict[str, str] | None:
