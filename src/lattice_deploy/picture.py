@@ -100,10 +100,11 @@ def _node(
     return out
 
 
-def _legend(top: float, width: float, marks: bool) -> tuple[list[str], float]:
-    """Every mark the picture uses, explained, flowed into lines ``width`` wide."""
+def _legend(top: float, width: float, marks: bool, used: set[str]) -> tuple[list[str], float]:
+    """Every mark the picture uses (``used``: its states' types, its edges' kinds), explained,
+    flowed into lines ``width`` wide."""
     items: list[tuple[str, str]] = []
-    for kind, text in LEGEND_NODES:
+    for kind, text in (k for k in LEGEND_NODES if k[0] in used):
         items.append(
             (
                 f'<rect class="legend" x="{{x}}" y="{{y}}" width="22" height="14" rx="3" '
@@ -111,7 +112,7 @@ def _legend(top: float, width: float, marks: bool) -> tuple[list[str], float]:
                 text,
             )
         )
-    for kind, text in LEGEND_EDGES:
+    for kind, text in (k for k in LEGEND_EDGES if k[0] in used):
         colour, dash = EDGES[kind]
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         items.append(
@@ -151,7 +152,9 @@ def draw(definition: dict[str, Any], title: str, marks: dict[str, str] | None = 
     placed = layout(definition)
     placed.shift(MARGIN, MARGIN + TITLE)
     width, bottom = max(placed.width + 2 * MARGIN, 640), placed.height + MARGIN + TITLE
-    legend, tall = _legend(bottom + 24, width, marks is not None)
+    used = {*placed.types.values(), *(_style(e)[0] for e in placed.edges)}
+    used |= {"Map"} if "Parallel" in used else set()
+    legend, tall = _legend(bottom + 24, width, marks is not None, used)
     height = bottom + 24 + tall + MARGIN
     box = (
         f' viewBox="0 0 {width:g} {height:g}"' if marks is not None else ""
@@ -185,7 +188,7 @@ def draw(definition: dict[str, Any], title: str, marks: dict[str, str] | None = 
             out.append(
                 f'<rect class="label" x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" '
                 f'fill="#fff" fill-opacity="0.85"/>'
-                f'<text x="{x + 3:g}" y="{y + LABEL_H - 3:g}" font-size="10" '
+                f'<text class="label-text" x="{x + 3:g}" y="{y + LABEL_H - 3:g}" font-size="10" '
                 f'fill="{_style(edge)[1]}">{escape(edge.label)}</text>'
             )
     out += legend

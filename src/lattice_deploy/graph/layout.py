@@ -279,7 +279,11 @@ def _order(
 
     def settle(row: list[str], ref: int) -> None:
         def key(item: str) -> tuple[int, float]:
-            there = [at[v] for v in near[item] if row_of[v] == ref]
+            there = [  # a loop's lane is drawn aside: it does not pull a state
+                at[v]
+                for v in near[item]
+                if row_of[v] == ref and (group[v] != 3 or group[item] == 3)
+            ]
             return group[item], sum(there) / len(there) if there else at[item]
 
         row.sort(key=key)
