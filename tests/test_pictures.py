@@ -85,9 +85,17 @@ def test_every_state_branch_and_mark_is_drawn_and_explained() -> None:
         assert f">{name}</text>" in drawn, name
     assert "status = WAITING &amp; registration = direct" in drawn  # a Choice's And
     assert "status = HEALTHY &amp; not error present" in drawn  # a Not, an IsPresent
-    for _, text in (*picture.LEGEND_NODES, *picture.LEGEND_EDGES):
-        assert f">{text}</text>" in drawn, text
     assert ">taken</text>" in picture.draw(definition, "deploy", marks={})
+
+
+@pytest.mark.parametrize("machine", picture.MACHINES)
+def test_the_legend_explains_every_mark_used(machine: str) -> None:
+    definition = picture.definition_of(machine)
+    drawn, placed = picture.draw(definition, machine), layout(definition)
+    kinds = {"Map" if t == "Parallel" else t for t in placed.types.values()}
+    kinds |= {"loop" if e.loop else e.kind for e in placed.edges}
+    for kind, text in (*picture.LEGEND_NODES, *picture.LEGEND_EDGES):
+        assert (f">{text}</text>" in drawn) == (kind in kinds), text
 
 
 def test_a_map_holds_its_iterator_states() -> None:
