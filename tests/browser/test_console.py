@@ -108,6 +108,13 @@ def test_a_deploy_is_listed_and_its_path_marked_on_the_graph(
     path = {*STEPS, "release_lock", "report", "deployed"}
     assert path <= taken and "rollback" not in taken
     assert clashes(page) == []
+    width = "document.querySelector('#graph svg').getBoundingClientRect().width"
+    fitted = page.evaluate(width)
+    page.click("#zoom")  # actual size: the SVG's own width, the pane scrolls
+    page.wait_for_function(f"{width} > {fitted}")
+    assert page.evaluate(width) == float(page.get_attribute("#graph svg", "width") or 0)
+    page.click("#zoom")
+    page.wait_for_function(f"{width} == {fitted}")
     healthy = page.locator("tr.target td.HEALTHY")
     assert healthy.count() == 3
     # docs/console.png only when asked (CONSOLE_SCREENSHOT=docs/console.png make browser): a test

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-BOX_W, BOX_H = 190, 34
-GAP_X, LANE, GAP_Y = 34, 14, 40
+BOX_W, BOX_H = 172, 34
+GAP_X, LANE, GAP_Y = 30, 14, 40
 PAD, HEAD = 12, 24
 CHAR_W, LABEL_H = 6.0, 13
 """A label's box: 6 px a character at font-size 10 (wider than sans-serif's average, so the
