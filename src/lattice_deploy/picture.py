@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Collection
 from html import escape
 from typing import Any
 
@@ -131,6 +132,13 @@ def _legend(top: float, width: float, marks: bool, used: set[str]) -> tuple[list
                     mark,
                 )
             )
+        items.append(
+            (
+                '<path d="M{x},{mid} h22" stroke="#5f6368" stroke-width="3" '
+                'marker-end="url(#next)"/>',
+                "a transition taken",
+            )
+        )
     out, x, y = (
         [f'<text x="{MARGIN}" y="{top + 10:g}" font-weight="bold">legend</text>'],
         float(MARGIN),
@@ -146,9 +154,16 @@ def _legend(top: float, width: float, marks: bool, used: set[str]) -> tuple[list
     return out, y + 22 - top
 
 
-def draw(definition: dict[str, Any], title: str, marks: dict[str, str] | None = None) -> str:
+def draw(
+    definition: dict[str, Any],
+    title: str,
+    marks: dict[str, str] | None = None,
+    passed: Collection[tuple[str, str]] = (),
+) -> str:
     """The picture; with ``marks`` (state → taken/running/failed) each box also carries its
-    name and mark (``data-state``, ``data-mark``) and a coloured border, as the console shows."""
+    name and mark (``data-state``, ``data-mark``) and a coloured border, as the console shows;
+    each edge in ``passed`` (from → to, as the execution went) is drawn thick: the path taken
+    reads as a line, not only as boxes to join up."""
     placed = layout(definition)
     placed.shift(MARGIN, MARGIN + TITLE)
     width, bottom = max(placed.width + 2 * MARGIN, 640), placed.height + MARGIN + TITLE
@@ -177,9 +192,11 @@ def draw(definition: dict[str, Any], title: str, marks: dict[str, str] | None = 
         kind, colour, dash = _style(edge)
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         path = " L".join(f"{x:g},{y:g}" for x, y in edge.points)
+        went = (edge.source, edge.target) in passed
+        thick, taken = (' stroke-width="3"', " taken") if went else ("", "")
         out.append(
-            f'<path class="edge {kind}" d="M{path}" fill="none" stroke="{colour}"{dashes} '
-            f'marker-end="url(#{kind})"/>'
+            f'<path class="edge {kind}{taken}" d="M{path}" fill="none" stroke="{colour}"{dashes}'
+            f'{thick} marker-end="url(#{kind})"/>'
         )
     out += _states(placed, marks, containers=False)
     for edge in placed.edges:

@@ -108,6 +108,8 @@ def test_a_deploy_is_listed_and_its_path_marked_on_the_graph(
     path = {*STEPS, "release_lock", "report", "deployed"}
     assert path <= taken and "rollback" not in taken
     assert clashes(page) == []
+    went = page.eval_on_selector_all("#graph path.taken", "ps => ps.length")
+    assert went >= len(path) - 1  # the transitions made, drawn thick
     width = "document.querySelector('#graph svg').getBoundingClientRect().width"
     fitted = page.evaluate(width)
     page.click("#zoom")  # actual size: the SVG's own width, the pane scrolls
