@@ -11,7 +11,8 @@ from itertools import combinations
 import pytest
 
 from lattice_deploy import picture
-from lattice_deploy.graph.layout import layout, meets
+from lattice_deploy.graph.labels import meets
+from lattice_deploy.graph.layout import layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -18,7 +18,9 @@ from collections.abc import Collection
 from html import escape
 from typing import Any
 
-from .graph.layout import CHAR_W, HEAD, LABEL_H, Edge, Layout, layout
+from .graph.asl import Edge
+from .graph.labels import CHAR_W, LABEL_H
+from .graph.layout import HEAD, Layout, layout
 from .runner import app
 
 DOCS = app.CHECKOUT / "docs"

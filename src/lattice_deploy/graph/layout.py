@@ -19,41 +19,23 @@ no more than this. The steps:
 6. labels: each is tried at points along its edge and kept where its box meets no state's box
    and no other label (fewest edge crossings first); where none fits, that gap grows and the
    rows are placed again. A test checks the drawn result, so this is a rule, not a hope.
+
+The edges are read in :mod:`.asl`, the labels placed in :mod:`.labels`; this module is steps 1-5.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
+
+from .asl import Box, Edge, Point, edges_of
+from .labels import LABEL_H, place
 
 BOX_W, BOX_H = 172, 34
 GAP_X, LANE, GAP_Y = 30, 14, 40
 PAD, HEAD = 12, 24
-CHAR_W, LABEL_H = 6.0, 13
-"""A label's box: 6 px a character at font-size 10 (wider than sans-serif's average, so the
-estimate errs on the roomy side), 13 px high."""
 CONTAINERS = ("Map", "Parallel")
-OPS = {"Equals": "=", "GreaterThanEquals": ">=", "LessThanEquals": "<=", "GreaterThan": ">"}
-OPS |= {"LessThan": "<", "Matches": "~"}
-
-Box = tuple[float, float, float, float]
-Point = tuple[float, float]
-
-
-@dataclass
-class Edge:
-    """One arrow. ``kind``: next, choice, default or catch; ``loop``: it goes back up."""
-
-    source: str
-    target: str
-    kind: str
-    label: str
-    loop: bool = False
-    parent: str | None = None  # the Map/Parallel it is drawn inside
-    points: list[Point] = field(default_factory=list)
-    label_box: Box | None = None
 
 
 @dataclass
@@ -75,67 +57,6 @@ class Layout:
             if e.label_box:
                 x, y, w, h = e.label_box
                 e.label_box = (x + dx, y + dy, w, h)
-
-
-def test(rule: dict[str, Any]) -> str:
-    """A Choice rule, short: ``status = WAITING & registration = direct``."""
-    for word, sign in (("And", " & "), ("Or", " | ")):
-        if word in rule:
-            return sign.join(test(r) for r in rule[word])
-    if "Not" in rule:
-        return "not " + test(rule["Not"])
-    variable = str(rule.get("Variable", "")).rsplit(".", 1)[-1]
-    for key, value in rule.items():
-        if key in ("Variable", "Next", "Comment"):
-            continue
-        if key == "IsPresent":
-            return f"{variable} {'present' if value else 'absent'}"
-        shown = str(value).lower() if isinstance(value, bool) else str(value)
-        if key.endswith("Path"):
-            shown = shown.rsplit(".", 1)[-1]
-        name = key.removesuffix("Path")
-        op = next((sign for word, sign in OPS.items() if name.endswith(word)), name)
-        return f"{variable} {op} {shown}"
-    return variable
-
-
-def edges_of(states: dict[str, Any]) -> list[Edge]:
-    found = []
-    for name, state in states.items():
-        if "Next" in state:
-            found.append(Edge(name, state["Next"], "next", ""))
-        for choice in state.get("Choices") or []:
-            found.append(Edge(name, choice["Next"], "choice", test(choice)))
-        if "Default" in state:
-            found.append(Edge(name, state["Default"], "default", "default"))
-        for catch in state.get("Catch") or []:
-            found.append(Edge(name, catch["Next"], "catch", ""))
-    return found
-
-
-def meets(a: Box, b: Box, margin: float = 0) -> bool:
-    """Whether two boxes overlap (touching edges do not, unless ``margin`` says so)."""
-    return (
-        a[0] < b[0] + b[2] + margin
-        and b[0] < a[0] + a[2] + margin
-        and a[1] < b[1] + b[3] + margin
-        and b[1] < a[1] + a[3] + margin
-    )
-
-
-def _crosses(box: Box, p: Point, q: Point) -> bool:
-    """Whether segment p-q passes through the box (Liang-Barsky clipping)."""
-    (x, y, w, h), (dx, dy) = box, (q[0] - p[0], q[1] - p[1])
-    low, high = 0.0, 1.0
-    for d, gap in ((-dx, p[0] - x), (dx, x + w - p[0]), (-dy, p[1] - y), (dy, y + h - p[1])):
-        if d == 0:
-            if gap < 0:
-                return False
-        elif d < 0:
-            low = max(low, gap / d)
-        else:
-            high = min(high, gap / d)
-    return low < high
 
 
 def _walk(start: str, states: dict[str, Any], out: dict[str, list[Edge]]) -> list[str]:
@@ -240,7 +161,7 @@ def layout(definition: dict[str, Any]) -> Layout:
     gaps = [float(GAP_Y)] * len(rows)
     for _ in range(40):  # grow a gap where a label finds no room, then place again
         nodes = _place(rows, row_of, size, x, gaps, edges, chains, straight)
-        short = _labels(edges, nodes, row_of)
+        short = place(edges, nodes, row_of)
         if short is None:
             break
         gaps[short] += LABEL_H + 6
@@ -415,42 +336,3 @@ def _place(
             points += [(q[0], tops[row_of[b]]), q]
         e.points = [pt for i, pt in enumerate(points) if i == 0 or pt != points[i - 1]]
     return nodes
-
-
-def _labels(edges: list[Edge], nodes: dict[str, Box], row_of: dict[str, int]) -> int | None:
-    """Each label where its box meets no state and no label placed before it, fewest lines
-    through it first, then nearest its edge's start; None, or the gap to grow for the first
-    label that found no room."""
-    placed: list[Box] = []
-    segments = [(p, q) for e in edges for p, q in pairwise(e.points)]
-    for e in edges:
-        e.label_box = None
-        if not e.label:
-            continue
-        w, h = len(e.label) * CHAR_W + 6, LABEL_H
-        best: tuple[tuple[int, int, int], Box] | None = None
-        for s, (p, q) in enumerate(pairwise(e.points)):
-            for t, at in enumerate((0.5, 0.3, 0.7, 0.15, 0.85)):
-                cx, cy = p[0] + (q[0] - p[0]) * at, p[1] + (q[1] - p[1]) * at
-                for box in ((cx + 4, cy - h / 2, w, h), (cx - 4 - w, cy - h / 2, w, h)):
-                    if any(meets(box, n, 3) for n in nodes.values()):
-                        continue
-                    if any(meets(box, other, 2) for other in placed):
-                        continue
-                    cost = (sum(_crosses(box, a, b) for a, b in segments), s, t)
-                    if best is None or cost < best[0]:
-                        best = (cost, box)
-        if best is None:
-            return max(0, row_of[e.source] - 1 if e.loop else row_of[e.source])
-        e.label_box = best[1]
-        placed.append(best[1])
-    return None
-
-
-def boxes(drawn: Layout) -> Iterable[tuple[str, Box]]:
-    """Every state's and every label's box, named: what must not overlap (but a nested state
-    inside its parent)."""
-    yield from drawn.nodes.items()
-    for e in drawn.edges:
-        if e.label_box:
-            yield f"label {e.source} -> {e.target}: {e.label}", e.label_box
