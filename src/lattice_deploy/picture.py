@@ -184,7 +184,8 @@ def draw(
         "<defs>",
         *(
             f'<marker id="{kind}" markerWidth="8" markerHeight="8" refX="7" refY="4" '
-            f'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{colour}"/></marker>'
+            f'markerUnits="userSpaceOnUse" orient="auto">'
+            f'<path d="M0,0 L8,4 L0,8 z" fill="{colour}"/></marker>'
             for kind, (colour, _) in EDGES.items()
         ),
         "</defs>",
