@@ -58,6 +58,36 @@ def marks(page: Any) -> dict[str, str]:
     )
 
 
+CLASHES = """() => {
+  const svg = document.querySelector("#graph svg");
+  const box = (el, name) => { const b = el.getBBox(); return {x: b.x, y: b.y, w: b.width,
+    h: b.height, name}; };
+  const meet = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  const within = (a, b) => a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w
+    && a.y + a.h <= b.y + b.h;
+  const nodes = [...svg.querySelectorAll("rect.node")].map(r => box(r, r.dataset.state));
+  const labels = [...svg.querySelectorAll("text.label-text")].map(t => box(t, t.textContent));
+  const found = [];
+  labels.forEach((l, i) => {
+    for (const n of nodes) if (meet(l, n)) found.push(`label ${l.name} meets ${n.name}`);
+    for (const m of labels.slice(i + 1)) if (meet(l, m)) found.push(`${l.name} meets ${m.name}`);
+  });
+  for (const r of svg.querySelectorAll("rect.node")) {  // each name within its own box
+    const name = box(r.nextElementSibling, r.dataset.state);
+    if (!within(name, box(r, ""))) found.push(`${name.name} overflows its box`);
+  }
+  return [labels.length, found];
+}"""
+"""What the browser drew, measured with its own text metrics (not the layout's estimate): each
+Choice label's text against every state's box and every other label, each name in its box."""
+
+
+def clashes(page: Any) -> list[str]:
+    count, found = page.evaluate(CLASHES)
+    assert count > 0, "no labels drawn"
+    return list(found)
+
+
 def open_execution(page: Any, service: str, status: str) -> None:
     row = page.locator("tr.execution", has_text=service).filter(has_text=status).first
     row.wait_for(timeout=20_000)
@@ -77,6 +107,16 @@ def test_a_deploy_is_listed_and_its_path_marked_on_the_graph(
     taken = {state for state, mark in marks(page).items() if mark == "taken"}
     path = {*STEPS, "release_lock", "report", "deployed"}
     assert path <= taken and "rollback" not in taken
+    assert clashes(page) == []
+    went = page.eval_on_selector_all("#graph path.taken", "ps => ps.length")
+    assert went >= len(path) - 1  # the transitions made, drawn thick
+    width = "document.querySelector('#graph svg').getBoundingClientRect().width"
+    fitted = page.evaluate(width)
+    page.click("#zoom")  # actual size: the SVG's own width, the pane scrolls
+    page.wait_for_function(f"{width} > {fitted}")
+    assert page.evaluate(width) == float(page.get_attribute("#graph svg", "width") or 0)
+    page.click("#zoom")
+    page.wait_for_function(f"{width} == {fitted}")
     healthy = page.locator("tr.target td.HEALTHY")
     assert healthy.count() == 3
     # docs/console.png only when asked (CONSOLE_SCREENSHOT=docs/console.png make browser): a test

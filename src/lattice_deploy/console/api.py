@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 import boto3
@@ -195,6 +196,7 @@ def execution(arn: str) -> dict[str, Any]:
     steps = _steps(events)
     definition = json.loads(machine["definition"])
     marks = _marks(steps, described["status"])
+    passed = {(a["name"], b["name"]) for a, b in pairwise(steps)}  # the transitions made
     report = next(
         (
             json.loads(s["output"]).get("report") or {}
@@ -210,7 +212,7 @@ def execution(arn: str) -> dict[str, Any]:
         "status": described["status"],
         "error": described.get("error"),
         "cause": described.get("cause"),
-        "graph": draw(definition, machine["name"], marks),
+        "graph": draw(definition, machine["name"], marks, passed),
         "marks": marks,
         "steps": steps,
         "rollback": {k: report.get(k) for k in ("removed", "restored", "kept") if report.get(k)},
