@@ -1,8 +1,8 @@
 """The account values a bundle's templates read, from AWS: Parameter Store (``ssm``), Secrets
 Manager (``secretsmanager_arn``), CloudFormation (``cfn_output``, ``cfn_export``) and the S3
 object of a Terraform state (``tfstate`` with ``url: s3://…``). One class, so that the Lambda
-(:mod:`.load_bundle`) and the CLI (``plan``, ``validate --account``) read them alike; offline
-the CLI gives stand-ins instead (``lattice_deploy.runner.execution.Offline``).
+(:mod:`deployer.states.load_bundle`) and the CLI (``plan``, ``validate --account``) read them alike;
+offline the CLI gives stand-ins instead (``lattice_deploy.runner.execution.Offline``).
 
 Each call is what ecspresso's plugin makes: ``DescribeSecret`` (secretsmanager/funcs.go),
 ``DescribeStacks`` / ``ListExports`` (fujiwara/cfn-lookup), ``GetObject`` (tfstate-lookup's

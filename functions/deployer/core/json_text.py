@@ -1,8 +1,8 @@
 """A bundle file's bytes as text, and a definition's text as strict JSON.
 
-Why apart from :mod:`.bundle`: reading bytes safely (size, encoding) and parsing JSON strictly
-(duplicate keys, NaN, huge numbers, depth) are the first stage of loading, before anything is
-normalized; the hostile corpora aim at exactly this, so it stands alone.
+Why apart from :mod:`deployer.bundle.normalize`: reading bytes safely (size, encoding) and parsing
+JSON strictly (duplicate keys, NaN, huge numbers, depth) are the first stage of loading, before
+anything is normalized; the hostile corpora aim at exactly this, so it stands alone.
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ gets what the strategy needs and nothing else to write: an alternate IP target g
 primary one (same health check), a production listener rule on the listener forwarding to both
 (the primary at 100), an optional test rule (``vpcLatticeConfiguration.testRule``, a Lattice
 ``RuleMatch`` such as a header match), their ARNs in ``advancedConfiguration``, and this stack's
-health gate as ECS's lifecycle hook (:mod:`.lifecycle_hook`). ECS then moves the weights; the
-execution follows its service deployment (:mod:`.follow_deployment`). A ROLLING bundle gets none
-of it. ECS's own ``advancedConfiguration`` in the native shape is taken as is (adopted).
+health gate as ECS's lifecycle hook (:mod:`deployer.hooks.lifecycle_hook`). ECS then moves the
+weights; the execution follows its service deployment (:mod:`deployer.health.follow_deployment`). A
+ROLLING bundle gets none of it. ECS's own ``advancedConfiguration`` in the native shape is taken as
+is (adopted).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The health gate of a progressive update: ECS's own service deployment, followed.
 
 ECS shifts the traffic and rolls back by itself (its lifecycle hook is this stack's gate,
-:mod:`.lifecycle_hook`); the run reads where it is (``ListServiceDeployments``,
+:mod:`deployer.hooks.lifecycle_hook`); the run reads where it is (``ListServiceDeployments``,
 ``DescribeServiceDeployments``: status, lifecycle stage, production weight on the new revision)
 and ends HEALTHY only when ECS says SUCCESSFUL, FAILED with ECS's reason when it rolled back.
 """

@@ -1,5 +1,5 @@
 """ECS lifecycle hook (not a state): the health gate, asked by ECS during a progressive deployment
-whether the green revision may go on (:mod:`.progressive`).
+whether the green revision may go on (:mod:`deployer.ecs.progressive`).
 
 ECS invokes it at POST_SCALE_UP (before any production traffic) and around each traffic shift
 with its payload (``executionDetails.targetServiceRevisionArn``; ``hookDetails`` as the workflow

@@ -1,5 +1,5 @@
 """Part ``ensure_rules`` of state ``ensure_lattice``: the listener rules a progressive strategy
-shifts traffic on (:mod:`.progressive`).
+shifts traffic on (:mod:`deployer.ecs.progressive`).
 
 The production rule matches every request and forwards to the primary group (weight 100) and
 the alternate one (0); the test rule, when the bundle gives its match, forwards the same way.

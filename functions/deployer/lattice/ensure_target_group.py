@@ -77,14 +77,14 @@ def ensure_alternate(event: dict[str, Any]) -> dict[str, Any] | None:
 def ready(
     plan: dict[str, Any], arn: str, created: bool = False, active: bool = True
 ) -> dict[str, Any]:
-    """GetTargetGroup, for a group ECS is about to be given: :class:`.errors.NotReady` while it
-    is CREATE_IN_PROGRESS (``active``), or when this run has just created it and the read does
-    not find it yet. VPC Lattice documents no consistency model; EC2's, which we follow: "if you
-    run a command to modify or describe the resource that you just created, its ID might not
+    """GetTargetGroup, for a group ECS is about to be given: :class:`deployer.core.errors.NotReady`
+    while it is CREATE_IN_PROGRESS (``active``), or when this run has just created it and the read
+    does not find it yet. VPC Lattice documents no consistency model; EC2's, which we follow: "if
+    you run a command to modify or describe the resource that you just created, its ID might not
     have propagated throughout the system, and you will get an error responding that the
     resource does not exist" (EC2 Developer Guide, "Eventual consistency in the Amazon EC2
     API"). A group not found that this run did not just create is the bundle's error
-    (:class:`.errors.NotFound`)."""
+    (:class:`deployer.core.errors.NotFound`)."""
     try:
         group = dict(lattice.client(plan).get_target_group(targetGroupIdentifier=arn))
     except ClientError as exc:

@@ -64,7 +64,7 @@ def alternate_group(env: str, service: str) -> str:
 
 def notices(service_file: str, service: str, env: str, lattice: dict[str, Any]) -> list[str]:
     """Says each Lattice name made to fit VPC Lattice's rules (not ``<env>-<service>-<kind>``
-    as written), where the bundle gave none (:mod:`.lattice_names`)."""
+    as written), where the bundle gave none (:mod:`.names`)."""
     made = [
         f"{label} {ref['name']!r}"
         for label, ref, kind in (

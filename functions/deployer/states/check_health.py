@@ -4,10 +4,10 @@ Answers ``HEALTHY`` (the ECS rollout is COMPLETED and every task of the new depl
 HEALTHY target), ``FAILED`` (the rollout FAILED, a task of the new deployment failed (ECS counts
 it in ``failedTasks`` and replaces it at once, so its UNHEALTHY target may never be seen), a new
 task's target is UNHEALTHY, or the bundle's timeout passed) or ``WAITING`` with ``waitSeconds``,
-when the next poll can learn something (:mod:`.health_schedule`); the state machine's Wait does
-the waiting, so no Lambda ever sleeps. It runs first right after ``update_service``: a deploy that
-changed nothing is healthy at once. Time is the state's ``$$.State.EnteredTime``, the clock of
-the execution history: the timeout counts from the first poll.
+when the next poll can learn something (:mod:`deployer.health.health_schedule`); the state machine's
+Wait does the waiting, so no Lambda ever sleeps. It runs first right after ``update_service``: a
+deploy that changed nothing is healthy at once. Time is the state's ``$$.State.EnteredTime``, the
+clock of the execution history: the timeout counts from the first poll.
 """
 
 from __future__ import annotations

@@ -78,9 +78,9 @@ def _until_active(plan: dict[str, Any], resources: dict[str, dict[str, Any]]) ->
     """The target groups this invocation created, ACTIVE before ECS is given them: a create
     answers CREATE_IN_PROGRESS (API Reference, CreateTargetGroup), and ECS cannot register
     tasks in a group, or shift weights onto it, before it exists. Not ACTIVE yet (or not found
-    yet, right after its create): :class:`.errors.NotReady`, and the state's Retry runs this
-    state again, which finds every part made and asks again
-    (:func:`.ensure_target_group.ready`)."""
+    yet, right after its create): :class:`deployer.core.errors.NotReady`, and the state's Retry runs
+    this state again, which finds every part made and asks again
+    (:func:`deployer.lattice.ensure_target_group.ready`)."""
     for key in ("targetGroup", "alternateGroup"):
         if (resources.get(key) or {}).get("action") == "created":
             ensure_target_group.ready(plan, resources[key]["arn"], created=True)

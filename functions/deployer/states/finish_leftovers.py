@@ -1,5 +1,5 @@
 """State ``finish_leftovers``: before this run reads its bundle, finish what earlier runs of
-the service could not roll back (:mod:`.leftovers`).
+the service could not roll back (:mod:`deployer.rollback.leftovers`).
 
 Why here, before ``load_bundle``: the baseline ``load_bundle`` records must be the account
 without the earlier run's leftovers, or this run's own rollback would keep them (and its plan

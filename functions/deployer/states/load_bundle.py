@@ -1,11 +1,12 @@
 """State ``load_bundle``: read the bundle from S3 (pinned object versions), plan the deployment,
-and record what exists before anything changes (``plan.baseline``, :mod:`.baseline`).
+and record what exists before anything changes (``plan.baseline``,
+:mod:`deployer.rollback.baseline`).
 
 Reads only: S3 GetObject (the bundle; a tfstate plugin's state), what the templates read
 (Parameter Store, Secrets Manager's DescribeSecret, CloudFormation's DescribeStacks and
-ListExports: :mod:`.lookups`), EC2 DescribeSubnets (to learn the VPC of the service's subnets), the
-Lattice resources the bundle adopts by ARN (so a missing one fails the run before any change),
-and the values a rollback restores (the ECS service, the target group's health check, the
+ListExports: :mod:`deployer.bundle.lookups`), EC2 DescribeSubnets (to learn the VPC of the service's
+subnets), the Lattice resources the bundle adopts by ARN (so a missing one fails the run before any
+change), and the values a rollback restores (the ECS service, the target group's health check, the
 listeners' default actions).
 """
 

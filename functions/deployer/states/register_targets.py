@@ -2,7 +2,7 @@
 IPs in the target group and deregister IPs whose tasks are gone, for accounts that cannot give ECS
 the VPC Lattice infrastructure role. Runs before every poll after the first, so replaced tasks are
 followed; it keeps when it registered each target (``registeredAt``, the state's EnteredTime),
-which is when Lattice's checks of it begin (:mod:`.health_schedule`)."""
+which is when Lattice's checks of it begin (:mod:`deployer.health.health_schedule`)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 It is the same document for a success and a failure: the status, what each step did to which
 resource (created, adopted, updated, unchanged), the targets with their health, every AWS call
-the run's Lambda invocations made (:mod:`.calls`), and for a failure the failing step's error and
-message. It is the last state to call AWS (after ``release_lock``), so nothing is left out.
+the run's Lambda invocations made (:mod:`deployer.core.calls`), and for a failure the failing step's
+error and message. It is the last state to call AWS (after ``release_lock``), so nothing is left
+out.
 """
 
 from __future__ import annotations
