@@ -108,7 +108,7 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
     assert {"deploymentId", "bundle"} <= set(execution)
     template = cfn.load(ROOT / "template.yaml")
     for fn in template.functions:
-        state = fn.handler.split(".")[1]
+        state = fn.handler.split(".")[-2]
         if state in (
             "register_targets",
             "start_deployment",
