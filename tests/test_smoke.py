@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 
-from deployer.bundle import normalize as bundle
-from deployer.bundle import validate
+from deployer import bundle, validate
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator.control import ControlClient
 from lattice_deploy.emulator.demo_account import CLUSTER, REGION
