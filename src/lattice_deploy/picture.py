@@ -32,7 +32,7 @@ FILLS = {
     "Task": "#e8f0fe",
     "Choice": "#fff4e5",
     "Wait": "#f1f3f4",
-    "Pass": "#ffffff",
+    "Pass": "#ffffff",  # nosec B105: a state kind's fill colour, not a password
     "Succeed": "#e6f4ea",
     "Fail": "#fce8e6",
     "Map": "#f3e8fd",
