@@ -32,7 +32,8 @@ DELETES = {  # kind → (operation, identifier parameter)
 }
 
 
-def _flag(name: str) -> str:
+def cli_option(name: str) -> str:
+    """``serviceIdentifier`` → ``--service-identifier``: the aws CLI's option for a member."""
     return "--" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower()
 
 
@@ -59,7 +60,7 @@ class LatticeUndo:
             [
                 "aws vpc-lattice",
                 operation.replace("_", "-"),
-                *(f"{_flag(k)} {v}" for k, v in args.items()),
+                *(f"{cli_option(k)} {v}" for k, v in args.items()),
             ]
         )
         if kind in ("rule", "targetGroup") and (why := self.held(ident)):

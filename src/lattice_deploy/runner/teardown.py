@@ -33,6 +33,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+# the rollback's own table of Lattice deletes and the aws CLI option of a member: one source
+from deployer.undo_lattice import DELETES, cli_option
+
 from .pace import Pace
 from .targets import Target
 from .throwaway import SMOKE_TAG
@@ -48,26 +51,6 @@ STEP = 10.0
 GONE = ("ResourceNotFoundException", "ServiceNotFoundException")
 PREFIXES = ("definitions", "reports", "leftovers")
 """Where a run keeps a service's objects: its bundle, its reports, an unfinished rollback's."""
-LATTICE_DELETES = {  # kind → (operation, its identifier's parameter)
-    "serviceAssociation": (
-        "delete_service_network_service_association",
-        "serviceNetworkServiceAssociationIdentifier",
-    ),
-    "accessLogs": ("delete_access_log_subscription", "accessLogSubscriptionIdentifier"),
-    "listener": ("delete_listener", "listenerIdentifier"),
-    "latticeService": ("delete_service", "serviceIdentifier"),
-    "targetGroup": ("delete_target_group", "targetGroupIdentifier"),
-    "vpcAssociation": (
-        "delete_service_network_vpc_association",
-        "serviceNetworkVpcAssociationIdentifier",
-    ),
-    "serviceNetwork": ("delete_service_network", "serviceNetworkIdentifier"),
-}
-
-
-def _flag(name: str) -> str:
-    """``serviceIdentifier`` → ``--service-identifier``: the aws CLI's option for a member."""
-    return "--" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower()
 
 
 def _why(exc: Exception) -> str:
@@ -123,11 +106,11 @@ class Teardown:
 
     def lattice_delete(self, kind: str, ident: str, busy: float = 0.0, **scope: str) -> bool:
         """Delete one VPC Lattice resource (``scope``: its parent's identifier, for a listener)."""
-        operation, param = LATTICE_DELETES[kind]
+        operation, param = DELETES[kind]
         args = {**scope, param: ident}
         command = " ".join(
             ["aws vpc-lattice", operation.replace("_", "-")]
-            + [f"{_flag(k)} {v}" for k, v in args.items()]
+            + [f"{cli_option(k)} {v}" for k, v in args.items()]
         )
         call = partial(getattr(self.lattice, operation), **args)
         return self.delete(kind, ident, call, command, busy)
