@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ import pytest
 
 from bundles import renamed
 from lattice_deploy.emulator import Fault
+from serving import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,29 +38,8 @@ SERVE_LOG: list[Path] = []
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "stderr.log"
     SERVE_LOG[:] = [log]
-    serve = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lattice_deploy.cli.main",
-            "serve",
-            "--port",
-            "0",
-            "--time-rate",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=log.open("w"),
-        text=True,
-    )
-    assert serve.stdout is not None
-    first = serve.stdout.readline()
-    match = re.search(r"listening on (http://[\d.]+:\d+)", first)
-    assert match, first + log.read_text()
-    yield match.group(1)
-    serve.send_signal(signal.SIGINT)
-    serve.communicate(timeout=30)
-    assert serve.returncode == 0 and "stopped" in log.read_text()
+    with serving(log) as url:
+        yield url
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

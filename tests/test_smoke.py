@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +26,7 @@ from lattice_deploy.runner import execution, throwaway
 from lattice_deploy.runner.pace import Pace
 from lattice_deploy.runner.targets import EndpointSession
 from lattice_deploy.runner.teardown import Teardown
+from serving import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "lattice-deploy-bundles-123456789012-ap-northeast-1"
@@ -38,21 +36,10 @@ TABLE = "lattice-deploy-DeploymentsTable"
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "stderr.log"
-    command = [sys.executable, "-m", "lattice_deploy.cli.main", "serve", "--port", "0"]
-    serve = subprocess.Popen(
-        [*command, "--time-rate", "0"], stdout=subprocess.PIPE, stderr=log.open("w"), text=True
-    )
-    assert serve.stdout is not None
-    first = serve.stdout.readline()
-    match = re.search(r"listening on (http://[\d.]+:\d+)", first)
-    assert match, first + log.read_text()
-    url = match.group(1)
-    example = str(ROOT / "examples" / "myservice")
-    assert main(["deploy", example, "--endpoint-url", url]) == 0  # what must stay untouched
-    yield url
-    serve.send_signal(signal.SIGINT)
-    serve.communicate(timeout=30)
-    assert serve.returncode == 0
+    with serving(log) as url:
+        example = str(ROOT / "examples" / "myservice")
+        assert main(["deploy", example, "--endpoint-url", url]) == 0  # what must stay untouched
+        yield url
 
 
 def _items(client: Any, operation: str, **kwargs: Any) -> list[dict[str, Any]]:

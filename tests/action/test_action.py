@@ -13,10 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +21,7 @@ import pytest
 
 from bundles import renamed
 from lattice_deploy.emulator.control import ControlClient
+from serving import serving
 
 from . import runner
 from .runner import ROOT, CannotSimulate
@@ -37,17 +35,8 @@ one only), whichever runs first."""
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "stderr.log"
-    command = [sys.executable, "-m", "lattice_deploy.cli.main", "serve", "--port", "0"]
-    serve = subprocess.Popen(
-        [*command, "--time-rate", "0"], stdout=subprocess.PIPE, stderr=log.open("w"), text=True
-    )
-    assert serve.stdout is not None
-    first = serve.stdout.readline()
-    match = re.search(r"listening on (http://[\d.]+:\d+)", first)
-    assert match, first + log.read_text()
-    yield match.group(1)
-    serve.send_signal(signal.SIGINT)
-    serve.communicate(timeout=30)
+    with serving(log) as url:
+        yield url
 
 
 @pytest.fixture
