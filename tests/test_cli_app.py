@@ -11,33 +11,15 @@ from typing import Any
 
 import pytest
 
+from app_tree import app_files, tree
 from lattice_deploy.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("template.yaml", "samconfig.toml", "statemachine", "layers", "events", "examples")
-
-
-def _cached(relative: Path) -> bool:
-    return "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (caches aside), by ``/``-separated path, with its bytes."""
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*")
-        if path.is_file() and not _cached(path.relative_to(folder))
-    }
 
 
 def source() -> dict[str, bytes]:
     """The app as the repository holds it, by its path in DIR."""
-    found: dict[str, bytes] = {}
-    for part in PARTS:
-        if (ROOT / part).is_file():
-            found[part] = (ROOT / part).read_bytes()
-        else:
-            found.update({f"{part}/{k}": v for k, v in tree(ROOT / part).items()})
+    found = app_files()
     found.update(
         {f"functions/deployer/{k}": v for k, v in tree(ROOT / "functions/deployer").items()}
     )

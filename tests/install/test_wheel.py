@@ -31,10 +31,10 @@ from typing import Any
 
 import pytest
 
+from app_tree import app_files, tree
 from lattice_deploy import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
-PARTS = ("template.yaml", "samconfig.toml", "statemachine", "layers", "events", "examples")
 """What ``lattice_deploy/app/`` in the wheel holds (setup.py)."""
 NOT_SOURCE = shutil.ignore_patterns(
     ".git",
@@ -49,29 +49,6 @@ NOT_SOURCE = shutil.ignore_patterns(
     ".*_cache",
 )
 """What the copy of the checkout leaves out: what a clone does not have."""
-
-
-def _cached(relative: Path) -> bool:
-    return "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*")
-        if path.is_file() and not _cached(path.relative_to(folder))
-    }
-
-
-def app_files() -> dict[str, bytes]:
-    """The SAM app as the repository holds it, by its path inside the app's folder."""
-    found: dict[str, bytes] = {}
-    for part in PARTS:
-        if (ROOT / part).is_file():
-            found[part] = (ROOT / part).read_bytes()
-        else:
-            found.update({f"{part}/{k}": v for k, v in tree(ROOT / part).items()})
-    return found
 
 
 def aws_cli() -> str:
