@@ -180,7 +180,7 @@ def test_what_a_run_stopped_with_serve_had_made_is_cleaned_up_on_resume(tmp_path
         sfn = client(url, "stepfunctions")
         cleanup = machine_arn(sfn, "CleanupStateMachine")
         runs: list[dict[str, Any]] = []
-        for _ in range(600):  # the rule's run starts on resume; time is stopped: poll briefly
+        for _ in range(1200):  # the rule's run starts on resume; time is stopped: poll briefly
             runs = sfn.list_executions(stateMachineArn=cleanup)["executions"]
             if runs and runs[0]["status"] != "RUNNING":
                 break
