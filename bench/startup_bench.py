@@ -36,10 +36,10 @@ COMMANDS = {
         str(ROOT / "examples" / "myservice"),
         "--local",
     ],
-    "import a handler (deployer.check_health)": [
+    "import a handler (deployer.states.check_health)": [
         sys.executable,
         "-c",
-        "import deployer.check_health",
+        "import deployer.states.check_health",
     ],
 }
 

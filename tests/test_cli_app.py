@@ -36,9 +36,11 @@ def test_the_app_written_is_the_source_and_sam_accepts_it(
     written = tree(target)
     assert sorted(written) == sorted(source())
     assert written == source()
-    assert {"template.yaml", "statemachine/deploy.asl.json", "functions/deployer/step.py"} <= set(
-        written
-    )
+    assert {
+        "template.yaml",
+        "statemachine/deploy.asl.json",
+        "functions/deployer/core/step.py",
+    } <= set(written)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not"]  # nothing beside DIR
     sam = Path(sys.executable).parent / "sam"  # the dev extra's aws-sam-cli
     checked = subprocess.run(

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from deployer import render
-from deployer.errors import BundleInvalid
+from deployer.bundle import render
+from deployer.core.errors import BundleInvalid
 
 ENV = {"TAG": "1.27", "COUNT": "3"}
 PARAMETERS = {"/catalog/subnet": "subnet-a"}

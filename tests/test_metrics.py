@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from deployer import report
+from deployer.states import report
 
 
 def test_disabled_metrics_print_nothing_even_after_a_hundred_deployments(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deployer import render
-from deployer.errors import BundleInvalid
+from deployer.bundle import render
+from deployer.core.errors import BundleInvalid
 
 ENV = {"TAG": "1.27", "QUOTED": 'say "hi"'}
 PARAMETERS = {"/myservice/image": "nginx:1.27", "/myservice/subnets": "subnet-a,subnet-b"}

@@ -12,7 +12,8 @@ import botocore
 import botocore.session
 import pytest
 
-from deployer import aws, ecs
+from deployer.core import aws
+from deployer.ecs import api as ecs
 from lattice_deploy.runner import template as cfn
 
 ROOT = Path(__file__).resolve().parents[1]

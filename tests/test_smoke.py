@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from deployer import bundle, validate
+from deployer.bundle import normalize as bundle
+from deployer.bundle import validate
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator.control import ControlClient
 from lattice_deploy.emulator.demo_account import CLUSTER, REGION

@@ -29,4 +29,7 @@ def test_the_cli_loads_neither_moto_nor_xray_until_a_verb_needs_them(statement: 
 
 
 def test_a_handler_module_imports_without_the_xray_sdk() -> None:
-    assert loaded("import deployer.check_health, deployer.report", ["aws_xray_sdk.core"]) == []
+    assert (
+        loaded("import deployer.states.check_health, deployer.states.report", ["aws_xray_sdk.core"])
+        == []
+    )

@@ -29,12 +29,12 @@ def test_each_task_state_has_its_module_function_and_substitution() -> None:
     assert (ROOT / "events" / "s3-upload.json").is_file()
     assert (ROOT / "events" / "ecr-push.json").is_file()
     for name, state in tasks.items():
-        assert (ROOT / "functions" / "deployer" / f"{name}.py").is_file(), name
-        logical_id = handlers[f"deployer.{name}.handler"]
+        assert (ROOT / "functions" / "deployer" / "states" / f"{name}.py").is_file(), name
+        logical_id = handlers[f"deployer.states.{name}.handler"]
         placeholder = json.loads(raw.replace("${PollSeconds}", "15"))["States"][name]["Resource"]
         key = placeholder.strip("${}")
         assert machine.substitutions[key] == {"Fn::GetAtt": [logical_id, "Arn"]}, name
-        assert state["Comment"] == f"functions/deployer/{name}.py"
+        assert state["Comment"] == f"functions/deployer/states/{name}.py"
     assert machine.substitutions["PollSeconds"] == {"Ref": "PollSeconds"}
 
 
@@ -80,11 +80,14 @@ def test_template_runtime_and_layer() -> None:
         )
         # Jsonnet renders where bundles are read (its layer, beside Powertools)
         jsonnet = {"Ref": "JsonnetLayer"} in fn.properties["Layers"]
-        renders = ("deployer.load_bundle.handler", "deployer.start_redeployments.handler")
+        renders = (
+            "deployer.states.load_bundle.handler",
+            "deployer.triggers.start_redeployments.handler",
+        )
         assert jsonnet is (fn.handler in renders), fn.logical_id
         # PyYAML where a config is read: those, and the S3 trigger (the config names the files)
         yaml = {"Ref": "YamlLayer"} in fn.properties["Layers"]
-        reads = (*renders, "deployer.start_deployment.handler")
+        reads = (*renders, "deployer.triggers.start_deployment.handler")
         assert yaml is (fn.handler in reads), fn.logical_id
     layer = template.resources["JsonnetLayer"]
     assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
@@ -105,7 +108,7 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
     assert {"deploymentId", "bundle"} <= set(execution)
     template = cfn.load(ROOT / "template.yaml")
     for fn in template.functions:
-        state = fn.handler.split(".")[1]
+        state = fn.handler.split(".")[-2]
         if state in (
             "register_targets",
             "start_deployment",

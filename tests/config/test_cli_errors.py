@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deployer.errors import BundleInvalid
+from deployer.core.errors import BundleInvalid
 from lattice_deploy.cli.main import main
 from lattice_deploy.runner import run
 from workflow.conftest import EXAMPLE, Local

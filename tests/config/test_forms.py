@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from deployer import bundle, load_bundle
-from deployer.errors import BundleInvalid
+from deployer.bundle import normalize as bundle
+from deployer.core.errors import BundleInvalid
+from deployer.states import load_bundle
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator import EmbeddedAws
 from lattice_deploy.runner import execution

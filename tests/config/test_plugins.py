@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from deployer import plugins, render, tfstate
-from deployer.errors import BundleInvalid
-from deployer.lookups import AwsLookups
+from deployer.bundle import plugins, render, tfstate
+from deployer.bundle.lookups import AwsLookups
+from deployer.core.errors import BundleInvalid
 from lattice_deploy.emulator import EmbeddedAws
 
 from .states import RAW

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deployer import ecspresso_yaml
-from deployer.errors import BundleInvalid
+from deployer.bundle import ecspresso_yaml
+from deployer.core.errors import BundleInvalid
 
 
 def test_a_zero_indented_list_flow_collections_and_block_scalars_are_read() -> None:

@@ -192,7 +192,7 @@ def test_the_wheel_installed_outside_the_checkout_runs_every_verb(installed: Ins
             if n.startswith("lattice_deploy/app/") and not n.endswith("/")
         }
     assert carried == app_files()
-    assert {"lattice_deploy/console/page.html", "deployer/step.py"} <= names
+    assert {"lattice_deploy/console/page.html", "deployer/core/step.py"} <= names
     with tarfile.open(installed.sdist) as sdist:
         top = sdist.getnames()[0].split("/")[0]
         in_sdist = {n.removeprefix(f"{top}/") for n in sdist.getnames()}

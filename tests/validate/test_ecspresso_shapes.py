@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from deployer import bundle, lattice_names
+from deployer.bundle import normalize as bundle
+from deployer.lattice import names as lattice_names
 from lattice_deploy.cli.main import main
 from lattice_deploy.runner.execution import read_bundle, rendered
 from workflow.conftest import EXAMPLE
@@ -66,7 +67,7 @@ def test_derived_lattice_names_are_valid_stable_and_never_shared() -> None:
 
 
 def test_an_ecr_push_pins_the_image_inside_the_describe_wrapper() -> None:
-    from deployer import start_redeployments
+    from deployer.triggers import start_redeployments
 
     task = {"taskDefinition": {"family": "x", "containerDefinitions": [{"name": "web"}]}}
     task["taskDefinition"]["containerDefinitions"][0]["image"] = "repo:1"

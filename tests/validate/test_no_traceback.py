@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from deployer import validate
+from deployer.bundle import validate
 from workflow.conftest import EXAMPLE
 
 from .corpus import CONF, SVC, TASK

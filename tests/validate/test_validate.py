@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from deployer.errors import BundleInvalid
+from deployer.core.errors import BundleInvalid
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator import EmbeddedAws
 from workflow.conftest import EXAMPLE, Local

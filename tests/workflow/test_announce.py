@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from deployer import announce
+from deployer.core import announce
 
 from .conftest import EXAMPLE, Local
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from deployer import check_health
+from deployer.states import check_health
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator.ecs.capacity import NO_INSTANCES
 

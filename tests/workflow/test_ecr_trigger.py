@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from bundles import renamed
-from deployer import start_redeployments
+from deployer.triggers import start_redeployments
 from lattice_deploy.emulator import EmbeddedAws
 from lattice_deploy.emulator.events.models import DELIVERIES
 from lattice_deploy.runner import stack, targets

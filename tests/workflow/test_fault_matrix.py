@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from deployer.undo import TAG
+from deployer.rollback.undo import TAG
 from lattice_deploy.emulator import EmbeddedAws
 
 from .conftest import EXAMPLE, Local

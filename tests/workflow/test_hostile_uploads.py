@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from deployer.bundle import MAX_FILE_BYTES
-from deployer.errors import BundleInvalid
+from deployer.bundle.normalize import MAX_FILE_BYTES
+from deployer.core.errors import BundleInvalid
 from hostile.corpus import CASES, EVIL, Edit
 from lattice_deploy.emulator.events.models import DELIVERIES
 

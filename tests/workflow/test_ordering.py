@@ -10,7 +10,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from deployer import start_deployment
+from deployer.triggers import start_deployment
 from lattice_deploy.emulator import CLOCK
 from lattice_deploy.emulator.s3.notifications import sequencer
 from lattice_deploy.runner import execution

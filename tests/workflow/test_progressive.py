@@ -146,7 +146,7 @@ def test_a_first_deploy_that_fails_leaves_nothing_behind(local: Local, tmp_path:
 
 def test_the_gate_answers_failed_when_it_cannot_look(local: Local) -> None:
     """ECS's sample payload, naming a service revision this account does not have."""
-    from deployer import lifecycle_hook
+    from deployer.hooks import lifecycle_hook
 
     sample = json.loads((EXAMPLE.parents[1] / "events" / "lifecycle_hook.json").read_text())
     answer = lifecycle_hook.handler(sample, None)
@@ -156,8 +156,8 @@ def test_the_gate_answers_failed_when_it_cannot_look(local: Local) -> None:
 def test_plan_shows_the_alternate_group_and_rules_it_would_make(
     local: Local, tmp_path: Path
 ) -> None:
-    from deployer import plan as planner
-    from deployer.load_bundle import plan_of
+    from deployer.bundle import plan as planner
+    from deployer.states.load_bundle import plan_of
     from lattice_deploy.runner import execution
 
     def planned(directory: Path) -> dict[str, str]:

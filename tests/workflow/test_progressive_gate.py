@@ -1,7 +1,8 @@
-"""The health gate ECS asks during its own progressive deployments (:mod:`deployer.lifecycle_hook`)
-and the run's reading of ECS's deployment (:mod:`deployer.follow_deployment`), at the edges AWS
-documents: services above DescribeTasks' 100 tasks, ECS's rollback re-invoking the shift hooks, a
-hook's timeout, the previous deployment in ListServiceDeployments."""
+"""The health gate ECS asks during its own progressive deployments
+(:mod:`deployer.hooks.lifecycle_hook`) and the run's reading of ECS's deployment
+(:mod:`deployer.health.follow_deployment`), at the edges AWS documents: services above
+DescribeTasks' 100 tasks, ECS's rollback re-invoking the shift hooks, a hook's timeout, the
+previous deployment in ListServiceDeployments."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def test_the_run_follows_its_own_service_deployment(
     freshness are not documented): the previous one, SUCCESSFUL, must not pass for it (a false
     HEALTHY on the first poll). The run follows the deployment UpdateService named
     (``currentServiceDeployment``), else one created since the update."""
-    from deployer import follow_deployment
+    from deployer.health import follow_deployment
     from lattice_deploy.emulator.ecs import service_deployments
 
     deployment = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0}
@@ -123,7 +124,8 @@ def test_a_tls_passthrough_listener_is_its_own_production_rule(aws: Any) -> None
     """A TLS_PASSTHROUGH listener has no rules: ``productionListenerRule`` is the listener ARN
     ("rule ... or listener", ECS API Reference, AdvancedConfiguration). The run creates no rule,
     adds the alternate group to the default action at weight 0, and reads the share there."""
-    from deployer import ensure_rules, follow_deployment
+    from deployer.health import follow_deployment
+    from deployer.lattice import ensure_rules
 
     api = aws.client("vpc-lattice")
     vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}
@@ -168,7 +170,7 @@ def test_the_gate_hook_times_out_within_the_run(
     """ECS waits "Default: 1440 (24 hours)" on a hook (API Reference,
     DeploymentLifecycleHookTimeoutConfiguration): the gate's timeout is the run's, rounded down
     to whole minutes (at least ECS's minimum, 1), and ECS rolls back when it passes."""
-    from deployer import progressive
+    from deployer.ecs import progressive
 
     monkeypatch.setenv(
         "LIFECYCLE_HOOK_ARN", "arn:aws:lambda:ap-northeast-1:123456789012:function:g"
@@ -198,9 +200,10 @@ def test_undo_puts_back_a_tls_listeners_default_action(aws: Any) -> None:
     """A failed first progressive run on an existing TLS_PASSTHROUGH listener: ensure_rules added
     the alternate group to the default action; the rollback restores the action as the run
     found it, then deletes the alternate group (never left forwarding to a deleted group)."""
-    from deployer import baseline, ensure_rules
-    from deployer.undo import TAG, Ledger
-    from deployer.undo_lattice import LatticeUndo
+    from deployer.lattice import ensure_rules
+    from deployer.rollback import baseline
+    from deployer.rollback.undo import TAG, Ledger
+    from deployer.rollback.undo_lattice import LatticeUndo
 
     api = aws.client("vpc-lattice")
     vpc = {"port": 443, "protocol": "TCP", "vpcIdentifier": "vpc-12345678"}

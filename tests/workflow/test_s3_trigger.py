@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from deployer import start_deployment
+from deployer.triggers import start_deployment
 from lattice_deploy.emulator.events.models import DELIVERIES
 from lattice_deploy.runner import execution
 

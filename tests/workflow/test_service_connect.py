@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from deployer import plan as planner
-from deployer.errors import BundleInvalid
-from deployer.load_bundle import plan_of
+from deployer.bundle import plan as planner
+from deployer.core.errors import BundleInvalid
+from deployer.states.load_bundle import plan_of
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from deployer import bundle, validate, validate_values
-from deployer.errors import BundleInvalid
+from deployer.bundle import normalize as bundle
+from deployer.bundle import validate, validate_values
+from deployer.core.errors import BundleInvalid
 
 from ..emulator import demo_account as demo
 from ..emulator.control import ControlClient

@@ -11,10 +11,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deployer import bundle, validate
-from deployer.errors import DeployError
-from deployer.load_bundle import plan_of
-from deployer.plan import plan_changes
+from deployer.bundle import normalize as bundle
+from deployer.bundle import validate
+from deployer.bundle.plan import plan_changes
+from deployer.core.errors import DeployError
+from deployer.states.load_bundle import plan_of
 
 from ..emulator import demo_account as demo
 from ..runner.execution import read_bundle, rendered

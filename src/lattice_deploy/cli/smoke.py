@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from deployer import validate_values
+from deployer.bundle import validate_values
 
 from ..emulator import demo_account as demo
 from ..emulator.control import ControlClient

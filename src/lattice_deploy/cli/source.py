@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from deployer.errors import BundleInvalid
+from deployer.core.errors import BundleInvalid
 
 
 def add_arguments(parser: Any) -> None:

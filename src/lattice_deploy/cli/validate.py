@@ -11,9 +11,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deployer import bundle, ecspresso_yaml, plugins, render, validate
-from deployer.errors import DeployError
-from deployer.load_bundle import plan_of
+from deployer.bundle import ecspresso_yaml, plugins, render, validate
+from deployer.bundle import normalize as bundle
+from deployer.core.errors import DeployError
+from deployer.states.load_bundle import plan_of
 
 from ..emulator import demo_account as demo
 from ..runner.execution import offline_ssm, read_bundle, rendered

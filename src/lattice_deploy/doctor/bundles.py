@@ -5,7 +5,8 @@ any of ecspresso's names, the two definitions it names, ``env.json`` for the tem
 variables); a directory as ``deploy`` reads it (:func:`..runner.execution.read_bundle`, the
 caller's environment). Templates are rendered with Parameter Store left as stand-ins (a value
 read there is not checked), then normalized into the plan the workflow would follow
-(:func:`deployer.bundle.normalize`): its cluster, Lattice names, ports, subnets and groups.
+(:func:`deployer.bundle.normalize.normalize`): its cluster, Lattice names, ports, subnets and
+groups.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle, ecspresso_yaml, render
-from deployer.errors import BundleInvalid
+from deployer.bundle import ecspresso_yaml, render
+from deployer.bundle import normalize as bundle
+from deployer.core.errors import BundleInvalid
 
 from ..runner import execution
 from .account import Account

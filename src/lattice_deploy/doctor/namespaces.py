@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deployer import ecs as ecs_names
+from deployer.ecs import api as ecs_names
 
 from . import Check
 from .account import Account

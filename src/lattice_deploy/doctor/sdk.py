@@ -1,6 +1,6 @@
 """Check 2, the SDK: each function runs a botocore that knows every request member it sends.
 
-What a feature needs is :data:`deployer.aws.SDK_FEATURES` (the first botocore whose model has
+What a feature needs is :data:`deployer.core.aws.SDK_FEATURES` (the first botocore whose model has
 the member); the functions check it themselves, at cold start, in the middle of a deployment.
 Here it is learned before: each function's layers (GetFunctionConfiguration), and of the stack's
 own layers, which distributions each holds at which version (GetLayerVersion, then its archive's
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from deployer.aws import SDK_FEATURES
+from deployer.core.aws import SDK_FEATURES
 
 from ..runner import app
 from . import Check

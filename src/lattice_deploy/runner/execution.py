@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle, ecspresso_yaml, limits, lookups, plugins, render, tfstate, validate
-from deployer.errors import BundleInvalid
+from deployer.bundle import ecspresso_yaml, limits, lookups, plugins, render, tfstate, validate
+from deployer.bundle import normalize as bundle
+from deployer.core.errors import BundleInvalid
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from deployer.report import plain
+from deployer.states.report import plain
 
 MARKS = {"created": "+", "updated": "~", "adopted": "=", "unchanged": "=", "skipped": "-"}
 

@@ -27,7 +27,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from deployer.errors import BundleInvalid
+from deployer.core.errors import BundleInvalid
 
 from . import inventory, settled, throwaway
 from .pace import Pace

@@ -2,7 +2,7 @@
 
 Why found by tags, not by the runs' summaries: a run that crashed, or a smoke test interrupted
 between two calls, leaves no summary, yet everything a deploy creates carries the
-``lattice-deploy:service`` tag from its create call on (``functions/deployer/bundle.py``,
+``lattice-deploy:service`` tag from its create call on (``functions/deployer/bundle/normalize.py``,
 ``plan["tags"]``), and the smoke test tags what it makes itself with ``lattice-deploy:smoke``;
 with a name no one else has (``smoke-<random>``), those tags alone say what is the test's. The
 bucket's objects and the ordering row are keyed by the service name.

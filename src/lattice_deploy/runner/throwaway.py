@@ -16,7 +16,7 @@ what the smoke test proves, and on AWS it makes Cloud Map entries no deploy tags
 Why the failing run adopts a target group instead of changing the bundle's health check: every
 bundle health check that could never pass (a port no container maps, an HTTP version the port
 does not speak, checks turned off) is refused by ``validate`` before any change
-(``functions/deployer/health_check.py``), and a path the container does not serve passes
+(``functions/deployer/lattice/health_check.py``), and a path the container does not serve passes
 ``validate`` but not on every AWS: the embedded one answers every path (``emulator/vpclattice/
 targets.py``). A group the bundle names by ARN is adopted as it is, and its health check aims at
 port :data:`UNSERVED_PORT`, where no container listens: on AWS the check is refused or times out,
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deployer import bundle
+from deployer.bundle import normalize as bundle
 
 from . import app, execution
 

@@ -1,0 +1,175 @@
+"""What a deployment of a bundle would do, found with read calls only (``lattice-deploy plan``).
+
+Why here, beside the steps: it asks the same questions they ask before acting (adopt by ARN,
+find by name, does what exists cover what the bundle wants?), with the same helpers, so the
+plan and the deployment cannot disagree. Each item is ``{resource, action, name, diff}`` with
+action ``create``, ``adopt``, ``change`` or ``unchanged``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.compare import covers, differences
+from ..ecs import api as ecs
+from ..lattice import find_or_create as lattice
+
+UPDATE_FIELDS = (
+    "desiredCount",
+    "networkConfiguration",
+    "platformVersion",
+    "healthCheckGracePeriodSeconds",
+)
+
+
+def _item(
+    resource: str, action: str, name: str | None, diff: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {"resource": resource, "action": action, "name": name, "diff": diff or []}
+
+
+def _named(
+    api: Any, resource: str, ref: dict[str, Any], operation: str, **kwargs: Any
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    if "arn" in ref:
+        return _item(resource, "adopt", ref["arn"]), {
+            "arn": ref["arn"],
+            "id": ref["arn"].rsplit("/", 1)[-1],
+        }
+    found = lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
+    action = ("adopt" if ref.get("named") else "unchanged") if found else "create"
+    return _item(resource, action, ref["name"]), found
+
+
+def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    api, want = lattice.client(plan), plan["lattice"]
+    items: list[dict[str, Any]] = []
+    network_item, network = _named(
+        api, "serviceNetwork", want["serviceNetwork"], "list_service_networks"
+    )
+    service_item, service = _named(api, "latticeService", want["service"], "list_services")
+    group_item, group = _named(
+        api, "targetGroup", want["targetGroup"], "list_target_groups", vpcIdentifier=want["vpcId"]
+    )
+    items.append(network_item)
+    assoc = lattice.find(
+        api, "list_service_network_vpc_associations", lambda _: True, vpcIdentifier=want["vpcId"]
+    )
+    items.append(_item("vpcAssociation", "unchanged" if assoc else "create", want["vpcId"]))
+    items.append(service_item)
+    if group and want["targetGroup"]["healthCheck"]:
+        current = (
+            api.get_target_group(targetGroupIdentifier=group["arn"])["config"].get("healthCheck")
+            or {}
+        )
+        if not covers(current, want["targetGroup"]["healthCheck"]):
+            group_item = _item(
+                "targetGroup",
+                "change",
+                group_item["name"],
+                differences(current, want["targetGroup"]["healthCheck"], "healthCheck"),
+            )
+    items.append(group_item)
+    forwards = False
+    if service and group:
+        for page in api.get_paginator("list_listeners").paginate(serviceIdentifier=service["id"]):
+            for listener in page["items"]:
+                action = api.get_listener(
+                    serviceIdentifier=service["id"], listenerIdentifier=listener["id"]
+                )["defaultAction"]
+                targets = (action.get("forward") or {}).get("targetGroups") or []
+                forwards |= any(
+                    t["targetGroupIdentifier"] in (group["id"], group["arn"]) for t in targets
+                )
+    items.append(_item("listener", "unchanged" if forwards else "create", want["listener"]["name"]))
+    linked = False
+    if service and network:
+        linked = bool(
+            lattice.find(
+                api,
+                "list_service_network_service_associations",
+                lambda _: True,
+                serviceNetworkIdentifier=network["id"],
+                serviceIdentifier=service["id"],
+            )
+        )
+    items.append(_item("serviceAssociation", "unchanged" if linked else "create", None))
+    items += _progressive(api, want, service)
+    return items, group
+
+
+def _progressive(
+    api: Any, want: dict[str, Any], service: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """What a progressive strategy needs: the alternate group and the listener rules."""
+    progressive = want.get("progressive")
+    if not progressive or progressive["adopted"]:
+        return []
+    name = progressive["alternateGroup"]["name"]
+    found = lattice.find(
+        api, "list_target_groups", lambda i: i["name"] == name, vpcIdentifier=want["vpcId"]
+    )
+    items = [_item("alternateGroup", "unchanged" if found else "create", name)]
+    rules: set[str] = set()
+    if service:
+        for page in api.get_paginator("list_listeners").paginate(serviceIdentifier=service["id"]):
+            for listener in page["items"]:
+                listed = api.list_rules(
+                    serviceIdentifier=service["id"], listenerIdentifier=listener["id"]
+                )
+                rules |= {r["name"] for r in listed["items"]}
+    for key in ("productionRule", "testRule"):
+        if rule := progressive.get(key):
+            action = "unchanged" if rule["name"] in rules else "create"
+            items.append(_item("rule", action, rule["name"]))
+    return items
+
+
+def _ecs(plan: dict[str, Any], group: dict[str, Any] | None) -> list[dict[str, Any]]:
+    wanted = plan["taskDefinition"]
+    items: list[dict[str, Any]] = []
+    service = ecs.describe_service(plan)
+    current_td = ecs.current_task_definition(plan, service) or {}
+    td_same = bool(current_td) and covers(current_td, wanted)
+    items.append(
+        _item(
+            "taskDefinition",
+            "unchanged" if td_same else "create",
+            wanted["family"],
+            [] if td_same or not current_td else differences(current_td, wanted),
+        )
+    )
+    if service is None:
+        items.append(_item("ecsService", "create", plan["serviceName"]))
+        return items
+    desired = {
+        k: plan["serviceDefinition"][k] for k in UPDATE_FIELDS if k in plan["serviceDefinition"]
+    }
+    diff = differences(service, desired)
+    if (connect := plan["serviceDefinition"].get(ecs.CONNECT)) is not None:  # on the deployment
+        diff += differences(ecs.primary(service).get(ecs.CONNECT) or {}, connect, ecs.CONNECT)
+    if not td_same:
+        diff.append(
+            {
+                "path": "taskDefinition",
+                "current": service["taskDefinition"],
+                "desired": f"a new revision of {wanted['family']}",
+            }
+        )
+    if group and plan["lattice"]["registration"] == "ecs":
+        wiring = ecs.primary(service).get("vpcLatticeConfigurations") or []
+        if not any(w.get("targetGroupArn") == group["arn"] for w in wiring):
+            diff.append(
+                {
+                    "path": "vpcLatticeConfigurations",
+                    "current": wiring,
+                    "desired": f"forward to {group['arn']}",
+                }
+            )
+    items.append(_item("ecsService", "change" if diff else "unchanged", plan["serviceName"], diff))
+    return items
+
+
+def plan_changes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    lattice_items, group = _lattice(plan)
+    return lattice_items + _ecs(plan, group)

@@ -1,0 +1,72 @@
+"""What exists before this run changes anything: ``load_bundle`` reads it into ``plan.baseline``.
+
+Why before the first mutating call: a step can die right after its AWS call succeeded, before
+it could record what it changed. So the values a rollback restores are read first: the ECS
+service's task definition, desired count, Lattice wiring, Service Connect block and deployment
+configuration (its strategy: a failed switch to CANARY is put back to ROLLING), the target
+group's health check, the listeners' default actions. (What a run *creates* carries its
+deployment-id tag from the create call itself, so the rollback finds it without any record.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ecs import api as ecs
+from ..lattice import find_or_create as lattice
+
+
+def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+    if "arn" in ref:
+        return {"arn": ref["arn"], "id": ref["arn"].rsplit("/", 1)[-1]}
+    return lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
+
+
+def read(plan: dict[str, Any]) -> dict[str, Any]:
+    """``{ecsService?, targetGroup?, latticeService?}``: the values a rollback puts back."""
+    api, want = lattice.client(plan), plan["lattice"]
+    service = ecs.describe_service(plan)
+    primary = ecs.primary(service)
+    group = _named(api, "list_target_groups", want["targetGroup"], vpcIdentifier=want["vpcId"])
+    lattice_service = _named(api, "list_services", want["service"])
+    alternate = (want.get("progressive") or {}).get("alternateGroup")
+    for label, ref, item in (
+        ("target group", want["targetGroup"], group),
+        ("service", want["service"], lattice_service),
+        (
+            "target group",
+            alternate or {},
+            alternate and _named(api, "list_target_groups", alternate, vpcIdentifier=want["vpcId"]),
+        ),
+    ):
+        if item and "arn" not in ref:  # found by name: it must not be another service's
+            lattice.refuse_foreign(api, item, plan, label)
+    listeners: dict[str, Any] = {}
+    if lattice_service:
+        for page in api.get_paginator("list_listeners").paginate(
+            serviceIdentifier=lattice_service["id"]
+        ):
+            for item in page["items"]:
+                got = api.get_listener(
+                    serviceIdentifier=lattice_service["id"], listenerIdentifier=item["id"]
+                )
+                listeners[item["id"]] = got["defaultAction"]
+    found = dict(
+        ecsService=service
+        and {
+            "taskDefinition": service["taskDefinition"],
+            "desiredCount": service["desiredCount"],
+            "vpcLatticeConfigurations": primary.get("vpcLatticeConfigurations") or [],
+            ecs.CONNECT: primary.get(ecs.CONNECT),
+            "deploymentConfiguration": service.get("deploymentConfiguration") or {},
+        },
+        targetGroup=group
+        and {
+            "arn": group["arn"],
+            "healthCheck": api.get_target_group(targetGroupIdentifier=group["arn"])["config"].get(
+                "healthCheck"
+            ),
+        },
+        latticeService=lattice_service and {"arn": lattice_service["arn"], "listeners": listeners},
+    )
+    return {key: value for key, value in found.items() if value is not None}
