@@ -34,7 +34,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 # the rollback's own table of Lattice deletes and the aws CLI option of a member: one source
-from deployer.undo_lattice import DELETES, cli_option
+from deployer.rollback.undo_lattice import DELETES, cli_option
 
 from .pace import Pace
 from .targets import Target
