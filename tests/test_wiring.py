@@ -12,6 +12,7 @@ from lattice_deploy.runner import template as cfn
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_IMPORTS = {"boto3", "botocore", "aws_lambda_powertools", "deployer", "__future__"}
+ALLOWED_IMPORTS |= {"pydantic"}  # Parser's own dependency, in the Powertools layer ([all] extras)
 LAYERED = {"jsonnet_sandbox.py": "_gojsonnet", "ecspresso_yaml.py": "yaml"}
 """A module that imports what a layer of the stack's own provides (JsonnetLayer, YamlLayer)."""
 

@@ -53,6 +53,11 @@ class NotReady(Exception):
     (its Retry names this error), which finds what the last attempt made."""
 
 
+class EventInvalid(Exception):
+    """A function that is not a state was handed an event that is not the one it serves
+    (:mod:`deployer.core.events`): nothing is read or started."""
+
+
 class AwsCallFailed(DeployError):
     """Any other AWS error."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..core import aws
+from ..core import aws, events
 
 CALL_BACK_SECONDS = 15
 DESCRIBE_TASKS_LIMIT = 100
@@ -80,29 +80,28 @@ SHIFT_WEIGHTS = {
 """The traffic-shift stages, and the payload's weights each moves."""
 
 
-def _at_weight_zero(event: dict[str, Any]) -> bool:
+def _at_weight_zero(event: events.EcsLifecycleHook) -> bool:
     """A traffic-shift stage with the target revision at weight 0: ECS rolling back ("There is
     no dedicated ROLLBACK lifecycle stage": it runs these stages' hooks again while it shifts
     the traffic back; ECS Developer Guide, "Lifecycle hooks for Amazon ECS service
     deployments"). No traffic reaches the revision, so there is nothing to gate; an answer
     other than SUCCEEDED would hold or fail ECS's own rollback."""
-    key = SHIFT_WEIGHTS.get(event.get("lifecycleStage", ""))
-    execution = event.get("executionDetails") or {}
-    weights = (execution.get(key) or {}) if key else {}
-    target = execution.get("targetServiceRevisionArn")
-    return target in weights and float(weights[target] or 0) == 0.0
+    key = SHIFT_WEIGHTS.get(event.lifecycleStage)
+    execution = event.executionDetails
+    weights: dict[str, float] = getattr(execution, key) if key else {}
+    target = execution.targetServiceRevisionArn
+    return target in weights and weights[target] == 0.0
 
 
-def verdict(event: dict[str, Any]) -> dict[str, Any]:
-    details = event.get("hookDetails") or {}
-    stage = event.get("lifecycleStage", "")
+def verdict(event: events.EcsLifecycleHook) -> dict[str, Any]:
+    details, stage = event.hookDetails, event.lifecycleStage
     if _at_weight_zero(event):
         return {"hookStatus": "SUCCEEDED"}
-    if alarm := _alarm(list(details.get("alarms") or [])):
+    if alarm := _alarm(details.alarms):
         return {"hookStatus": "FAILED", "reason": f"alarm {alarm} is in ALARM at {stage}"}
-    execution = event["executionDetails"]
-    ips, wanted, failed = _green_ips(execution["serviceArn"], execution["targetServiceRevisionArn"])
-    limit = int(details.get("maxFailedTasks") or 1)
+    execution = event.executionDetails
+    ips, wanted, failed = _green_ips(execution.serviceArn, execution.targetServiceRevisionArn)
+    limit = details.maxFailedTasks or 1
     if failed >= limit:
         return {
             "hookStatus": "FAILED",
@@ -111,7 +110,7 @@ def verdict(event: dict[str, Any]) -> dict[str, Any]:
         }
     lattice = aws.client("vpc-lattice")
     statuses: dict[str, str] = {}
-    for group in details.get("targetGroups") or []:
+    for group in details.targetGroups:
         for page in lattice.get_paginator("list_targets").paginate(targetGroupIdentifier=group):
             for target in page["items"]:
                 if target["id"] in ips:
@@ -126,8 +125,9 @@ def verdict(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Any error answers FAILED with its reason: ECS rolls back rather than guess."""
+    """Any error answers FAILED with its reason (an event that is not ECS's payload too, naming
+    the field at fault): ECS rolls back rather than guess."""
     try:
-        return verdict(event)
+        return verdict(events.read(event, events.EcsLifecycleHook, "lifecycle_hook"))
     except Exception as exc:  # a hook that cannot look must not let the revision through
         return {"hookStatus": "FAILED", "reason": f"{type(exc).__name__}: {exc}"}

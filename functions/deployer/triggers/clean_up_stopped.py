@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..core import aws, ordering
+from ..core import aws, events, ordering
 from . import request as trigger
 
 
@@ -49,10 +49,10 @@ def _exists(execution_arn: str) -> bool:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    detail = event.get("detail") or {}
-    stopped, status = str(detail.get("executionArn", "")), detail.get("status")
-    if status not in ("ABORTED", "TIMED_OUT") or not stopped:
-        return {"started": False, "reason": f"{stopped or 'an execution'} ended {status}"}
+    detail = events.read(event, events.ExecutionStatusChange, "clean_up_stopped").detail
+    stopped, status = detail.executionArn, detail.status
+    if status not in ("ABORTED", "TIMED_OUT"):
+        return {"started": False, "reason": f"{stopped} ended {status}"}
     state = _last_state(stopped)
     plan, turn = state.get("plan") or {}, state.get("turn") or {}
     service = turn.get("service")
@@ -61,7 +61,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if "released" in state:  # stopped in report: deployed or rolled back already, turn given back
         return {"started": False, "reason": f"{stopped} had ended its deployment: nothing to undo"}
     machine = os.environ["CLEANUP_STATE_MACHINE_ARN"]
-    name = f"{detail.get('name', 'run')}"[:72] + "-cleanup"
+    name = detail.name[:72] + "-cleanup"
     cleanup = f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
     if _exists(cleanup):  # a redelivered event: its cleanup ran or runs (same request)
         return {"started": False, "reason": f"execution {name} exists: same request"}

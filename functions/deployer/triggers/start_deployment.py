@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ..bundle import normalize as bundle
-from ..core import aws, ordering
+from ..core import aws, events, ordering
 from . import request as trigger
 
 SERVICE_KEY = re.compile(
@@ -29,15 +29,16 @@ SERVICE_KEY = re.compile(
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    detail = event.get("detail") or {}
-    bucket, key = detail.get("bucket", {}).get("name"), detail.get("object", {}).get("key", "")
+    detail = events.read(event, events.S3ObjectCreated, "start_deployment").detail
+    bucket, key = detail.bucket.name, detail.object.key
     match = SERVICE_KEY.fullmatch(key)
-    if not bucket or not match:
+    if not match:
         return {
             "started": False,
             "reason": f"{key!r} is not definitions/<service>/{bundle.SERVICE_FILE}[net]",
         }
-    service, version = match["service"], detail["object"].get("version-id")
+    service, version = match["service"], detail.object.version_id
+    sequencer = detail.object.sequencer
     pinned = {match["file"]: version} if version else {}
     as_of = None  # the other files as they were when this one was uploaded
     if version:
@@ -47,13 +48,11 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     files = trigger.read_objects(bucket, f"definitions/{service}/", pinned, as_of)
     uploaded = files.get(match["file"])
     if uploaded and bundle.STARTED_BY in uploaded.metadata:
-        if sequencer := detail["object"].get("sequencer"):
+        if sequencer:
             ordering.note_upload(service, sequencer)
         return {"started": False, "reason": "uploaded by lattice-deploy deploy, which starts it"}
     by = f"upload of s3://{bucket}/{key} version {version or 'null'}"
-    asked = trigger.request(
-        service, bucket, files, by=by, sequencer=detail["object"].get("sequencer")
-    )
+    asked = trigger.request(service, bucket, files, by=by, sequencer=sequencer)
     if isinstance(asked, str):
         return {"started": False, "reason": asked}
     return trigger.start(os.environ["STATE_MACHINE_ARN"], *asked)

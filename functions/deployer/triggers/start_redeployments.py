@@ -21,7 +21,7 @@ from typing import Any
 
 from ..bundle import definitions, jsonnet, render
 from ..bundle.lookups import ssm_parameter
-from ..core import aws
+from ..core import aws, events
 from ..core.errors import BundleInvalid
 from . import request as trigger
 
@@ -91,17 +91,16 @@ def _name(repository: str, tag: str, digest: str) -> str:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    detail = event.get("detail") or {}
-    name, digest, tag = (
-        detail.get("repository-name"),
-        detail.get("image-digest"),
-        detail.get("image-tag"),
-    )
-    if not (name and digest and tag):
+    pushed = events.read(event, events.EcrImageAction, "start_redeployments")
+    detail = pushed.detail
+    name, digest, tag = detail.repository_name, detail.image_digest, detail.image_tag
+    if (detail.action_type, detail.result) != ("PUSH", "SUCCESS"):
+        return {"started": False, "reason": f"{detail.action_type} {detail.result}: not a push"}
+    if not tag:
         return {"started": False, "reason": "an untagged push: no bundle names its image"}
     if (current := _current_digest(name, tag)) != digest:
         return {"started": False, "reason": f"{name}:{tag} is {current} now, not {digest}"}
-    repository = f"{event['account']}.dkr.ecr.{event['region']}.amazonaws.com/{name}"
+    repository = f"{pushed.account}.dkr.ecr.{pushed.region}.amazonaws.com/{name}"
     bucket, deployments = os.environ["BUNDLE_BUCKET"], []
     for service in _bundles(bucket):
         files = trigger.read_objects(bucket, f"definitions/{service}/", {})
