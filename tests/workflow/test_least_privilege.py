@@ -127,8 +127,9 @@ def _adoption(local: Local, tmp: Path) -> None:
 
 
 def _triggers(local: Local, tmp: Path) -> None:
-    """A turn taken over, an upload without ecspresso.yml (twice; its image from Parameter
-    Store), an ECR push (twice), a run stopped by hand (and cleaned up)."""
+    """A turn taken over, an upload without ecspresso.yml (twice; its image and a variable from
+    Parameter Store, read in one batch), an ECR push (twice: it renders that bundle too), a run
+    stopped by hand (and cleaned up)."""
     ghost = f"{local.stack.state_machine_arn.replace(':stateMachine:', ':execution:')}:gone"
     local.aws.client("dynamodb").put_item(  # a turn whose holder ended without giving it back
         TableName="lattice-deploy-DeploymentsTable",
@@ -140,13 +141,23 @@ def _triggers(local: Local, tmp: Path) -> None:
         "ecs-service-def.json",
         lambda s: s.update(cluster="my-cluster"),
     )
-    local.aws.client("ssm").put_parameter(Name="/uploaded/image", Value="nginx:1", Type="String")
-    files = execution.read_bundle(_image(bare, "{{ ssm `/uploaded/image` }}"))  # Parameter Store
+    ssm = local.aws.client("ssm")
+    ssm.put_parameter(Name="/uploaded/image", Value="nginx:1", Type="String")
+    ssm.put_parameter(Name="/uploaded/stage", Value="dev", Type="String")
+    stage = [{"name": "STAGE", "value": "{{ ssm `/uploaded/stage` }}"}]  # two names: a batch
+    staged = _edit(
+        _image(bare, "{{ ssm `/uploaded/image` }}"),
+        "ecs-task-def.json",
+        lambda t: t["containerDefinitions"][0].update(environment=stage),
+    )
+    files = execution.read_bundle(staged)  # Parameter Store
     upload(local, "ecs-task-def.json", files["ecs-task-def.json"], service="uploaded")
     service_def = files["ecs-service-def.json"]
     run = started(upload(local, "ecs-service-def.json", service_def, "uploaded"))
     assert finish(local, run["executionArn"]) == "SUCCEEDED"
     upload(local, "ecs-service-def.json", service_def, "uploaded")  # identical: starts nothing
+    single = _image(renamed(EXAMPLE, tmp / "e", "single"), "{{ ssm `/uploaded/image` }}")
+    assert local.deploy(single)["status"] == "SUCCEEDED"  # one name: GetParameter, alone
     assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
     event = json.loads(json.dumps(SAMPLE)) | {"account": "123456789012"}
     event["detail"]["image-digest"] = push(local)

@@ -91,6 +91,36 @@ def test_parameter_store_values_are_read_in_the_account(local: Local, bundle: An
     )
 
 
+def test_parameter_store_values_are_read_in_batches_of_ten(local: Local, bundle: Any) -> None:
+    """Twelve names a render reads: two GetParameters (ten names a call), none alone; a name
+    that does not exist among them is still named, by AWS's own error for it alone."""
+    ssm = local.aws.client("ssm")
+    names = [f"/myservice/env/V{i:02d}" for i in range(12)]
+    for name in names:
+        ssm.put_parameter(Name=name, Value=f"value of {name}", Type="SecureString")
+
+    def task(data: dict[str, Any]) -> None:
+        data["containerDefinitions"][0]["environment"] = [
+            {"name": name.rsplit("/", 1)[1], "value": "{{ ssm `" + name + "` }}"} for name in names
+        ]
+
+    summary = local.deploy(Path(bundle("myservice", task=task)))
+    assert summary["status"] == "SUCCEEDED", summary.get("failure")
+    arn = next(r["arn"] for r in summary["resources"] if r["type"] == "taskDefinition")
+    described = local.aws.client("ecs").describe_task_definition(taskDefinition=arn)
+    environment = described["taskDefinition"]["containerDefinitions"][0]["environment"]
+    assert {e["name"]: e["value"] for e in environment} == {
+        n.rsplit("/", 1)[1]: f"value of {n}" for n in names
+    }
+    calls = local.aws.calls(execution=summary["deploymentId"])["calls"]
+    assert calls.get("ssm:GetParameters") == 2 and "ssm:GetParameter" not in calls, calls
+
+    names.append("/myservice/env/missing")
+    failed = local.deploy(Path(bundle("again", task=task)))
+    assert failed["status"] == "FAILED"
+    assert "ssm `/myservice/env/missing`: ParameterNotFound" in failed["failure"]["message"]
+
+
 JSONNET = EXAMPLE.parent / "catalog"
 
 

@@ -6,16 +6,22 @@ offline the CLI gives stand-ins instead (``lattice_deploy.runner.execution.Offli
 
 Each call is what ecspresso's plugin makes: ``DescribeSecret`` (secretsmanager/funcs.go),
 ``DescribeStacks`` / ``ListExports`` (fujiwara/cfn-lookup), ``GetObject`` (tfstate-lookup's
-``readS3``); each is cached for the render, as theirs are.
+``readS3``); each is cached for the render, as theirs are. Parameter Store is read through
+Powertools' Parameters utility (``SSMProvider``): the names a render will ask for are read
+first in batches of ``GetParameters`` (:meth:`AwsLookups.read_ahead`), and every value is
+served from the provider's cache; a name the batch could not read is asked alone, so its
+error is AWS's own.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlparse
 
+from aws_lambda_powertools.utilities.parameters import SSMProvider
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from botocore.exceptions import ClientError
 
 from ..core import aws
@@ -24,6 +30,9 @@ from .tfstate import MAX_STATE_BYTES
 
 ReadFile = Callable[[str], bytes | None]
 """A bundle file's bytes by its name in the bundle (None when absent)."""
+CACHE_SECONDS = 900
+"""How long a value read stays in the provider's cache: a Lambda's longest run. The provider
+is the instance's, one render's, so no later run sees these values."""
 
 
 def _refused(what: str, exc: ClientError, remedy: str) -> BundleInvalid:
@@ -36,21 +45,46 @@ class AwsLookups:
 
     def __init__(self, read_file: ReadFile, region: str | None = None) -> None:
         self.read_file, self.region = read_file, region
+        self._read: dict[str, str] = {}
 
     def _client(self, service: str) -> Any:
         return aws.client(service, self.region) if self.region else aws.client(service)
 
-    @functools.cache  # noqa: B019 - one render's lookups: the instance lives as long as it
-    def ssm(self, name: str) -> str:
+    @functools.cached_property
+    def _parameters(self) -> SSMProvider:
+        return SSMProvider(boto3_client=self._client("ssm"))
+
+    def read_ahead(self, names: Iterable[str]) -> None:
+        """Read ``names`` into the cache with ``GetParameters`` (ten names a call, decrypted),
+        before the render asks for them one by one. What a batch cannot read (a name missing,
+        invalid, not allowed) is left for :meth:`ssm` to ask alone, which names the error."""
+        wanted = sorted(set(names))
+        if len(wanted) < 2:  # one name: one GetParameter either way
+            return
         try:
-            got = self._client("ssm").get_parameter(Name=name, WithDecryption=True)
-        except ClientError as exc:
-            raise _refused(
-                f"ssm `{name}`",
-                exc,
-                "create the parameter in the account and region the bundle deploys to",
-            ) from exc
-        return str(got["Parameter"]["Value"])
+            got = self._parameters.get_parameters_by_name(
+                parameters={name: {} for name in wanted},
+                decrypt=True,
+                max_age=CACHE_SECONDS,
+                raise_on_error=False,
+            )
+        except (ClientError, GetParameterError):
+            return  # each is read alone, and its own error named
+        # kept here too: the provider caches a batch under (name, transform) and looks a single
+        # get up under (name, transform, False) (Powertools 3.x, parameters/base.py), so its
+        # own get would not find what the batch read
+        self._read.update({str(k): str(v) for k, v in got.items() if k != "_errors"})
+
+    def ssm(self, name: str) -> str:
+        if name in self._read:
+            return self._read[name]
+        try:
+            return str(self._parameters.get(name, max_age=CACHE_SECONDS, decrypt=True))
+        except GetParameterError as exc:
+            remedy = "create the parameter in the account and region the bundle deploys to"
+            if isinstance(exc.__context__, ClientError):
+                raise _refused(f"ssm `{name}`", exc.__context__, remedy) from exc
+            raise BundleInvalid(f"ssm `{name}`: {exc}; {remedy}") from exc
 
     @functools.cache  # noqa: B019
     def secret_arn(self, secret_id: str) -> str:
@@ -113,8 +147,3 @@ class AwsLookups:
         if len(raw) > MAX_STATE_BYTES:
             raise BundleInvalid(f"tfstate {location}: more than {MAX_STATE_BYTES >> 20} MiB")
         return bytes(raw)
-
-
-def ssm_parameter(name: str) -> str:
-    """``{{ ssm `name` }}``: the parameter's value, decrypted; a missing one is named."""
-    return AwsLookups(lambda _: None).ssm(name)

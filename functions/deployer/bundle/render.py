@@ -69,6 +69,27 @@ def names(files: Mapping[str, str], env: Mapping[str, str]) -> set[str]:
     return asked.asked
 
 
+def ssm_names(
+    texts: Mapping[str, str],
+    env: Mapping[str, str],
+    functions: Mapping[str, plugins.Function] | None = None,
+) -> set[str]:
+    """The Parameter Store names rendering ``texts`` reads, found as :func:`names` finds the
+    variables: by rendering with a stand-in, so a name the template computes is found too. The
+    run reads them in batches before the real render asks for each; a file whose render fails
+    is skipped (the real render reports it)."""
+    asked: set[str] = set()
+
+    def note(name: str) -> str:
+        asked.add(name)
+        return f"ssm:{name}"
+
+    for name, text in texts.items():
+        with contextlib.suppress(BundleInvalid):
+            render(text, name, env, note, functions)
+    return asked
+
+
 Value = str | bool
 """What an action yields: text, or a comparison's truth (``eq``, ``not``: Go's bool)."""
 COMPARE: dict[str, tuple[int, int, Callable[[list[Value]], bool]]] = {

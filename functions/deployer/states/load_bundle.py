@@ -274,14 +274,16 @@ def _variables(event: dict[str, Any]) -> dict[str, str]:
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     source, variables = event["bundle"], _variables(event)
     account = lookups_of(source)
+    configs = _config(source)
+    account.read_ahead(render.ssm_names(configs, variables))
     files = {  # the config first, without the plugins: ecspresso loads it before setting them up
-        name: render.render(text, name, variables, account.ssm)
-        for name, text in _config(source).items()
+        name: render.render(text, name, variables, account.ssm) for name, text in configs.items()
     }
     config = bundle.config_of(files)
     functions = plugins.functions(config, account)
-    for name in bundle.file_names(config):
-        text = _read(source, name, required=True) or ""
+    texts = {name: _read(source, name, required=True) or "" for name in bundle.file_names(config)}
+    account.read_ahead(render.ssm_names(texts, variables, functions))
+    for name, text in texts.items():
         files[name] = render.render(text, name, variables, account.ssm, functions)
     environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
     plan = plan_of(

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..bundle import definitions, jsonnet, render
-from ..bundle.lookups import ssm_parameter
+from ..bundle.lookups import AwsLookups
 from ..core import aws, events
 from ..core.errors import BundleInvalid
 from . import request as trigger
@@ -55,7 +55,7 @@ def images_to_pin(task_text: str, repository: str, tag: str, digest: str) -> dic
     return pinned
 
 
-def _task_text(files: dict[str, trigger.BundleObject], task_file: str) -> str:
+def _task_text(files: dict[str, trigger.BundleObject], task_file: str, account: AwsLookups) -> str:
     """The task definition as its deployment will render it (a Jsonnet file evaluated, template
     actions replaced, with the ``env.json`` beside it and Parameter Store), so that an image
     named through ``must_env`` or Jsonnet is matched too; one that cannot be rendered matches
@@ -71,7 +71,8 @@ def _task_text(files: dict[str, trigger.BundleObject], task_file: str) -> str:
             return ""
         variables = {str(k): str(v) for k, v in given.items()} if isinstance(given, dict) else {}
     try:
-        return render.render(text, task_file, variables, ssm_parameter)
+        account.read_ahead(render.ssm_names({task_file: text}, variables))
+        return render.render(text, task_file, variables, account.ssm)
     except BundleInvalid:
         return ""
 
@@ -102,12 +103,13 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return {"started": False, "reason": f"{name}:{tag} is {current} now, not {digest}"}
     repository = f"{pushed.account}.dkr.ecr.{pushed.region}.amazonaws.com/{name}"
     bucket, deployments = os.environ["BUNDLE_BUCKET"], []
+    account = AwsLookups(lambda _: None)  # Parameter Store, read once for all the bundles
     for service in _bundles(bucket):
         files = trigger.read_objects(bucket, f"definitions/{service}/", {})
         service_file, task_file = trigger.file_names(files)
         if service_file not in files or task_file not in files:
             continue  # not a whole bundle yet: its upload will deploy it
-        images = images_to_pin(_task_text(files, task_file), repository, tag, digest)
+        images = images_to_pin(_task_text(files, task_file, account), repository, tag, digest)
         if not images:
             continue
         by = f"ECR push of {name}:{tag} ({digest})"

@@ -29,10 +29,17 @@ JSON_PROTOCOLS = {"json", "rest-json"}
 
 MODEL_GAPS = {
     ("ProvisionedThroughputDescription", "NumberOfDecreasesToday"),
+    ("GetParametersResult", "InvalidParameters"),
 }
 """(structure, member) whose value the model constrains otherwise than AWS serves it, left
 unchecked: botocore gives ``NumberOfDecreasesToday`` a minimum of 1, while DynamoDB answers 0 for
-a table never decreased (every ``DescribeTable`` example in its API Reference)."""
+a table never decreased (every ``DescribeTable`` example in its API Reference).
+``InvalidParameters`` has a minimum of 1 item, but a ``GetParameters`` that found every name
+answers it empty: AWS's documents show no such reply, so the evidence is a client, and ours:
+Powertools' SSMProvider reads ``response["InvalidParameters"]`` unconditionally (parameters/
+ssm.py, ``_handle_any_invalid_get_parameter_errors``; botocore fills in no absent list), which
+would fail every complete batch against AWS if the member were left out. Served as moto serves
+it, ``[]``."""
 
 
 @cache
