@@ -155,12 +155,10 @@ def test_a_late_event_reads_the_other_files_as_they_were_at_its_upload(
     version = s3.head_object(Bucket=local.stack.bucket, Key=key)["VersionId"]
     now[0] += timedelta(seconds=30)
     upload(local, "ecs-task-def.json", task().replace("nginx", "httpd"))  # starts nothing
-    event = {
-        "detail": {
-            "bucket": {"name": local.stack.bucket},
-            "object": {"key": key, "version-id": version},
-        }
-    }
+    # S3's own event (events/s3-upload.json), redelivered late: its object is the first upload
+    event = json.loads((EXAMPLE.parents[1] / "events" / "s3-upload.json").read_text())
+    event["detail"]["bucket"] = {"name": local.stack.bucket}
+    event["detail"]["object"] = {"key": key, "version-id": version, "etag": "0" * 32}
     answer = local.aws.client("lambda").invoke(
         FunctionName=local.stack.functions["StartDeploymentFunction"],
         Payload=json.dumps(event).encode(),
