@@ -121,6 +121,25 @@ def test_parameter_store_values_are_read_in_batches_of_ten(local: Local, bundle:
     assert "ssm `/myservice/env/missing`: ParameterNotFound" in failed["failure"]["message"]
 
 
+def test_a_batch_ssm_refuses_leaves_each_name_read_alone(local: Local, bundle: Any) -> None:
+    """GetParameters refused (a name AWS finds malformed fails the whole request with
+    ValidationException): each name is then read with GetParameter, and the run goes on."""
+    ssm = local.aws.client("ssm")
+    for name in ("/myservice/a", "/myservice/b"):
+        ssm.put_parameter(Name=name, Value=name, Type="String")
+
+    def task(data: dict[str, Any]) -> None:
+        data["containerDefinitions"][0]["environment"] = [
+            {"name": n, "value": "{{ ssm `/myservice/" + n + "` }}"} for n in ("a", "b")
+        ]
+
+    local.aws.inject("fail:GetParameters:ValidationException")
+    summary = local.deploy(Path(bundle("myservice", task=task)))
+    assert summary["status"] == "SUCCEEDED", summary.get("failure")
+    calls = local.aws.calls(execution=summary["deploymentId"])["calls"]
+    assert calls.get("ssm:GetParameters") == 1 and calls.get("ssm:GetParameter") == 2, calls
+
+
 JSONNET = EXAMPLE.parent / "catalog"
 
 
