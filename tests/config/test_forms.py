@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from deployer.bundle import normalize as bundle
+from deployer.bundle.source import BundleSource
 from deployer.core.errors import BundleInvalid
-from deployer.states import load_bundle
 from lattice_deploy.cli.main import main
 from lattice_deploy.emulator import EmbeddedAws
 from lattice_deploy.runner import execution
@@ -126,14 +126,14 @@ def test_an_upload_may_carry_any_config_name_but_not_two(aws: EmbeddedAws) -> No
     s3.put_object(
         Bucket="bundle-bucket", Key="definitions/myservice/ecspresso.json", Body=b'{"cluster": "c"}'
     )
-    assert load_bundle._config(source) == {"ecspresso.json": '{"cluster": "c"}'}
+    assert BundleSource.of(source).configs() == {"ecspresso.json": '{"cluster": "c"}'}
     s3.put_object(
         Bucket="bundle-bucket", Key="definitions/myservice/ecspresso.yml", Body=b"cluster: d\n"
     )
     with pytest.raises(BundleInvalid, match="the bundle holds 2 configs"):
-        load_bundle._config(source)
+        BundleSource.of(source).configs()
     pinned = {**source, "versions": {"ecspresso.yml": "null"}}  # the CLI pins what it uploaded
-    assert load_bundle._config(pinned) == {"ecspresso.yml": "cluster: d\n"}
+    assert BundleSource.of(pinned).configs() == {"ecspresso.yml": "cluster: d\n"}
 
 
 def test_ecspresso_config_in_the_environment_is_the_configs_default(

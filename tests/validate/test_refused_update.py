@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from deployer.bundle.account_check import plan_of
 from deployer.core.errors import BundleInvalid
 from deployer.lattice import names as lattice_names
-from deployer.states.load_bundle import plan_of
 from emulator.helpers import VPC
 from workflow.conftest import EXAMPLE, Local
 from workflow.test_hostile_uploads import failure_of, uploaded

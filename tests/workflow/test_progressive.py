@@ -157,7 +157,7 @@ def test_plan_shows_the_alternate_group_and_rules_it_would_make(
     local: Local, tmp_path: Path
 ) -> None:
     from deployer.bundle import plan as planner
-    from deployer.states.load_bundle import plan_of
+    from deployer.bundle.account_check import plan_of
     from lattice_deploy.runner import execution
 
     def planned(directory: Path) -> dict[str, str]:

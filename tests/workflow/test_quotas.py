@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from deployer.bundle.account_check import plan_of
 from deployer.core.errors import BundleInvalid
 from deployer.lattice import quotas
-from deployer.states.load_bundle import plan_of
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from deployer.bundle import plan as planner
+from deployer.bundle.account_check import plan_of
 from deployer.core.errors import BundleInvalid
-from deployer.states.load_bundle import plan_of
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local

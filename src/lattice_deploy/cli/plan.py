@@ -13,9 +13,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from deployer.bundle import normalize as bundle
 from deployer.bundle import validate
+from deployer.bundle.account_check import plan_of
 from deployer.bundle.plan import plan_changes
 from deployer.core.errors import DeployError
-from deployer.states.load_bundle import plan_of
 
 from ..emulator import demo_account as demo
 from ..runner.execution import read_bundle, rendered

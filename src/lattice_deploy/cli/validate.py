@@ -13,8 +13,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from deployer.bundle import ecspresso_yaml, plugins, render, validate
 from deployer.bundle import normalize as bundle
+from deployer.bundle.account_check import plan_of
 from deployer.core.errors import DeployError
-from deployer.states.load_bundle import plan_of
 
 from ..emulator import demo_account as demo
 from ..runner.execution import offline_ssm, read_bundle, rendered
