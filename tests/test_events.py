@@ -1,4 +1,4 @@
-"""The functions that are not states read their events through Parser models
+"""The functions read the events from outside the workflow through Parser models
 (``deployer.core.events``): each sample event in ``events/`` is one, and an event that is not
 one is refused naming the field at fault and the sample to copy, before any AWS call."""
 
@@ -124,3 +124,47 @@ def test_the_hook_answers_failed_to_a_payload_that_is_not_ecs(
     answer = lifecycle_hook.handler(change(sample("lifecycle_hook.json")), None)
     assert answer["hookStatus"] == "FAILED", answer
     assert "EventInvalid" in answer["reason"] and field in answer["reason"], answer
+
+
+@pytest.mark.parametrize("name", ["deploy-execution.json", "load_bundle.json"])
+def test_the_deploy_machines_input_is_a_deployment_request(name: str) -> None:
+    request = events.read(sample(name), events.DeploymentRequest, "test")
+    assert request.bundle.prefix == "definitions/myservice/" and request.bundle.versions
+
+
+REQUESTS = [
+    (lambda e: without(e, "bundle"), "bundle"),
+    (lambda e: without(e, "bundle", "bucket"), "bundle.bucket"),
+    (lambda e: replaced(e, 42, "bundle", "bucket"), "bundle.bucket"),
+    (lambda e: replaced(e, "definitions/myservice", "bundle", "prefix"), "bundle.prefix"),
+    (lambda e: replaced(e, ["v1"], "bundle", "versions"), "bundle.versions"),
+    (lambda e: replaced(e, "", "deploymentId"), "deploymentId"),
+    (lambda e: replaced(e, ["web=img"], "images"), "images"),
+    (lambda e: replaced(e, {"ticket": "first"}, "request"), "request.ticket"),
+]
+
+
+def as_acquire_lock(request: dict[str, Any]) -> dict[str, Any]:
+    """What the state machine hands acquire_lock (statemachine/deploy.asl.json Parameters)."""
+    return {"execution": "arn:aws:states:::execution:m:x", "deploymentId": "x", "state": request}
+
+
+@pytest.mark.parametrize(("change", "field"), REQUESTS)
+@pytest.mark.parametrize("state", ["acquire_lock", "load_bundle"])
+def test_a_run_started_by_hand_with_an_input_that_is_not_a_request_is_refused(
+    change: Callable[[dict[str, Any]], dict[str, Any]], field: str, state: str
+) -> None:
+    """A user may start the deploy machine by hand: a wrong input is said, field and remedy, by
+    the first states that read it, before any AWS call (no_aws)."""
+    from deployer.states import acquire_lock, load_bundle
+    from lattice_deploy.emulator.awslambda.models import LambdaContext
+
+    given, context = change(sample("deploy-execution.json")), LambdaContext(state, "arn:f")
+    with pytest.raises(EventInvalid) as refused:
+        if state == "acquire_lock":
+            acquire_lock.handler(as_acquire_lock(given), context)  # type: ignore[arg-type]
+        else:
+            load_bundle.handler(given, context)  # type: ignore[arg-type]
+    said = str(refused.value)
+    assert state in said and field in said, said
+    assert "events/deploy-execution.json" in said and "lattice-deploy deploy" in said, said

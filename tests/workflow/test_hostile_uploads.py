@@ -201,3 +201,26 @@ def test_the_hostile_corpus_by_upload_fails_before_any_change_naming_the_file(
     for word in words:
         assert word in message, message
     nothing_made(local)
+
+
+@pytest.mark.parametrize(
+    ("bundle", "field"),
+    [({"prefix": "definitions/myservice"}, "bundle.prefix"), (None, "bundle")],
+)
+def test_an_execution_started_by_hand_with_a_wrong_input_fails_naming_it(
+    local: Local, bundle: dict[str, Any] | None, field: str
+) -> None:
+    """The deploy machine started by hand (the console, `aws stepfunctions start-execution`)
+    with an input that is not a deployment request: refused by its first state, field and
+    remedy in the report, nothing made."""
+    given: dict[str, Any] = {"deploymentId": "by-hand-1"}
+    if bundle is not None:
+        given["bundle"] = {"bucket": local.stack.bucket, **bundle}
+    sfn = local.aws.client("stepfunctions")
+    arn = sfn.start_execution(
+        stateMachineArn=local.stack.state_machine_arn, name="by-hand-1", input=json.dumps(given)
+    )["executionArn"]
+    assert finish(local, arn) == "FAILED"
+    said = failure_of(local, arn)
+    assert field in said and "events/deploy-execution.json" in said, said
+    nothing_made(local)

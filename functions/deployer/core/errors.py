@@ -54,7 +54,7 @@ class NotReady(Exception):
 
 
 class EventInvalid(Exception):
-    """A function that is not a state was handed an event that is not the one it serves
+    """A function was handed an event from outside the workflow that is not the one it serves
     (:mod:`deployer.core.events`): nothing is read or started."""
 
 

@@ -1,11 +1,12 @@
-"""The events AWS hands the functions that are not states, as Powertools Parser models.
+"""The events that reach the functions from outside the workflow, as Powertools Parser models.
 
 Why models: the triggers read three services' events (S3's ``Object Created`` and ECR's
-``ECR Image Action`` through EventBridge, Step Functions' ``Execution Status Change``) and the
-hook reads ECS's lifecycle payload. A model checks the shape once, at the door, and types what
-the handler reads, so an event that is not one (misrouted, hand-made, truncated) is refused with
-what is wrong and how to send a right one (:class:`EventInvalid`), never a ``KeyError`` deep in a
-handler or a call made on a half-read event.
+``ECR Image Action`` through EventBridge, Step Functions' ``Execution Status Change``), the
+hook reads ECS's lifecycle payload, and the deploy machine's first states read its input, which
+a user may give by hand (:class:`DeploymentRequest`). A model checks the shape once, at the
+door, and types what the handler reads, so an event that is not one (misrouted, hand-made,
+truncated) is refused with what is wrong and how to send a right one (:class:`EventInvalid`),
+never a ``KeyError`` deep in a handler or a call made on a half-read event.
 
 The models ask only for what AWS's documents say every such event carries and the handlers read;
 what else a service sends is kept (``extra="allow"``), so a field AWS adds changes nothing.
@@ -27,6 +28,7 @@ from pydantic import ConfigDict
 from .errors import EventInvalid
 
 __all__ = [
+    "DeploymentRequest",
     "EcrImageAction",
     "EcsLifecycleHook",
     "EventInvalid",
@@ -111,6 +113,42 @@ class EcsLifecycleHook(BaseModel):
     hookDetails: HookDetails = Field(default_factory=HookDetails)
 
 
+class BundleRef(BaseModel):
+    """Where the bundle is: the stack's bucket, its folder ``definitions/<service>/``, and the
+    object version of each file (what the trigger or the CLI saw; empty: the newest)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    bucket: str = Field(min_length=3, max_length=63)
+    prefix: str = Field(pattern=r"^(?:[^/]+/)+$", max_length=1024)
+    versions: dict[str, str] = Field(default_factory=dict)
+
+
+class Turn(BaseModel):
+    """A trigger's ticket in the service's order (:mod:`deployer.core.ordering`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    ticket: int = Field(ge=0)
+    by: str = ""
+
+
+class DeploymentRequest(BaseModel):
+    """The deploy state machine's input, which the states after it keep: a trigger's
+    (:mod:`deployer.triggers.request`) or the CLI's; a user may start one by hand too, so
+    ``acquire_lock`` and ``load_bundle`` read it through this model. The states' own results
+    (``turn``, ``plan``, ...) are the workflow's and pass through (``extra="allow"``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    deploymentId: str = Field(min_length=1, max_length=80)  # an execution name's limit
+    bundle: BundleRef
+    request: Turn | None = None
+    templateEnv: dict[str, Any] | None = None
+    environment: str | None = None
+    images: dict[str, str] = Field(default_factory=dict)
+
+
 M = TypeVar("M", bound=BaseModel)
 SHOWN = 8
 """Faults named in one message: enough to see a wrong shape, short enough to read."""
@@ -123,6 +161,12 @@ SAMPLES = {
         "events/sfn-stopped.json",
     ),
     EcsLifecycleHook: ("ECS's lifecycle hook payload", "events/lifecycle_hook.json"),
+    DeploymentRequest: ("a deployment request", "events/deploy-execution.json"),
+}
+REMEDY: dict[type[BaseModel], str] = {
+    DeploymentRequest: "start a deployment with `lattice-deploy deploy` or an upload to the "
+    "bucket; to start an execution by hand, give it an input shaped as "
+    "events/deploy-execution.json.",
 }
 
 
@@ -144,8 +188,10 @@ def read(event: Any, model: type[M], function: str) -> M:
             f"{'.'.join(str(p) for p in error['loc']) or '(the event)'}: {error['msg']}"
             for error in errors[:SHOWN]
         ) + (f"; and {len(errors) - SHOWN} more" if len(errors) > SHOWN else "")
-        raise EventInvalid(
-            f"{function} was invoked with an event that is not {what} ({faults}). Remedy: "
-            f"this function is started by the stack's own rule; to invoke it by hand, send an "
+        remedy = REMEDY.get(model) or (
+            "this function is started by the stack's own rule; to invoke it by hand, send an "
             f"event shaped as {sample}."
+        )
+        raise EventInvalid(
+            f"{function} was invoked with an event that is not {what} ({faults}). Remedy: {remedy}"
         ) from None

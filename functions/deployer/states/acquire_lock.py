@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import ordering
+from ..core import events, ordering
 from ..core.step import step
 from ..rollback import leftovers
 
@@ -24,8 +24,9 @@ def service_of(state: dict[str, Any]) -> str:
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     state, execution = event["state"], event["execution"]
+    request = events.read(state, events.DeploymentRequest, "acquire_lock")  # the run's input
     service = service_of(state)
-    ticket = int((state.get("request") or {}).get("ticket") or 0) or ordering.ticket_of(
+    ticket = (request.request.ticket if request.request else 0) or ordering.ticket_of(
         service, execution
     )
     turn = ordering.acquire(service, ticket, execution)

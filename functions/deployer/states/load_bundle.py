@@ -23,6 +23,7 @@ from typing import Any
 
 from ..bundle import account_check, rendered, validate
 from ..bundle.source import BundleSource
+from ..core import events
 from ..core.step import step
 from ..ecs import service_connect
 from ..rollback import baseline
@@ -30,12 +31,13 @@ from ..rollback import baseline
 
 @step
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    source = BundleSource.of(event["bundle"])
-    template_env = (event["templateEnv"] or {}) if "templateEnv" in event else None
+    request = events.read(event, events.DeploymentRequest, "load_bundle")
+    source = BundleSource.of(request.bundle.model_dump())
+    template_env = (request.templateEnv or {}) if "templateEnv" in event else None
     bundle = rendered.of_source(source, source.variables(template_env))
-    environment = event.get("environment") or os.environ.get("ENVIRONMENT_NAME") or "dev"
+    environment = request.environment or os.environ.get("ENVIRONMENT_NAME") or "dev"
     plan = account_check.plan_of(
-        bundle.with_images(event.get("images") or {}), event["deploymentId"], environment
+        bundle.with_images(request.images), request.deploymentId, environment
     )
     source.check_folder(plan["serviceName"])
     plan["warnings"] = validate.notices_in(bundle.files, environment) + plan.get("warnings", [])
