@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lattice_deploy.doctor import TITLES
+from lattice_deploy.emulator.cloudformation.models import RecordedStack, cloudformation_backends
 from lattice_deploy.emulator.servicequotas.models import servicequotas_backends
 
 from .conftest import Account, failing
@@ -49,6 +50,34 @@ def test_no_stack_is_exit_2_and_says_how_to_make_one(account: Account) -> None:
     assert code == 2
     assert "no stack 'not-deployed'" in document["error"]
     assert "sam deploy --stack-name not-deployed" in document["error"]
+
+
+def _recorded(account: Account) -> RecordedStack:
+    backend = cloudformation_backends[account.aws.account_id][account.aws.region]
+    return backend.recorded[account.stack.name]
+
+
+def test_a_stack_that_failed_fails_the_stack_check(account: Account) -> None:
+    _recorded(account).status = "ROLLBACK_COMPLETE"  # its first create failed
+    code, document = account.doctor()
+    assert code == 1
+    found = failing(document)
+    assert set(found) == {"stack"}, found
+    (failed,) = found["stack"]
+    assert failed["what"] == f"stack {account.stack.name} is ROLLBACK_COMPLETE"
+    assert f"describe-stack-events --stack-name {account.stack.name}" in failed["fix"]
+
+
+def test_a_stack_of_another_version_fails_the_stack_check(account: Account) -> None:
+    recorded = _recorded(account)
+    recorded.outputs = [o for o in recorded.outputs if o["OutputKey"] != "DeploymentsTableName"]
+    code, document = account.doctor()
+    assert code == 1
+    found = failing(document)
+    assert set(found) == {"stack"}, found
+    (old,) = found["stack"]
+    assert old["what"].startswith("the stack has no output DeploymentsTableName")
+    assert "deploy this version's template" in old["fix"]
 
 
 def _layer(botocore: str) -> bytes:
