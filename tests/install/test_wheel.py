@@ -218,6 +218,9 @@ def test_the_wheel_installed_outside_the_checkout_runs_every_verb(installed: Ins
     shutil.copytree(ROOT / "examples" / "myservice", work / "myservice")
     checked = installed.cli("validate", "myservice")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    planned = installed.cli("plan", "myservice", "--local")  # the issue's: it needs the app
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert "8 resource(s) to create or change." in planned.stdout, planned.stdout
     deployed = installed.cli("deploy", "myservice", "--local")
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     assert deployed.stdout.splitlines()[-1].startswith("SUCCEEDED: myservice")
