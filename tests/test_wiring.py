@@ -102,6 +102,14 @@ def test_template_runtime_and_layer() -> None:
     assert (
         "AmazonECSInfrastructureRolePolicyForVpcLattice" in role["ManagedPolicyArns"][0]["Fn::Sub"]
     )
+    shift = {  # ECS moves the weights where the production rule is: a rule, or a listener's
+        # default action when the listener has no rules (deployer.lattice.ensure_rules)
+        action
+        for policy in role["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        for action in statement["Action"]
+    }
+    assert {"vpc-lattice:UpdateRule", "vpc-lattice:UpdateListener"} <= shift, shift
 
 
 def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() -> None:

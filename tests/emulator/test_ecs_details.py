@@ -101,3 +101,24 @@ def test_a_deleted_revision_is_delete_in_progress_while_a_service_uses_it(
     aws.advance(3600)  # its task has STOPPED
     with pytest.raises(ClientError):
         ecs.describe_task_definition(taskDefinition=used)
+
+
+def test_a_rolling_deployment_is_updated_as_it_moves_and_finished_when_completed(
+    aws: Any, lattice: Any, ecs: Any
+) -> None:
+    """Deployment ``updatedAt``: "The Unix timestamp for the time when the service deployment was
+    last updated"; ServiceDeployment ``finishedAt``: "The time the service deployment finished"
+    (ECS API Reference). A rolling deployment moves as its tasks start and ends COMPLETED."""
+    tg = served_target_group(lattice)
+    lattice_service(ecs, tg["arn"], task_definition(ecs))
+    created = describe(ecs)["deployments"][0]
+    aws.advance(30)
+    moving = describe(ecs)["deployments"][0]
+    assert moving["updatedAt"] > created["createdAt"], moving
+    aws.advance(HEALTHY_AFTER)
+    done = describe(ecs)["deployments"][0]
+    assert done["rolloutState"] == "COMPLETED" and done["updatedAt"] > moving["updatedAt"]
+    arn = describe(ecs)["currentServiceDeployment"]
+    (found,) = ecs.describe_service_deployments(serviceDeploymentArns=[arn])["serviceDeployments"]
+    assert found["status"] == "SUCCESSFUL", found
+    assert found["finishedAt"] == done["updatedAt"] and found["updatedAt"] == done["updatedAt"]

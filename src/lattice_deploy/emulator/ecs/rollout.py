@@ -84,6 +84,8 @@ def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: 
         primary.update(
             rolloutState="COMPLETED",
             rolloutStateReason=f"ECS deployment {primary['id']} completed.",
+            updatedAt=CLOCK.datetime(now),
+            finishedAt=now,  # the service deployment's (ServiceDeployment.finishedAt)
         )
         for task in backend.service_tasks(service):
             if task.deployment_id != primary["id"]:
@@ -185,6 +187,8 @@ def _trip_breaker(
     failed.update(
         rolloutState="FAILED",
         rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
+        updatedAt=CLOCK.datetime(at),
+        finishedAt=at,
     )
     service_event(
         service,
@@ -254,8 +258,10 @@ def _update_counts(backend: EmulatedEcsBackend, service: LatticeAwareService, no
     for deployment in service.deployments:
         _reset_on_healthy(backend, service, deployment, now)
         mine = [t for t in tasks if t.deployment_id == deployment["id"]]
-        deployment["runningCount"] = sum(1 for t in mine if t.last_status == "RUNNING")
-        deployment["pendingCount"] = len(mine) - deployment["runningCount"]
+        running = sum(1 for t in mine if t.last_status == "RUNNING")
+        counts = {"runningCount": running, "pendingCount": len(mine) - running}
+        if any(deployment.get(k) != v for k, v in counts.items()):  # "last updated" (Deployment)
+            deployment.update(counts, updatedAt=CLOCK.datetime(now))
     service.running_count = sum(1 for t in tasks if t.last_status == "RUNNING")
     service.pending_count = len(tasks) - service.running_count
 

@@ -50,7 +50,7 @@ def _revision(service: LatticeAwareService, deployment: dict[str, Any]) -> dict[
 def full(service: LatticeAwareService, deployment: dict[str, Any]) -> dict[str, Any]:
     status, reason = _status(service, deployment)
     p = deployment.get("progressive") or {}
-    finished = p.get("finishedAt")
+    finished = p.get("finishedAt") if p else deployment.get("finishedAt")
     found: dict[str, Any] = {
         "serviceDeploymentArn": deployment_arn(service, deployment["id"]),
         "serviceArn": service.arn,
