@@ -252,3 +252,23 @@ def test_undo_puts_back_a_tls_listeners_default_action(aws: Any) -> None:
     assert ledger.pending == [] and {"type": "targetGroup", "id": green["id"]} in [
         {"type": r["type"], "id": r["id"]} for r in ledger.removed
     ]
+
+
+def test_a_progressive_deployment_fails_at_the_poll_that_reaches_the_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As the ROLLING gate: a deployment still IN_PROGRESS fails at ``elapsed == timeout``, not
+    one poll later (the last wait is cut to end there)."""
+    from deployer.health import follow_deployment
+
+    found = {
+        "serviceDeploymentArn": "arn:aws:ecs:ap-northeast-1:123456789012:service-deployment/c/s/x",
+        "status": "IN_PROGRESS",
+        "lifecycleStage": "BAKE_TIME",
+        "targetServiceRevision": {"requestedProductionTrafficWeight": 100.0},
+    }
+    monkeypatch.setattr(follow_deployment, "newest", lambda plan, run=None: found)
+    plan = {"timeoutSeconds": 1800, "lattice": {"progressive": {"strategy": "BLUE_GREEN"}}}
+    assert follow_deployment.verdict(plan, 1799.9, 100.0)[0] == "WAITING"
+    status, reason, _ = follow_deployment.verdict(plan, 1800.0, 100.0)
+    assert status == "FAILED" and "within the timeout of 1800s" in reason, reason
