@@ -1,5 +1,6 @@
-"""Every JSON reply the embedded AWS serves during the test run is checked against botocore's
-output shape; a test during which one departs from it fails, naming operation, path and problem.
+"""Every JSON and XML reply the embedded AWS serves during the test run is checked against
+botocore's output shape; a test during which one departs from it fails, naming operation, path
+and problem.
 
 Why a plugin over the whole run and not a test of its own: a handful of calls in one test covers
 a handful of shapes, while the suite drives every operation the deployer, the CLI and the console
@@ -119,8 +120,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     total = config.stash.get(_TOTAL, Counter())
     services = {key.split()[0] for key in total}
     terminalreporter.write_line(
-        f"output shapes: {sum(total.values())} JSON replies checked, {len(total)} operations "
-        f"of {len(services)} services ({', '.join(sorted(services))})"
+        f"output shapes: {sum(total.values())} replies checked (JSON and XML), {len(total)} "
+        f"operations of {len(services)} services ({', '.join(sorted(services))})"
     )
     if os.environ.get("LATTICE_DEPLOY_SHAPE_COUNTS"):
         Path(os.environ["LATTICE_DEPLOY_SHAPE_COUNTS"]).write_text(json.dumps(total, indent=1))

@@ -169,10 +169,11 @@ def test_the_switch_writes_violations_to_its_file(tmp_path: Path, monkeypatch: A
     log, recorder = tmp_path / "shapes.jsonl", shape_log.ShapeLog()
     monkeypatch.setenv(shape_log.ENV, str(log))
     recorder.check("vpc-lattice", "CreateService", 201, '{"id": "x"}')
-    recorder.check("s3", "ListBuckets", 200, "<xml/>")  # rest-xml: not checked, not counted
+    recorder.check("s3", "ListBuckets", 200, "<ListAllMyBucketsResult/>")  # XML: checked too
+    recorder.check("cloudwatch", "ListMetrics", 200, b"\xa0")  # CBOR: not checked, not counted
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert {(v["operation"], v["path"]) for v in lines} >= {("CreateService", "$.id")}
-    assert recorder.checked == {"vpc-lattice CreateService": 1}
+    assert recorder.checked == {"vpc-lattice CreateService": 1, "s3 ListBuckets": 1}
     monkeypatch.delenv(shape_log.ENV)
     recorder.check("vpc-lattice", "CreateService", 201, '{"id": "x"}')
-    assert recorder.checked == {"vpc-lattice CreateService": 1}  # off: nothing checked
+    assert recorder.checked["vpc-lattice CreateService"] == 1  # off: nothing checked

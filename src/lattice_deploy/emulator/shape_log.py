@@ -1,4 +1,4 @@
-"""The switch that checks every JSON reply the embedded AWS serves against botocore's model.
+"""The switch that checks every reply the embedded AWS serves against botocore's model.
 
 Set :data:`ENV` to a file and each success body :mod:`.instrumented` sends, in-process or from
 ``serve``, is checked with :func:`.shapes.check_response`; each violation is appended to that file
@@ -23,6 +23,7 @@ from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationNotFoundError
 
 from .shapes import JSON_PROTOCOLS, check_response, service_model
+from .shapes_xml import XML_PROTOCOLS, check_xml_response
 
 ENV = "LATTICE_DEPLOY_CHECK_SHAPES"
 
@@ -40,12 +41,13 @@ class ShapeLog:
             return
         try:
             model = service_model(service)
-            if model.protocol not in JSON_PROTOCOLS:
+            if model.protocol not in JSON_PROTOCOLS | XML_PROTOCOLS:
                 return
             operation_model = model.operation_model(operation)
         except (UnknownServiceError, OperationNotFoundError):
             return
-        found = check_response(operation_model, status, body)
+        xml = model.protocol in XML_PROTOCOLS
+        found = (check_xml_response if xml else check_response)(operation_model, status, body)
         lines = [
             json.dumps({"service": service, **{k: str(v) for k, v in vars(v).items()}})
             for v in found

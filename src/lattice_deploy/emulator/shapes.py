@@ -5,9 +5,11 @@ absent, an enum value it does not know passes through), so a client test never n
 embedded AWS serves what AWS never would; code that works against it can then fail on AWS (or the
 other way round). Checking the raw body against the model, member by member, catches that.
 
-Scope: the JSON protocols (``json``, ``rest-json``), whose bodies are JSON documents. The XML and
-query services (S3, EC2, IAM, STS, SNS, CloudFormation) and CBOR (CloudWatch) are not checked.
-Only success bodies are: members bound to a header or the status code are not in the body.
+Scope: the JSON protocols (``json``, ``rest-json``), whose bodies are JSON documents, here; the
+XML ones (``query``, ``ec2``, ``rest-xml``: IAM, STS, EC2, CloudFormation, S3) are read into the
+same values by :mod:`.shapes_xml` and checked by :func:`check_value`. CBOR (CloudWatch) is not
+checked. Only success bodies are: members bound to a header or the status code are not in the
+body.
 """
 
 from __future__ import annotations

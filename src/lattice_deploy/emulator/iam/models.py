@@ -40,7 +40,10 @@ class Statement:
     statement: dict[str, Any]
     source_id: str
     source_type: str
-    """``IAM Policy``, ``PermissionsBoundaryPolicy`` (the Statement shape's PolicySourceType)."""
+    """The policy's kind, as the IAM API Reference's ``Statement`` names it (SourcePolicyType:
+    "user | group | role | aws-managed | user-managed | resource | none"): an inline policy is
+    its holder's kind, a managed one ``aws-managed`` or ``user-managed``. A permissions boundary
+    is a managed policy too; the reply tells it apart by ``PermissionsBoundaryDecisionDetail``."""
 
 
 def _listed(value: Any) -> list[str]:
@@ -56,10 +59,11 @@ def statements(document: str | dict[str, Any], source_id: str, source_type: str)
     ]
 
 
-def _managed(iam: IAMBackend, arn: str, source_type: str) -> list[Statement]:
+def _managed(iam: IAMBackend, arn: str) -> list[Statement]:
     policy = iam.get_policy(arn)
     version = next(v for v in policy.versions if v.version_id == policy.default_version_id)
-    return statements(version.document, policy.name, source_type)
+    kind = "aws-managed" if arn.split(":")[4] == "aws" else "user-managed"
+    return statements(version.document, policy.name, kind)
 
 
 def principal_policies(iam: IAMBackend, arn: str) -> tuple[list[Statement], list[Statement] | None]:
@@ -73,13 +77,13 @@ def principal_policies(iam: IAMBackend, arn: str) -> tuple[list[Statement], list
         principal = iam.get_user(arn.rsplit("/", 1)[1])
         groups = list(iam.get_groups_for_user(principal.name))
     identity: list[Statement] = []
-    for holder in (principal, *groups):
+    for holder, holder_kind in ((principal, kind), *((g, "group") for g in groups)):
         for name, document in holder.policies.items():
-            identity += statements(document, name, "IAM Policy")
+            identity += statements(document, name, holder_kind)
         for policy_arn in holder.managed_policies:
-            identity += _managed(iam, policy_arn, "IAM Policy")
+            identity += _managed(iam, policy_arn)
     boundary_arn = getattr(principal, "permissions_boundary_arn", None)
-    boundary = _managed(iam, boundary_arn, "PermissionsBoundaryPolicy") if boundary_arn else None
+    boundary = _managed(iam, boundary_arn) if boundary_arn else None
     return identity, boundary
 
 
