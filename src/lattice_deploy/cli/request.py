@@ -82,7 +82,8 @@ def request_of(args: argparse.Namespace) -> Request:
 def _client(args: argparse.Namespace) -> Any:
     url = LOCAL if args.local else args.endpoint_url
     if url:
-        return targets.EndpointSession(url, args.region or demo.REGION).client("vpc-lattice")
+        session = targets.EndpointSession(url, args.region or demo.REGION)
+        return session.client("vpc-lattice", config=targets.PROBE)  # nothing there: say so
     import boto3
 
     region = args.region or targets.samconfig().get("region")
