@@ -126,6 +126,7 @@ def test_actions_and_the_request_resource(statement: dict[str, Any], allowed: bo
         ({"StringLike": {"vpc-lattice-svcs:RequestPath": "/API/*"}}, False),  # case counts
         ({"StringNotLike": {"vpc-lattice-svcs:RequestPath": "/admin*"}}, True),
         ({"StringEqualsIgnoreCase": {"vpc-lattice-svcs:RequestMethod": "get"}}, True),
+        ({"StringEquals": {"vpc-lattice-svcs:RequestMethod": "get"}}, False),  # case counts
         ({"StringEquals": {"vpc-lattice-svcs:RequestMethod": ["POST", "GET"]}}, True),  # OR
         (
             {
@@ -173,6 +174,8 @@ def test_header_keys_ignore_the_names_case_and_ifexists_tests_a_present_key() ->
     condition = {"StringEqualsIfExists": {"vpc-lattice-svcs:RequestHeader/X-Team": "blue"}}
     assert decide(allow(condition), headers={"x-team": "blue"}).effect == "ALLOW"
     assert decide(allow(condition), headers={"x-team": "red"}).effect == "DENY"
+    exact = {"StringEquals": {"vpc-lattice-svcs:RequestHeader/X-Team": "blue"}}
+    assert decide(allow(exact), headers={"X-TEAM": "blue"}).effect == "ALLOW"
     query = {"StringEquals": {"vpc-lattice-svcs:RequestQueryString/env": "prod"}}
     assert decide(allow(query), query={"env": "prod"}).effect == "ALLOW"
     assert decide(allow(query), query={"Env": "prod"}).effect == "DENY"
