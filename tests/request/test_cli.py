@@ -125,6 +125,24 @@ def test_a_policy_allowing_one_vpc_allows_it_and_denies_another_naming_why(
     assert "service orders: no statement allows it" in verdict
     assert "statement 1 (Sid FromVpcA): StringEquals vpc-lattice-svcs:SourceVpc" in verdict
     assert repr(world.vpc_b) in verdict
+    assert "listener" not in out  # a denial shows the statement, not the route
+
+
+def test_the_text_answer_shows_the_rule_the_shares_and_the_targets(
+    world: World, capsys: Any
+) -> None:
+    """The README's sample, line for line below the first two (ids differ per run)."""
+    assert world.ask("--from-vpc", world.vpc_a, "--path", "/api/orders") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("GET /api/orders → orders (svc-")
+    assert lines[2:] == [
+        "  service network shared: NONE: ALLOW: auth type NONE: no auth policy applies",
+        "  service orders: AWS_IAM: ALLOW: statement 1 (Sid FromVpcA) allows it",
+        "  listener http (HTTP:80), rule api (priority 10)",
+        "  → orders-blue 75% (weight 75): 2 of 2 can serve: 10.1.0.10:80, 10.1.0.11:80",
+        "  → orders-green 25% (weight 25): 1 of 1 can serve: 10.1.0.20:80",
+        "ALLOW: rule api forwards it to a healthy target",
+    ]
 
 
 def test_json_gives_the_verdict_the_rule_the_shares_and_the_serving_targets(

@@ -119,7 +119,7 @@ def render(found: dict[str, Any]) -> list[str]:
             f"{layer['decision']}: {layer['why']}"
         )
         lines += [f"      not allowed by {u}" for u in layer.get("unmatched") or []]
-    if "listener" in found and "rule" in found["route"]:
+    if found["verdict"] == "ALLOW" and "rule" in found["route"]:  # a denial: the statement
         listener, rule = found["listener"], found["route"]["rule"]
         at = "default rule" if rule.get("isDefault") else f"priority {rule['priority']}"
         lines.append(
