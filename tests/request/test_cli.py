@@ -322,3 +322,29 @@ def test_without_from_vpc_source_vpc_is_absent_and_said(world: World, capsys: An
 def test_nothing_listening_at_the_endpoint_exits_2(capsys: Any) -> None:
     assert main(["request", "orders", "--endpoint-url", "http://127.0.0.1:9"]) == 2
     assert "lattice-deploy serve" in capsys.readouterr().out
+
+
+def test_an_unhealthy_group_serves_nothing_lattice_documents_no_fail_open(
+    world: World, capsys: Any
+) -> None:
+    world.aws.inject("unhealthy-targets:orders-green")
+    world.lattice.deregister_targets(
+        targetGroupIdentifier=world.green["id"], targets=[{"id": "10.1.0.20", "port": 80}]
+    )
+    world.lattice.register_targets(
+        targetGroupIdentifier=world.green["id"], targets=[{"id": "10.1.0.21", "port": 80}]
+    )
+    world.aws.advance(400)  # past the unhealthy threshold and the old target's draining
+    code, found = answer(world, capsys, "--from-vpc", world.vpc_a, "--path", "/api")
+    green = next(g for g in found["route"]["forward"] if g["name"] == "orders-green")
+    assert [t["status"] for t in green["targets"]] == ["UNHEALTHY"]
+    assert (code, green["serving"], found["served"]) == (1, [], False)
+
+
+def test_a_policy_that_cannot_be_read_is_unknown_not_guessed(world: World, capsys: Any) -> None:
+    world.aws.inject("fail:vpc-lattice.GetAuthPolicy")
+    code, found = answer(world, capsys, "--from-vpc", world.vpc_a)
+    assert (code, found["verdict"]) == (1, "UNKNOWN")
+    assert found["why"].startswith(
+        "service orders: cannot read its auth policy: AccessDeniedException"
+    )
