@@ -348,3 +348,43 @@ def test_a_policy_that_cannot_be_read_is_unknown_not_guessed(world: World, capsy
     assert found["why"].startswith(
         "service orders: cannot read its auth policy: AccessDeniedException"
     )
+
+
+def test_a_tls_passthrough_listener_is_connect_on_the_service(
+    aws: EmbeddedAws, lattice: Any, capsys: Any
+) -> None:
+    """TLS_PASSTHROUGH: no rules, the action vpc-lattice-svcs:Connect, the resource the service's
+    ARN (Service Authorization Reference: the TCP Service resource type)."""
+    network = lattice.create_service_network(name="tcp-net", authType="NONE")
+    service = lattice.create_service(
+        name="db-proxy", authType="AWS_IAM", customDomainName="db.example.com"
+    )
+    lattice.create_service_network_service_association(
+        serviceNetworkIdentifier=network["id"], serviceIdentifier=service["id"]
+    )
+    vpc = aws.demo["vpc"]
+    lattice.create_service_network_vpc_association(
+        serviceNetworkIdentifier=network["id"], vpcIdentifier=vpc
+    )
+    config = {"port": 443, "protocol": "TCP", "vpcIdentifier": vpc}
+    group = lattice.create_target_group(name="db-proxy-tcp", type="IP", config=config)
+    lattice.create_listener(
+        serviceIdentifier=service["id"],
+        name="tls",
+        protocol="TLS_PASSTHROUGH",
+        port=443,
+        defaultAction={"forward": {"targetGroups": [{"targetGroupIdentifier": group["id"]}]}},
+    )
+    lattice.register_targets(
+        targetGroupIdentifier=group["id"], targets=[{"id": "10.0.1.9", "port": 443}]
+    )
+    aws.advance(120)
+    ask = ["request", "db-proxy", "--from-vpc", vpc, "--region", aws.region]
+    for action, code in (("vpc-lattice-svcs:Invoke", 1), ("vpc-lattice-svcs:Connect", 0)):
+        statement = {"Effect": "Allow", "Principal": "*", "Action": action}
+        document = {"Statement": [statement | {"Resource": service["arn"]}]}
+        lattice.put_auth_policy(resourceIdentifier=service["arn"], policy=json.dumps(document))
+        assert main(ask) == code
+    out = capsys.readouterr().out
+    assert f"a TLS connection → db-proxy ({service['id']})" in out
+    assert "vpc-lattice-svcs:Invoke'] does not cover vpc-lattice-svcs:Connect" in out

@@ -108,8 +108,14 @@ def _groups(route: dict[str, Any]) -> list[str]:
 def render(found: dict[str, Any]) -> list[str]:
     req, svc = found["request"], found["service"]
     query = "&".join(f"{k}={v}" for k, v in req["query"].items())
+    tcp = (found.get("listener") or {}).get("protocol") == "TLS_PASSTHROUGH"
+    what = (
+        "a TLS connection"
+        if tcp
+        else f"{req['method']} {req['path']}{'?' + query if query else ''}"
+    )
     lines = [
-        f"{req['method']} {req['path']}{'?' + query if query else ''} → {svc['name']} "
+        f"{what} → {svc['name']} "
         f"({svc['id']}) from {req['fromVpc'] or 'an unnamed VPC'} as {req['principal']}",
         f"  reach: {found['reach']['why']}",
     ]

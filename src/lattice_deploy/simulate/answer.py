@@ -191,7 +191,9 @@ def simulate(client: Any, name: str, request: Request) -> dict[str, Any]:
             "port": listener["port"],
             "tcp": listener["protocol"] == "TLS_PASSTHROUGH",
         }
-        network = reader.service_network(client, network_assoc["serviceNetworkId"])
+        # by ARN: a network shared from another account is found by its ARN only
+        ident = network_assoc.get("serviceNetworkArn") or network_assoc["serviceNetworkId"]
+        network = reader.service_network(client, ident)
         layers = [
             _layer(client, "service network", network, request, keys),
             _layer(client, "service", service, request, keys),
