@@ -152,7 +152,7 @@ def _why(
     return f"rule {route['rule']['name']} forwards it to a healthy target"
 
 
-def _notes(request: Request, reach: dict[str, Any], layers: list[dict[str, Any]]) -> list[str]:
+def _notes(request: Request, layers: list[dict[str, Any]]) -> list[str]:
     notes = []
     if request.from_vpc is None:
         notes.append("no --from-vpc: vpc-lattice-svcs:SourceVpc is absent from the request")
@@ -162,7 +162,7 @@ def _notes(request: Request, reach: dict[str, Any], layers: list[dict[str, Any]]
     if request.principal.arn and any(layer.get("authType") == IAM for layer in layers):
         notes.append(
             "an authenticated caller signs with SigV4, and its own IAM policies must allow "
-            "vpc-lattice-svcs:Invoke too (not read here)"
+            "the action too (not read here)"
         )
     return notes
 
@@ -224,5 +224,5 @@ def simulate(client: Any, name: str, request: Request) -> dict[str, Any]:
         ),
         "auth": layers,
         "route": route,
-        "notes": _notes(request, reach, layers),
+        "notes": _notes(request, layers),
     }
