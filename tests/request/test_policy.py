@@ -144,6 +144,7 @@ def test_actions_and_the_request_resource(statement: dict[str, Any], allowed: bo
             True,
         ),
         ({"ArnEquals": {"vpc-lattice-svcs:ServiceArn": SERVICE}}, True),
+        ({"ArnLike": {"vpc-lattice-svcs:ServiceArn": "arn:aws:vpc-lattice:*"}}, False),  # 6 parts
         ({"StringEquals": {"vpc-lattice-svcs:SourceVpcOwnerAccount": "210987654321"}}, False),
         ({"StringEquals": {"VPC-LATTICE-SVCS:sourcevpc": "vpc-a"}}, True),  # key names ignore case
     ],
