@@ -71,8 +71,9 @@ class _NoBackoff:
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events, Cloud Map,
     EventBridge, Step Functions (integration, virtual time), Lambda (and its layer archives),
-    CloudFormation (the runner's stack), RAM (shares between accounts), IAM's simulator and Service Quotas parts, and the hook
-    that counts, faults and serializes every request (idempotent)."""
+    CloudFormation (the runner's stack), RAM (shares between accounts), IAM's simulator and
+    Service Quotas parts, and the hook that counts, faults and serializes every request
+    (idempotent)."""
     quiet_moto()
     setattr(botocore.endpoint, "time", _NoBackoff())  # noqa: B010  (botocore imports time)
     install_events()

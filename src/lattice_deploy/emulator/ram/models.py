@@ -101,9 +101,9 @@ class EmulatedRamBackend(ResourceAccessManagerBackend):
         made = super().create_resource_share(**kwargs)
         share = self.resource_shares[-1]
         for principal in share.principals:
-            if principal.isdigit() and principal != self.account_id:
-                if not self._in_organization(principal):
-                    self.invitations.append(Invitation(share, principal))
+            outside = principal.isdigit() and not self._in_organization(principal)
+            if outside and principal != self.account_id:
+                self.invitations.append(Invitation(share, principal))
         return made
 
     # ---- the receiver's side (shares of every other account in this Region)
