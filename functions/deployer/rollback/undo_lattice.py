@@ -156,14 +156,15 @@ class LatticeUndo:
     def network_side(
         self, vpc: str, network: dict[str, Any] | None, service: dict[str, Any] | None
     ) -> None:
-        users = self.other_services(network["id"], service) if network else []
+        users = self.other_services(network["arn"], service) if network else []
         shared = f"now used by {', '.join(users)}: kept" if users else ""
         for assoc in self.items("list_service_network_vpc_associations", vpcIdentifier=vpc):
             if shared:
                 self.ledger.keep("vpcAssociation", assoc["id"], shared)
             else:
                 self.delete("vpcAssociation", assoc["id"])
-        if network and self.mine(network["arn"]):
+        shared_from = self.plan["lattice"]["serviceNetwork"].get("sharedFrom")
+        if network and not shared_from and self.mine(network["arn"]):  # another's: never ours
             if shared:
                 self.ledger.keep("serviceNetwork", network["id"], shared)
             else:
