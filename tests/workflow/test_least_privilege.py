@@ -1,9 +1,9 @@
 """Least privilege, both ways: what each function needed (the emulator's record of its requests
 over a run of every path: first deploy, redeploy, update, each rollback, adoption by ARN, access
-logs, direct registration, a network of another account, a turn taken over, the S3 and ECR triggers, a progressive strategy)
-against what its policy in template.yaml grants. Needed but not granted fails every workflow test
-(conftest); granted but never needed fails here unless listed with the reason AWS needs it
-anyway."""
+logs, direct registration, a network of another account, a turn taken over, the S3 and ECR
+triggers, a progressive strategy) against what its policy in template.yaml grants. Needed but
+not granted fails every workflow test (conftest); granted but never needed fails here unless
+listed with the reason AWS needs it anyway."""
 
 from __future__ import annotations
 

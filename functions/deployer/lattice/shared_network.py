@@ -33,7 +33,8 @@ def owner_of(arn: str) -> str:
 
 def shared_from(plan: dict[str, Any]) -> str | None:
     """The account that shares the bundle's network with this one (None: this account's)."""
-    return plan["lattice"]["serviceNetwork"].get("sharedFrom")
+    owner = plan["lattice"]["serviceNetwork"].get("sharedFrom")
+    return str(owner) if owner else None
 
 
 def _invitations(ram: Any, owner: str) -> list[dict[str, Any]]:
@@ -58,16 +59,6 @@ def check(plan: dict[str, Any], collect: Collect) -> bool:
     owner = owner_of(arn)
     if owner == me:
         return True
-    in_region = arn.split(":")[3]
-    if region and in_region != region:
-        collect(
-            WHERE,
-            BundleInvalid(
-                f"service network {arn} is in {in_region}, the deployment in {region}; a service "
-                f"network is associated within its Region: name a network of {region}"
-            ),
-        )
-        return False
     ram = aws.client("ram", region)
     pages = ram.get_paginator("list_resources").paginate(
         resourceOwner="OTHER-ACCOUNTS", resourceArns=[arn]

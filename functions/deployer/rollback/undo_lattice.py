@@ -14,6 +14,7 @@ from typing import Any
 from ..ecs import api as ecs
 from ..ecs import progressive
 from ..lattice import find_or_create as lattice
+from ..lattice import shared_network
 from .undo import Ledger, guarded, made_by
 
 DELETES = {  # kind → (operation, identifier parameter)
@@ -163,8 +164,8 @@ class LatticeUndo:
                 self.ledger.keep("vpcAssociation", assoc["id"], shared)
             else:
                 self.delete("vpcAssociation", assoc["id"])
-        shared_from = self.plan["lattice"]["serviceNetwork"].get("sharedFrom")
-        if network and not shared_from and self.mine(network["arn"]):  # another's: never ours
+        theirs = shared_network.shared_from(self.plan)  # another account's: never ours
+        if network and not theirs and self.mine(network["arn"]):
             if shared:
                 self.ledger.keep("serviceNetwork", network["id"], shared)
             else:

@@ -22,13 +22,12 @@ from __future__ import annotations
 from typing import Any
 
 from moto.core.base_backend import BackendDict
+from moto.core.exceptions import JsonRESTError
 from moto.core.utils import unix_time, utcnow
 from moto.moto_api._internal import mock_random as random
 from moto.organizations.models import organizations_backends
 from moto.ram.exceptions import InvalidParameterException
 from moto.ram.models import ResourceAccessManagerBackend, ResourceShare
-
-from ..vpclattice.exceptions import LatticeError
 
 SHAREABLE = ("servicenetwork",)  # VPC Lattice (RAM User Guide, "Shareable AWS resources")
 if not set(SHAREABLE) <= set(ResourceShare.SHAREABLE_RESOURCES):
@@ -36,7 +35,7 @@ if not set(SHAREABLE) <= set(ResourceShare.SHAREABLE_RESOURCES):
 TYPES = {"servicenetwork": "vpc-lattice:ServiceNetwork"}
 
 
-class RamError(LatticeError):
+class RamError(JsonRESTError):
     """RAM's errors carry ``message`` only (the botocore model)."""
 
 

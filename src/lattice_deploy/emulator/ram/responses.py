@@ -11,7 +11,7 @@ from .models import EmulatedRamBackend, ram_backends
 
 class EmulatedRamResponse(ResourceAccessManagerResponse):
     @property
-    def ram_backend(self) -> EmulatedRamBackend:  # type: ignore[override]
+    def ram_backend(self) -> EmulatedRamBackend:
         return ram_backends[self.current_account][self.region]
 
     def get_resource_share_invitations(self) -> str:

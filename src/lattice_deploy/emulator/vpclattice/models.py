@@ -394,3 +394,4 @@ class EmulatedLatticeBackend(SharedNetworks, ListenerRules, LatticeResources):  
 lattice_backends: BackendDict[EmulatedLatticeBackend] = BackendDict(
     EmulatedLatticeBackend, "vpc-lattice"
 )
+EmulatedLatticeBackend.accounts = lattice_backends  # a shared network's owner (:mod:`.sharing`)

@@ -37,7 +37,8 @@ from typing import Any
 from moto.utilities.paginator import paginate
 from moto.vpclattice.models import VPCLatticeServiceNetwork
 
-from .exceptions import LatticeError, ResourceNotFoundException
+from ..ram.models import ram_backends, shared_with
+from .exceptions import LatticeError
 from .resources import KINDS, LatticeResources
 
 ALLOWED = {
@@ -69,11 +70,11 @@ class SharedNetworks(LatticeResources):
     """The consumer's side of a shared network (put before :class:`LatticeResources`)."""
 
     operation = ""  # the request being served (set by the response, under the state lock)
+    accounts: Any = None
+    """Every account's backends (:mod:`.models` sets its ``lattice_backends``): the owner's."""
 
     def _backend(self, account: str) -> LatticeResources:
-        from .models import lattice_backends
-
-        return lattice_backends[account][self.region_name]
+        return self.accounts[account][self.region_name]
 
     def gate(self, operation: str, params: dict[str, Any]) -> None:
         """Refuse, before it runs, an operation on a network of another account that the share
@@ -84,8 +85,6 @@ class SharedNetworks(LatticeResources):
                 self._shared(arn[0], operation)
 
     def _shared(self, arn: str, operation: str) -> VPCLatticeServiceNetwork:
-        from ..ram.models import shared_with
-
         found = network_of(arn)
         assert found is not None
         owner = self._backend(found["account"]) if found["region"] == self.region_name else None
@@ -111,9 +110,7 @@ class SharedNetworks(LatticeResources):
         return super().find(kind, identifier)
 
     @paginate(pagination_model=LatticeResources.PAGINATION_MODEL)
-    def list_service_networks(self) -> list[VPCLatticeServiceNetwork]:  # type: ignore[override]
-        from ..ram.models import ram_backends
-
+    def list_service_networks(self) -> list[VPCLatticeServiceNetwork]:
         shared = {
             arn
             for share in ram_backends[self.account_id][self.region_name].shares_with_me()
@@ -148,7 +145,8 @@ class SharedNetworks(LatticeResources):
             self.find("service", service_identifier),
         )
         if network.arn.split(":")[4] != self.account_id:  # the names AWS's summaries carry
-            assoc.named = {"serviceNetworkName": network.name, "serviceNetworkArn": network.arn}
+            named = {"serviceNetworkName": network.name, "serviceNetworkArn": network.arn}
+            setattr(assoc, "named", named)  # noqa: B010  (not moto's)
         named = {"serviceName": service.name, "serviceArn": service.arn}
         self._twin("service_network_service_association", assoc, network.arn, named)
         return assoc
@@ -174,6 +172,3 @@ class SharedNetworks(LatticeResources):
         other = getattr(self._backend(account), KINDS[kind][1]).get(assoc.id)
         if other is not None:
             other.status, other.gone_at = assoc.status, getattr(assoc, "gone_at", None)
-
-
-__all__ = ["AccessDeniedException", "ResourceNotFoundException", "SharedNetworks", "network_of"]
