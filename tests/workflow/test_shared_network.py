@@ -156,3 +156,19 @@ def test_a_share_whose_invitation_is_pending_is_refused_naming_the_accept_comman
         "aws ram accept-resource-share-invitation --resource-share-invitation-arn "
         f"{invitation['resourceShareInvitationArn']}"
     ) in message
+
+
+def test_validate_account_refuses_it_until_shared_then_accepts_it(
+    local: Local, bundle: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lattice_deploy.cli.main import main
+
+    network = owned_network(local)
+    path = bundle(service=in_network(network))
+    capsys.readouterr()
+    assert main(["validate", str(path), "--account"]) == 2
+    out = capsys.readouterr().out
+    assert "vpcLatticeConfiguration.serviceNetwork: service network" in out
+    assert "aws ram create-resource-share" in out
+    share(local, network["arn"])
+    assert main(["validate", str(path), "--account"]) == 0
