@@ -1,9 +1,9 @@
 """Least privilege, both ways: what each function needed (the emulator's record of its requests
 over a run of every path: first deploy, redeploy, update, each rollback, adoption by ARN, access
-logs, direct registration, a turn taken over, the S3 and ECR triggers, a progressive strategy)
-against what its policy in template.yaml grants. Needed but not granted fails every workflow test
-(conftest); granted but never needed fails here unless listed with the reason AWS needs it
-anyway."""
+logs, direct registration, a network of another account, a turn taken over, the S3 and ECR
+triggers, a progressive strategy) against what its policy in template.yaml grants. Needed but
+not granted fails every workflow test (conftest); granted but never needed fails here unless
+listed with the reason AWS needs it anyway."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from bundles import renamed
 from config.test_plugins_run import plugin_account, plugin_bundle
+from lattice_deploy.emulator.account import SECOND_ACCOUNT
 from lattice_deploy.runner import execution
 
 from . import policies
@@ -126,6 +127,18 @@ def _adoption(local: Local, tmp: Path) -> None:
     assert local.deploy(moved)["status"] == "SUCCEEDED"
 
 
+def _shared(local: Local, tmp: Path) -> None:
+    """A network of another account, offered by a RAM invitation not yet accepted: refused
+    before any change (is it shared? is an invitation pending?)."""
+    owner = local.aws.client("vpc-lattice", account=SECOND_ACCOUNT)
+    network = owner.create_service_network(name="platform-network")
+    local.aws.client("ram", account=SECOND_ACCOUNT).create_resource_share(
+        name="lattice", resourceArns=[network["arn"]], principals=[local.aws.account_id]
+    )
+    offered = _lattice(renamed(EXAMPLE, tmp / "s", "offered"), serviceNetwork=network["arn"])
+    assert local.deploy(offered)["failure"]["error"] == "BundleInvalid"
+
+
 def _triggers(local: Local, tmp: Path) -> None:
     """A turn taken over, an upload without ecspresso.yml (twice; its image and a variable from
     Parameter Store, read in one batch), an ECR push (twice: it renders that bundle too), a run
@@ -206,6 +219,7 @@ def _plugins(local: Local, tmp: Path) -> None:
 def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:
     _deploys(local, tmp_path)
     _adoption(local, tmp_path)
+    _shared(local, tmp_path)
     _triggers(local, tmp_path)
     _progressive(local, tmp_path)
     _leftovers(local, tmp_path)

@@ -13,6 +13,7 @@ from typing import Any
 from ..core.compare import covers, differences
 from ..ecs import api as ecs
 from ..lattice import find_or_create as lattice
+from ..lattice import shared_network
 
 UPDATE_FIELDS = (
     "desiredCount",
@@ -51,6 +52,8 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
     group_item, group = _named(
         api, "targetGroup", want["targetGroup"], "list_target_groups", vpcIdentifier=want["vpcId"]
     )
+    if owner := shared_network.shared_from(plan):  # adopted, never changed
+        network_item["name"] = f"{network_item['name']} (shared from {owner})"
     items.append(network_item)
     assoc = lattice.find(
         api, "list_service_network_vpc_associations", lambda _: True, vpcIdentifier=want["vpcId"]
@@ -89,7 +92,7 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
                 api,
                 "list_service_network_service_associations",
                 lambda _: True,
-                serviceNetworkIdentifier=network["id"],
+                serviceNetworkIdentifier=network["arn"],
                 serviceIdentifier=service["id"],
             )
         )

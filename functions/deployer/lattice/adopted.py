@@ -22,7 +22,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..core.errors import DeployError
-from . import ensure_listener
+from . import ensure_listener, shared_network
 from . import find_or_create as lattice
 
 WHERE = "ecs-service-def.json: vpcLatticeConfiguration"
@@ -132,7 +132,8 @@ def check(plan: dict[str, Any], collect: Collect) -> bool:
         said.append(where)
         collect(where, exc)
 
-    _read(plan, "serviceNetwork", note)
+    if shared_network.check(plan, note):  # another account's: shared with this one?
+        _read(plan, "serviceNetwork", note)
     group = _read(plan, "targetGroup", note)
     users = _serving(lattice.client(plan), group) if group else []
     if group is not None:

@@ -19,13 +19,13 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
         api,
         "list_service_network_service_associations",
         lambda _: True,
-        serviceNetworkIdentifier=network["id"],
+        serviceNetworkIdentifier=network["arn"],  # an ARN: the network may be another account's
         serviceIdentifier=service["id"],
     )
     if found:
         return lattice.summary("unchanged", found)
     created = api.create_service_network_service_association(
-        serviceNetworkIdentifier=network["id"],
+        serviceNetworkIdentifier=network["arn"],
         serviceIdentifier=service["id"],
         clientToken=lattice.token(plan, "snsa"),
         tags=plan["tags"],

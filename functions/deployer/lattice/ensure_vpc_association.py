@@ -39,7 +39,7 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
     if existing:
         return lattice.summary("unchanged", existing, vpcId=vpc)
     created = api.create_service_network_vpc_association(
-        serviceNetworkIdentifier=network["id"],
+        serviceNetworkIdentifier=network["arn"],  # an ARN: the network may be another account's
         vpcIdentifier=vpc,
         **({"securityGroupIds": groups} if (groups := association_groups()) else {}),
         clientToken=lattice.token(plan, "snva"),

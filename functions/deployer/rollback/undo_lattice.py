@@ -14,6 +14,7 @@ from typing import Any
 from ..ecs import api as ecs
 from ..ecs import progressive
 from ..lattice import find_or_create as lattice
+from ..lattice import shared_network
 from .undo import Ledger, guarded, made_by
 
 DELETES = {  # kind → (operation, identifier parameter)
@@ -156,14 +157,15 @@ class LatticeUndo:
     def network_side(
         self, vpc: str, network: dict[str, Any] | None, service: dict[str, Any] | None
     ) -> None:
-        users = self.other_services(network["id"], service) if network else []
+        users = self.other_services(network["arn"], service) if network else []
         shared = f"now used by {', '.join(users)}: kept" if users else ""
         for assoc in self.items("list_service_network_vpc_associations", vpcIdentifier=vpc):
             if shared:
                 self.ledger.keep("vpcAssociation", assoc["id"], shared)
             else:
                 self.delete("vpcAssociation", assoc["id"])
-        if network and self.mine(network["arn"]):
+        theirs = shared_network.shared_from(self.plan)  # another account's: never ours
+        if network and not theirs and self.mine(network["arn"]):
             if shared:
                 self.ledger.keep("serviceNetwork", network["id"], shared)
             else:

@@ -22,6 +22,8 @@ from .faults import FAULTS, Fault
 from .install import install
 
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
+SECOND_ACCOUNT = "210987654321"
+"""Another account, for what crosses accounts (a service network shared through AWS RAM)."""
 
 
 class EmbeddedAws:
@@ -34,6 +36,7 @@ class EmbeddedAws:
         self.region, self.account_id, self._seed = region, account_id, seed
         self._mock = mock_aws(config=MOTO_CONFIG)
         self.demo: dict[str, Any] = {}
+        self._accounts: dict[str, dict[str, str]] = {}
 
     def __enter__(self) -> EmbeddedAws:
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # ~1 s per region, unused
@@ -54,11 +57,28 @@ class EmbeddedAws:
         tb: TracebackType | None,
     ) -> None:
         self._mock.stop()
+        self._accounts.clear()
         FAULTS.clear()
         self.pin_first_check(None)
 
-    def client(self, service: str, **kwargs: Any) -> Any:
+    def client(self, service: str, account: str | None = None, **kwargs: Any) -> Any:
+        """A client of this account, or of ``account``: moto serves a request in the account its
+        credentials name, so another account's are an AssumeRole into it (moto's STS)."""
+        if account and account != self.account_id:
+            kwargs = {**self._credentials(account), **kwargs}
         return boto3.client(service, region_name=self.region, **kwargs)  # type: ignore[call-overload]
+
+    def _credentials(self, account: str) -> dict[str, str]:
+        if account not in self._accounts:
+            made = boto3.client("sts", region_name=self.region).assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/embedded-aws", RoleSessionName="embedded-aws"
+            )["Credentials"]
+            self._accounts[account] = {
+                "aws_access_key_id": made["AccessKeyId"],
+                "aws_secret_access_key": made["SecretAccessKey"],
+                "aws_session_token": made["SessionToken"],
+            }
+        return self._accounts[account]
 
     # ---- the controls a test or the CLI drives
     def advance(self, seconds: float) -> float:

@@ -25,6 +25,9 @@ import moto.ecr.models
 import moto.ecr.responses
 import moto.ecs
 import moto.ecs.models
+import moto.ram
+import moto.ram.models
+import moto.ram.responses
 import moto.servicequotas
 import moto.servicequotas.models
 import moto.servicequotas.responses
@@ -41,6 +44,7 @@ from .ecs.models import ecs_backends
 from .events.models import install as install_events
 from .iam.responses import install as install_simulator
 from .instrumented import install as install_instrumentation
+from .ram.models import ram_backends
 from .s3.notifications import install as install_s3_notifications
 from .seams import join as join_seams
 from .servicediscovery.models import install as install_cloud_map
@@ -67,8 +71,9 @@ class _NoBackoff:
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events, Cloud Map,
     EventBridge, Step Functions (integration, virtual time), Lambda (and its layer archives),
-    CloudFormation (the runner's stack), IAM's simulator and Service Quotas parts, and the hook
-    that counts, faults and serializes every request (idempotent)."""
+    CloudFormation (the runner's stack), RAM (shares between accounts), IAM's simulator and
+    Service Quotas parts, and the hook that counts, faults and serializes every request
+    (idempotent)."""
     quiet_moto()
     setattr(botocore.endpoint, "time", _NoBackoff())  # noqa: B010  (botocore imports time)
     install_events()
@@ -92,6 +97,8 @@ def install() -> None:
         module.cloudformation_backends = cloudformation_backends  # type: ignore[attr-defined]
     for module in (moto.servicequotas, moto.servicequotas.models, moto.servicequotas.responses):
         module.servicequotas_backends = servicequotas_backends  # type: ignore[attr-defined]
+    for module in (moto.ram, moto.ram.models, moto.ram.responses):
+        module.ram_backends = ram_backends  # type: ignore[attr-defined]
     for module in (moto.ecs, moto.ecs.models):
         module.ecs_backends = ecs_backends  # type: ignore[attr-defined]
     # VPC Lattice sees the tasks behind its targets through the seam, never by importing ECS.

@@ -33,6 +33,7 @@ from . import actions
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .resources import KINDS, LatticeResources, forwards
 from .rules import ListenerRules, weights
+from .sharing import SharedNetworks
 from .targets import Target
 
 MAX_TARGETS_PER_CALL = 100
@@ -42,7 +43,7 @@ deletes seen on AWS take seconds. Chosen shorter than a poll (15 s), longer than
 ASSOCIATIONS = ("service_network_vpc_association", "service_network_service_association")
 
 
-class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[misc]  # create_rule: ours
+class EmulatedLatticeBackend(SharedNetworks, ListenerRules, LatticeResources):  # type: ignore[misc]  # create_rule: ours
     # ---- reads moto gets by id only --------------------------------------------------------
     def get_service(self, service_identifier: str) -> VPCLatticeService:
         return self.find("service", service_identifier)
@@ -147,6 +148,7 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
                 "DELETE_IN_PROGRESS",
                 CLOCK.now() + ASSOCIATION_DELETE_SECONDS,
             )
+            self.delete_twin(assoc)  # its twin in the other account, if shared (:mod:`.sharing`)
         return assoc
 
     def sweep(self) -> None:
@@ -392,3 +394,4 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
 lattice_backends: BackendDict[EmulatedLatticeBackend] = BackendDict(
     EmulatedLatticeBackend, "vpc-lattice"
 )
+EmulatedLatticeBackend.accounts = lattice_backends  # a shared network's owner (:mod:`.sharing`)

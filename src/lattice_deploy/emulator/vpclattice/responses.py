@@ -15,6 +15,7 @@ from ..instrumented import STATE_LOCK, InstrumentedResponse
 from . import implied
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .models import EmulatedLatticeBackend, lattice_backends
+from .sharing import NETWORK_PARAMETERS
 
 CREATING = "CREATE_IN_PROGRESS"
 
@@ -28,6 +29,7 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
         with STATE_LOCK:  # the catching-up below touches ECS and Lattice state too
             self.backend.sweep()  # tasks that started register, finished deletes are gone
             operation = self._get_action()
+            self.backend.gate(operation, {k: self._get_param(k) for k in NETWORK_PARAMETERS})
             if operation.startswith("Create"):
                 implied.service_linked_role(self.current_account)
             status, headers, body = super().call_action()
@@ -84,6 +86,11 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
         tg = self.backend.get_target_group(self._get_param("targetGroupIdentifier"))
         return self.reply({**tg.to_dict(), "serviceArns": self.backend.service_arns_for(tg)})
 
+    def get_service_network(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        """By id or ARN (moto's reads the id off the path: another account's ARN is lost)."""
+        ident = self._get_param("serviceNetworkIdentifier")
+        return self.reply(self.backend.get_service_network(ident).to_dict())
+
     def get_service_network_vpc_association(self) -> TYPE_RESPONSE:
         ident = self._get_param("serviceNetworkVpcAssociationIdentifier")
         return self.reply(self.backend.get_service_network_vpc_association(ident).to_dict())
@@ -131,7 +138,9 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
             service_identifier=self._get_param("serviceIdentifier"),
             **self._paging(),
         )
-        return self._page([self._named(a.to_dict()) for a in found], token)
+        return self._page(
+            [self._named({**a.to_dict(), **getattr(a, "named", {})}) for a in found], token
+        )
 
     def _named(self, item: dict[str, Any]) -> dict[str, Any]:
         """The names and ARNs AWS's summary carries beside the ids (moto's has ids only)."""

@@ -1,0 +1,1 @@
+"""AWS RAM: moto's, with VPC Lattice service networks shareable and invitations between accounts."""
