@@ -203,3 +203,17 @@ def test_network_auth_is_put_on_the_network_the_run_creates(local: Local, bundle
     assert api.get_service_network(serviceNetworkIdentifier=network["arn"])["authType"] == "AWS_IAM"
     assert json.loads(policy_of(local, network["arn"])["policy"]) == allowing(VPC)
     assert lattice_service(local)["authType"] == "NONE"
+
+
+def test_status_shows_the_auth_type_and_who_may_call(local: Local, bundle: Any) -> None:
+    from lattice_deploy.cli.status import render
+    from lattice_deploy.runner.status import status
+
+    directory = bundle(service=with_auth({"type": "AWS_IAM", "policy": allowing(VPC)}))
+    assert local.deploy(directory)["status"] == "SUCCEEDED"
+    auth = status(local.target, "myservice")["health"]["lattice"]["auth"]
+    assert auth == {
+        "type": "AWS_IAM",
+        "summary": f"AWS_IAM: Allow Invoke from {VPC} (SourceVpc)",
+    }
+    assert f"  auth: {auth['summary']}" in render(status(local.target, "myservice"))

@@ -143,12 +143,12 @@ def notices(plan: dict[str, Any], service_file: str = "ecs-service-def.json") ->
         ref = plan["lattice"][key]
         if not ref.get("auth"):
             continue
-        if "arn" in ref:
-            arn: str | None = ref["arn"]
-        else:
+        arn: str | None = ref.get("arn")
+        if arn is None:
             operation = "list_services" if kind == "service" else "list_service_networks"
-            found = lattice.find(api, operation, lambda i, n=ref["name"]: i["name"] == n)
-            arn = found and found["arn"]
+            name = ref["name"]
+            found = lattice.find(api, operation, lambda i: bool(i["name"] == name))
+            arn = found["arn"] if found else None
         if not arn or owned(api, arn, plan):
             continue
         now = current(api, kind, arn)

@@ -83,6 +83,6 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
             "listeners": listeners,
             **({"auth": service_auth} if service_auth else {}),
         },
-        serviceNetwork=network_auth and {"arn": network["arn"], "auth": network_auth},
+        serviceNetwork=network_auth and {"arn": (network or {})["arn"], "auth": network_auth},
     )
     return {key: value for key, value in found.items() if value is not None}
