@@ -217,3 +217,22 @@ def test_status_shows_the_auth_type_and_who_may_call(local: Local, bundle: Any) 
         "summary": f"AWS_IAM: Allow Invoke from {VPC} (SourceVpc)",
     }
     assert f"  auth: {auth['summary']}" in render(status(local.target, "myservice"))
+
+
+def test_the_owned_networks_policy_is_updated_and_put_back_by_a_rollback(
+    local: Local, bundle: Any
+) -> None:
+    first = {"type": "AWS_IAM", "policy": allowing(VPC)}
+    made = local.deploy(bundle(service=with_auth(networkAuth=first)))
+    network = resource(made, "serviceNetwork")["arn"]
+    other = {"type": "AWS_IAM", "policy": allowing("vpc-0abc1234def567890")}
+    edited = bundle("edited", service=with_auth(networkAuth=other), task=new_image)
+    files = execution.rendered(execution.read_bundle(edited))
+    changes = {i["resource"]: i for i in planner.plan_changes(plan_of(files, "plan", "dev"))}
+    assert changes["serviceNetwork"]["action"] == "change"
+    assert [d["path"] for d in changes["serviceNetwork"]["diff"]] == ["auth.policy"]
+    local.aws.inject("unhealthy-targets:myservice:2")
+    failed = local.deploy(edited)
+    assert (failed["status"], failed["rolledBack"]) == ("FAILED", True)
+    assert resource(failed, "serviceNetwork")["action"] == "updated"
+    assert json.loads(policy_of(local, network)["policy"]) == allowing(VPC)
