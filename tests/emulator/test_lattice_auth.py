@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from lattice_deploy.emulator.vpclattice.models import lattice_backends
+
 POLICY = json.dumps(
     {
         "Version": "2012-10-17",
@@ -68,7 +70,7 @@ def test_a_policy_is_removed_only_once_the_type_is_none(lattice: Any) -> None:
     assert code(gone) == "ResourceNotFoundException"
 
 
-def test_the_network_auth_type_updates_and_its_policy_goes_with_it(lattice: Any) -> None:
+def test_the_network_auth_type_updates_and_its_policy_goes_with_it(aws: Any, lattice: Any) -> None:
     network = lattice.create_service_network(name="shared")
     updated = lattice.update_service_network(
         serviceNetworkIdentifier=network["arn"], authType="AWS_IAM"
@@ -86,3 +88,5 @@ def test_the_network_auth_type_updates_and_its_policy_goes_with_it(lattice: Any)
     with pytest.raises(ClientError) as gone:
         lattice.get_auth_policy(resourceIdentifier=network["id"])
     assert code(gone) == "ResourceNotFoundException"
+    kept = lattice_backends[aws.account_id][aws.region].auth_policies
+    assert network["id"] not in kept  # not kept for a resource no call can name again
