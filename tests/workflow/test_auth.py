@@ -236,3 +236,12 @@ def test_the_owned_networks_policy_is_updated_and_put_back_by_a_rollback(
     assert (failed["status"], failed["rolledBack"]) == ("FAILED", True)
     assert resource(failed, "serviceNetwork")["action"] == "updated"
     assert json.loads(policy_of(local, network)["policy"]) == allowing(VPC)
+
+
+def test_the_console_shows_who_may_call(local: Local, bundle: Any) -> None:
+    from lattice_deploy.console import api
+
+    directory = bundle(service=with_auth({"type": "AWS_IAM", "policy": allowing(VPC)}))
+    summary = local.deploy(directory)
+    shown = api.execution(summary["executionArn"])["lattice"]
+    assert shown["auth"] == f"AWS_IAM: Allow Invoke from {VPC} (SourceVpc)"
