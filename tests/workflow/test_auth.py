@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from deployer.bundle import plan as planner
 from deployer.bundle.account_check import plan_of
+from deployer.core.errors import BundleInvalid
 from lattice_deploy.runner import execution
 
 from .conftest import Local
@@ -245,3 +248,13 @@ def test_the_console_shows_who_may_call(local: Local, bundle: Any) -> None:
     summary = local.deploy(directory)
     shown = api.execution(summary["executionArn"])["lattice"]
     assert shown["auth"] == f"AWS_IAM: Allow Invoke from {VPC} (SourceVpc)"
+
+
+def test_a_wrong_auth_block_is_refused_before_any_change(local: Local, bundle: Any) -> None:
+    wrong = allowing(VPC)
+    wrong["Statement"][0]["Condition"] = {"StringEquals": {"vpc-lattice-svcs:SourseVpc": VPC}}
+    local.aws.reset_calls()
+    with pytest.raises(BundleInvalid, match="did you mean 'vpc-lattice-svcs:SourceVpc'"):
+        local.deploy(bundle(service=with_auth({"type": "AWS_IAM", "policy": wrong})))
+    changed = [k for k in local.aws.calls()["mutatingCalls"] if k.startswith(("ecs", "vpc-lat"))]
+    assert changed == []
