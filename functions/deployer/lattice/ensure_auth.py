@@ -135,6 +135,15 @@ def before(plan: dict[str, Any], kind: str, arn: str | None) -> dict[str, Any] |
     return current(api, kind, arn) if owned(api, arn, plan) else None
 
 
+def _arn_of(api: Any, kind: str, ref: dict[str, Any]) -> str | None:
+    """The ARN the bundle gives, or that of the resource its name finds (None: none yet)."""
+    if "arn" in ref:
+        return str(ref["arn"])
+    operation = "list_services" if kind == "service" else "list_service_networks"
+    found = lattice.find(api, operation, lambda i: bool(i["name"] == ref["name"]))
+    return str(found["arn"]) if found else None
+
+
 def notices(plan: dict[str, Any], service_file: str = "ecs-service-def.json") -> list[str]:
     """For each auth block given for a resource the bundle does not own (read calls only):
     said, not failed; the resource's auth stays as its owner set it."""
@@ -143,12 +152,7 @@ def notices(plan: dict[str, Any], service_file: str = "ecs-service-def.json") ->
         ref = plan["lattice"][key]
         if not ref.get("auth"):
             continue
-        arn: str | None = ref.get("arn")
-        if arn is None:
-            operation = "list_services" if kind == "service" else "list_service_networks"
-            name = ref["name"]
-            found = lattice.find(api, operation, lambda i: bool(i["name"] == name))
-            arn = found["arn"] if found else None
+        arn = _arn_of(api, kind, ref)
         if not arn or owned(api, arn, plan):
             continue
         now = current(api, kind, arn)
