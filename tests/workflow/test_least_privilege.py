@@ -103,6 +103,33 @@ def _deploys(local: Local, tmp: Path) -> None:
     local.aws.clear_faults()
 
 
+def _auth(local: Local, tmp: Path) -> None:
+    """Auth policies on the service and the network myservice owns: put, turned off, and put
+    back by rollbacks (to none, and to the policy before)."""
+    deploy, inject = local.deploy, local.aws.inject
+
+    def authed(name: str, auth: dict[str, Any], image: str | None = None) -> Path:
+        directory = _lattice(renamed(EXAMPLE, tmp / name, "myservice"), auth=auth, networkAuth=auth)
+        return _image(directory, image) if image else directory
+
+    def allowing(vpc: str) -> dict[str, Any]:
+        statement = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+        condition = {"StringEquals": {"vpc-lattice-svcs:SourceVpc": vpc}}
+        policy = {"Version": "2012-10-17", "Statement": [{**statement, "Condition": condition}]}
+        return {"type": "AWS_IAM", "policy": policy}
+
+    assert deploy(authed("auth1", allowing("vpc-12345678")))["status"] == "SUCCEEDED"
+    assert deploy(authed("auth2", {"type": "NONE"}))["status"] == "SUCCEEDED"  # turned off
+    for name, before in (("auth3", None), ("auth4", allowing("vpc-12345678"))):
+        if before:
+            done = deploy(authed(f"{name}-before", before, f"nginx:{name}-before"))
+            assert done["status"] == "SUCCEEDED"
+        inject("unhealthy-targets:myservice")
+        failed = deploy(authed(name, allowing("vpc-0abc1234def567890"), f"nginx:{name}"))
+        assert failed["status"] == "FAILED"
+        local.aws.clear_faults()
+
+
 def _adoption(local: Local, tmp: Path) -> None:
     """Resources made by hand, adopted by ARN; the workflow's listener on them moved from one
     group to another (rolled back once: its action is put back)."""
@@ -218,6 +245,7 @@ def _plugins(local: Local, tmp: Path) -> None:
 
 def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:
     _deploys(local, tmp_path)
+    _auth(local, tmp_path)
     _adoption(local, tmp_path)
     _shared(local, tmp_path)
     _triggers(local, tmp_path)

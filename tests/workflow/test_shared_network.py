@@ -172,3 +172,26 @@ def test_validate_account_refuses_it_until_shared_then_accepts_it(
     assert "aws ram create-resource-share" in out
     share(local, network["arn"])
     assert main(["validate", str(path), "--account"]) == 0
+
+
+def test_network_auth_asked_of_a_shared_network_is_said_and_never_tried(
+    local: Local, bundle: Any
+) -> None:
+    """``networkAuth`` for another account's network: its auth is its owner's (and even reading
+    it is refused to this account): the run says so and deploys, touching none of it."""
+    network = owned_network(local)
+    share(local, network["arn"])
+    before = seen_by_owner(local, network)
+
+    def edit(service: dict[str, Any]) -> None:
+        in_network(network)(service)
+        service["vpcLatticeConfiguration"]["networkAuth"] = {"type": "NONE"}
+
+    summary = local.deploy(bundle(service=edit))
+    assert summary["status"] == "SUCCEEDED", summary.get("failure")
+    said = "\n".join(local.lines)
+    assert f"is shared from account {SECOND_ACCOUNT}: its auth is its owner's" in said, said
+    after = seen_by_owner(local, network)
+    assert {k: after[k] for k in ("network", "tags", "auth")} == {
+        k: before[k] for k in ("network", "tags", "auth")
+    }

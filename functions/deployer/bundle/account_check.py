@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from ..core import aws
 from ..core.errors import BundleInvalid, DeployError
 from ..ecs import capacity, passable_roles, service_connect
-from ..lattice import adopted, ensure_listener, quotas
+from ..lattice import adopted, ensure_auth, ensure_listener, quotas
 from ..lattice import find_or_create as lattice
 from ..lattice import ingress as lattice_ingress
 from . import normalize, validate
@@ -153,7 +153,9 @@ def _network_of_vpc(plan: dict[str, Any]) -> None:
     if wanted.get("arn", arn) == arn and wanted.get("name", name) == name:
         return
     if not wanted.get("named"):
-        plan["lattice"]["serviceNetwork"] = {"arn": arn, "named": False}
+        plan["lattice"]["serviceNetwork"] = {"arn": arn, "named": False} | (
+            {"auth": wanted["auth"]} if "auth" in wanted else {}  # adopted: ensure_auth.notices
+        )
         return
     asked = wanted.get("arn") or wanted.get("name")
     raise BundleInvalid(
@@ -187,4 +189,5 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
     if adopted.check(plan, problems.add):  # the bundle's service and group are known: their
         problems.run(ensure_listener.refuse_foreign, plan)  # listeners can be checked
     problems.raise_any()
+    plan["warnings"] += ensure_auth.notices(plan)  # auth asked of what the bundle does not own
     return plan

@@ -20,7 +20,7 @@ from typing import Any
 from ..core.errors import BundleInvalid
 from ..core.json_text import MAX_FILE_BYTES, MAX_JSON_DEPTH, decode, parse_json
 from ..ecs import progressive
-from ..lattice import health_check
+from ..lattice import auth_policy, health_check
 from ..lattice import names as lattice_names
 from . import definitions, ecspresso_yaml, ports
 
@@ -220,8 +220,10 @@ def _lattice(
         "securityGroupIds": list(network.get("securityGroups") or []),
         "serviceNetwork": _ref(
             spec.get("serviceNetwork") or spec.get("serviceNetworkArn"), names["serviceNetwork"]
-        ),
-        "service": _ref(spec.get("service") or spec.get("serviceArn"), names["service"]),
+        )
+        | _auth(spec.get("networkAuth")),
+        "service": _ref(spec.get("service") or spec.get("serviceArn"), names["service"])
+        | _auth(spec.get("auth")),
         "targetGroup": {
             **_ref(group_ref, names["targetGroup"]),
             "port": container_port,
@@ -238,6 +240,15 @@ def _lattice(
         "accessLogs": spec.get("accessLogs"),
         "progressive": progressive_plan,
     }
+
+
+def _auth(block: Any) -> dict[str, Any]:
+    """``{"auth": {"type", "policy"}}`` when the bundle gives an auth block (checked by
+    ``validate`` with :mod:`deployer.lattice.auth_policy`), else ``{}``: no auth call at all."""
+    if not isinstance(block, dict):
+        return {}
+    policy = auth_policy.parsed(block.get("policy"))
+    return {"auth": {"type": str(block.get("type") or "NONE"), "policy": policy}}
 
 
 def _ref(value: Any, default_name: str) -> dict[str, Any]:

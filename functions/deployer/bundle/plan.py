@@ -12,8 +12,8 @@ from typing import Any
 
 from ..core.compare import covers, differences
 from ..ecs import api as ecs
+from ..lattice import ensure_auth, shared_network
 from ..lattice import find_or_create as lattice
-from ..lattice import shared_network
 
 UPDATE_FIELDS = (
     "desiredCount",
@@ -52,6 +52,8 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
     group_item, group = _named(
         api, "targetGroup", want["targetGroup"], "list_target_groups", vpcIdentifier=want["vpcId"]
     )
+    network_item = _auth(api, plan, "service_network", network_item, network)
+    service_item = _auth(api, plan, "service", service_item, service)
     if owner := shared_network.shared_from(plan):  # adopted, never changed
         network_item["name"] = f"{network_item['name']} (shared from {owner})"
     items.append(network_item)
@@ -99,6 +101,18 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
     items.append(_item("serviceAssociation", "unchanged" if linked else "create", None))
     items += _progressive(api, want, service)
     return items, group
+
+
+def _auth(
+    api: Any, plan: dict[str, Any], kind: str, item: dict[str, Any], found: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The auth the bundle asks of a service or network it owns: a ``change`` with the diff of
+    type and policy when AWS has another (an adopted one's auth is never changed)."""
+    want = ensure_auth.wanted(plan, kind)
+    if found is None or want is None or not ensure_auth.owned(api, found["arn"], plan):
+        return item
+    diff = ensure_auth.differences(ensure_auth.current(api, kind, found["arn"]), want)
+    return _item(item["resource"], "change", item["name"], diff) if diff else item
 
 
 def _progressive(

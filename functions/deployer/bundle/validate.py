@@ -21,6 +21,7 @@ from typing import Any
 
 from ..core.errors import BundleInvalid
 from ..ecs import progressive, service_connect
+from ..lattice import auth_policy
 from ..lattice import names as lattice_names
 from . import definitions, deploy_rules, ecspresso_yaml, fargate, limits, schema, validate_values
 from . import normalize as bundle
@@ -63,6 +64,8 @@ FRIENDLY_KEYS = {
     "roleArn": str,
     "maxFailedTasks": int,
     "testRule": dict,
+    "auth": dict,
+    "networkAuth": dict,
 }
 FRIENDLY_TYPES = {bool: "true or false", str: "a string", int: "a whole number", dict: "an object"}
 _LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
@@ -107,6 +110,9 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
     validate_values.listener(spec.get("listener"), f"{where}.listener", problems)
     validate_values.health_check(spec.get("healthCheck"), f"{where}.healthCheck", problems)
     validate_values.access_logs(spec.get("accessLogs"), f"{where}.accessLogs", problems)
+    for key in ("auth", "networkAuth"):  # VPC Lattice auth policies (lattice/auth_policy.py)
+        if isinstance(spec.get(key), dict):
+            auth_policy.problems(spec[key], f"{where}.{key}", problems)
     limit = spec.get("maxFailedTasks")
     if isinstance(limit, int) and not isinstance(limit, bool) and limit < 1:
         problems.append(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import ensure_auth
 from . import find_or_create as lattice
 
 
 def ensure(event: dict[str, Any]) -> dict[str, Any]:
     plan = event["plan"]
     api = lattice.client(plan)
-    return lattice.ensure_named(
+    made = lattice.ensure_named(
         plan,
         "service_network",
         plan["lattice"]["serviceNetwork"],
@@ -24,3 +25,4 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
         api.create_service_network,
         "sn",
     )
+    return ensure_auth.ensure(plan, "service_network", made)

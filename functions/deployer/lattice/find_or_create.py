@@ -114,7 +114,8 @@ def ensure_named(
     named = find(api, list_operation, lambda item: item["name"] == ref["name"])
     if named:  # one the bundle names is adopted (said so); one of the default name is ours
         return summary("adopted" if ref.get("named") else "unchanged", named)
+    auth_type = (ref.get("auth") or {}).get("type") or "NONE"  # its policy: ensure_auth
     made = create(
-        name=ref["name"], authType="NONE", clientToken=token(plan, short), tags=plan["tags"]
+        name=ref["name"], authType=auth_type, clientToken=token(plan, short), tags=plan["tags"]
     )
     return summary("created", made)

@@ -4,8 +4,10 @@ Why before the first mutating call: a step can die right after its AWS call succ
 it could record what it changed. So the values a rollback restores are read first: the ECS
 service's task definition, desired count, Lattice wiring, Service Connect block and deployment
 configuration (its strategy: a failed switch to CANARY is put back to ROLLING), the target
-group's health check, the listeners' default actions. (What a run *creates* carries its
-deployment-id tag from the create call itself, so the rollback finds it without any record.)
+group's health check, the listeners' default actions, and the auth type and policy of the service
+and network the bundle owns and gives auth for (``lattice.ensure_auth.before``). (What a run
+*creates* carries its deployment-id tag from the create call itself, so the rollback finds it
+without any record.)
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ecs import api as ecs
+from ..lattice import ensure_auth
 from ..lattice import find_or_create as lattice
 
 
@@ -51,6 +54,13 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
                     serviceIdentifier=lattice_service["id"], listenerIdentifier=item["id"]
                 )
                 listeners[item["id"]] = got["defaultAction"]
+    network = (
+        _named(api, "list_service_networks", want["serviceNetwork"])
+        if ensure_auth.wanted(plan, "service_network")
+        else None
+    )
+    network_auth = ensure_auth.before(plan, "service_network", (network or {}).get("arn"))
+    service_auth = ensure_auth.before(plan, "service", (lattice_service or {}).get("arn"))
     found = dict(
         ecsService=service
         and {
@@ -67,6 +77,12 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
                 "healthCheck"
             ),
         },
-        latticeService=lattice_service and {"arn": lattice_service["arn"], "listeners": listeners},
+        latticeService=lattice_service
+        and {
+            "arn": lattice_service["arn"],
+            "listeners": listeners,
+            **({"auth": service_auth} if service_auth else {}),
+        },
+        serviceNetwork=network_auth and {"arn": (network or {})["arn"], "auth": network_auth},
     )
     return {key: value for key, value in found.items() if value is not None}

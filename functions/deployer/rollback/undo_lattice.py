@@ -1,7 +1,7 @@
 """Rollback, VPC Lattice side, in reverse order of creation: what carries this deployment's tag
 is deleted (a target group once its targets have drained; a progressive strategy's rules and
-alternate group too); a listener or health check this run changed gets its recorded value back;
-nothing else is touched."""
+alternate group too); a listener, health check or auth (type and policy) this run changed gets
+its recorded value back; nothing else is touched."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from ..ecs import api as ecs
 from ..ecs import progressive
+from ..lattice import ensure_auth, shared_network
 from ..lattice import find_or_create as lattice
-from ..lattice import shared_network
 from .undo import Ledger, guarded, made_by
 
 DELETES = {  # kind → (operation, identifier parameter)
@@ -141,6 +141,8 @@ class LatticeUndo:
         parts: list[tuple[str, Callable[[], None]]] = [
             ("alternateGroup", partial(self.alternate_group, vpc)),
             ("serviceNetwork", partial(self.network_side, vpc, network, service)),
+            ("serviceNetwork", partial(self.restore_auth, "service_network", "serviceNetwork")),
+            ("latticeService", partial(self.restore_auth, "service", "latticeService")),
         ]
         if group:
             parts.insert(0, ("targetGroup", partial(self.target_group, group)))
@@ -149,6 +151,23 @@ class LatticeUndo:
             parts.insert(-1, ("latticeService", partial(self.own_service, service)))
         for kind, part in parts:
             guarded(self.plan, self.ledger, kind, part)
+
+    def restore_auth(self, kind: str, key: str) -> None:
+        """The auth type and policy of a service or network the bundle owns, as the baseline
+        recorded them, if this run changed them (one the run created goes with it; an adopted
+        one was never changed, and has no record)."""
+        recorded = self.baseline.get(key) or {}
+        before = recorded.get("auth")
+        if not before:
+            return
+        arn = recorded["arn"]
+        now = ensure_auth.current(self.api, kind, arn)
+        if not ensure_auth.differences(now, before):
+            return
+        call = partial(ensure_auth.put, self.api, kind, arn, now, before)
+        ident = arn.rsplit("/", 1)[-1]
+        if self.ledger.attempt(key, ident, call, ensure_auth.commands(kind, arn, before)):
+            self.ledger.restore(key, ident, auth=before)
 
     def own_service(self, service: dict[str, Any]) -> None:
         if self.mine(service["arn"]):

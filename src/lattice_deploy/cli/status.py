@@ -46,6 +46,8 @@ def _health_lines(health: dict[str, Any]) -> list[str]:
             )
     lattice = health["lattice"]
     lines.append(f"  VPC Lattice: target group {lattice.get('targetGroup')}")
+    if auth := lattice.get("auth"):
+        lines.append(f"  auth: {auth['summary']}")
     for t in lattice["targets"]:
         reason = f" ({t['reasonCode']})" if t.get("reasonCode") else ""
         lines.append(f"    {t['id']}:{t['port']} {t['status']}{reason}")

@@ -16,6 +16,8 @@ from typing import Any
 
 import boto3
 
+from deployer.lattice import auth_policy, ensure_auth
+
 from ..emulator.demo_account import ACCOUNT_ID, REGION
 from ..picture import draw
 
@@ -183,7 +185,18 @@ def _lattice(resources: dict[str, Any]) -> dict[str, Any]:
                 continue
             forward = (got.get("action") or {}).get("forward") or {}
             weights.append({"rule": got["name"], "targetGroups": forward.get("targetGroups", [])})
-    return {"groups": groups, "weights": weights}
+    return {"groups": groups, "weights": weights, "auth": _auth(api, service.get("arn"))}
+
+
+def _auth(api: Any, arn: str | None) -> str | None:
+    """The Lattice service's auth type and who may call it, in one line (None: not known)."""
+    if not arn:
+        return None
+    try:
+        now = ensure_auth.current(api, "service", arn)
+    except api.exceptions.ResourceNotFoundException:
+        return None
+    return auth_policy.summary(now["type"], now["policy"])
 
 
 def execution(arn: str) -> dict[str, Any]:

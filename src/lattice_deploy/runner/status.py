@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from deployer.lattice import auth_policy, ensure_auth
+
 from .targets import Target
 
 
@@ -74,8 +78,22 @@ def _health(target: Target, report: dict[str, Any]) -> dict[str, Any]:
             for key in ("serviceNetwork", "vpcAssociation", "latticeService", "listener")
             if arns.get(key)
         }
-        | {"targetGroup": group, "targets": targets},
+        | {"targetGroup": group, "targets": targets}
+        | _auth(target, arns.get("latticeService")),
     }
+
+
+def _auth(target: Target, service_arn: str | None) -> dict[str, Any]:
+    """``{"auth": {"type", "summary"}}``: the Lattice service's auth type and who may call it,
+    in one line from its auth policy (``{}`` when the service cannot be read)."""
+    if not service_arn:
+        return {}
+    try:
+        now = ensure_auth.current(target.session.client("vpc-lattice"), "service", service_arn)
+    except ClientError:
+        return {}
+    said = auth_policy.summary(now["type"], now["policy"])
+    return {"auth": {"type": now["type"], "summary": said}}
 
 
 def _targets(target: Target, group: str) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from .. import seams
 from ..clock import CLOCK
 from ..faults import FAULTS
 from . import actions
+from .auth import AuthPolicies
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .resources import KINDS, LatticeResources, forwards
 from .rules import ListenerRules, weights
@@ -43,7 +44,7 @@ deletes seen on AWS take seconds. Chosen shorter than a poll (15 s), longer than
 ASSOCIATIONS = ("service_network_vpc_association", "service_network_service_association")
 
 
-class EmulatedLatticeBackend(SharedNetworks, ListenerRules, LatticeResources):  # type: ignore[misc]  # create_rule: ours
+class EmulatedLatticeBackend(SharedNetworks, AuthPolicies, ListenerRules, LatticeResources):  # type: ignore[misc]  # create_rule: ours
     # ---- reads moto gets by id only --------------------------------------------------------
     def get_service(self, service_identifier: str) -> VPCLatticeService:
         return self.find("service", service_identifier)
@@ -216,6 +217,7 @@ class EmulatedLatticeBackend(SharedNetworks, ListenerRules, LatticeResources):  
 
     def _forget(self, kind: str, obj: Any) -> Any:
         del getattr(self, KINDS[kind][1])[obj.id]
+        self.auth_policies.pop(obj.id, None)  # a service's or network's policy goes with it
         self.tagger.delete_all_tags_for_resource(obj.arn)
         obj.status = "DELETE_IN_PROGRESS"
         return obj

@@ -7,6 +7,7 @@ creates, 204 for some deletes), and its body carries only members of the model's
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from moto.core.common_types import TYPE_RESPONSE
 from moto.vpclattice.responses import VPCLatticeResponse
@@ -128,7 +129,7 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
     def list_access_log_subscriptions(self) -> TYPE_RESPONSE:  # type: ignore[override]
         return self._page(
             *self.backend.list_access_log_subscriptions(
-                resourceIdentifier=self._get_param("resourceIdentifier"), **self._paging()
+                resourceIdentifier=self._resource(), **self._paging()
             )
         )
 
@@ -242,6 +243,35 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
                 "customDomainName": svc.custom_domain_name,
             }
         )
+
+    def update_service_network(self) -> TYPE_RESPONSE:
+        network = self.backend.update_service_network(
+            self._get_param("serviceNetworkIdentifier"), self._get_param("authType")
+        )
+        return self.reply(network.to_dict())
+
+    # ---- auth policies (:mod:`.auth`)
+    def _resource(self) -> str:
+        return unquote(self._get_param("resourceIdentifier") or "")  # an ARN comes %-encoded
+
+    def put_auth_policy(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        found = self.backend.put_auth_policy(self._resource(), self._get_param("policy"))
+        return self.reply({"policy": found.policy, "state": found.state})
+
+    def get_auth_policy(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        found = self.backend.get_auth_policy(self._resource())
+        return self.reply(
+            {
+                "policy": found.policy,
+                "state": found.state,
+                "createdAt": found.created_at,
+                "lastUpdatedAt": found.last_updated_at,
+            }
+        )
+
+    def delete_auth_policy(self) -> TYPE_RESPONSE:  # type: ignore[override]
+        self.backend.delete_auth_policy(self._resource())
+        return self.reply(None)
 
     def update_service_network_vpc_association(self) -> TYPE_RESPONSE:
         assoc = self.backend.update_service_network_vpc_association(
