@@ -14,6 +14,7 @@ from typing import Any
 
 from ..ecs import api as ecs
 from ..lattice import find_or_create as lattice
+from . import undo_domain, undo_routes
 
 
 def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
@@ -69,4 +70,7 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
         },
         latticeService=lattice_service and {"arn": lattice_service["arn"], "listeners": listeners},
     )
+    if want.get("routes") or want["service"].get("customDomainName"):  # the bundle's own keys
+        found["routes"] = undo_routes.before(plan, lattice_service)
+        found["domain"] = undo_domain.before(plan, lattice_service)
     return {key: value for key, value in found.items() if value is not None}
