@@ -177,3 +177,33 @@ def test_tls_passthrough_with_a_custom_domain_and_a_tcp_group_deploys(
     assert (listener["protocol"], listener["port"], rules) == ("TLS_PASSTHROUGH", 443, {})
     (group,) = local.aws.client("vpc-lattice").list_target_groups()["items"]
     assert group["protocol"] == "TCP"
+
+
+def test_plan_shows_the_rules_and_the_record_to_create_change_and_delete(
+    local: Local, bundle: Any, capsys: Any
+) -> None:
+    import json
+
+    from lattice_deploy.cli.main import main
+
+    domain = _domain(local)
+    assert (
+        local.deploy(bundle(service=lattice_config(**domain, routes=[API, ADMIN])))["status"]
+        == "SUCCEEDED"
+    )
+    zone = hosted_zone(local.aws)
+    moved = {**API, "priority": 30}
+    fresh = {**ADMIN, "name": "fresh", "priority": 40}
+    directory = bundle(
+        name="next",
+        service=lattice_config(**domain, dns={"hostedZoneId": zone}, routes=[moved, fresh]),
+    )
+    local.aws.reset_calls()
+    assert main(["plan", str(directory), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)["changes"]
+    rules = {i["name"]: i["action"] for i in items if i["resource"] == "rule"}
+    assert rules == {"api": "change", "admin": "delete", "fresh": "create"}
+    api_item = next(i for i in items if i["name"] == "api")
+    assert any(d["path"] == "priority" for d in api_item["diff"])
+    assert [i["action"] for i in items if i["resource"] == "dnsRecord"] == ["create"]
+    assert local.aws.calls()["mutating"] == 0
