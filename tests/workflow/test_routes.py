@@ -81,7 +81,7 @@ def test_a_custom_domain_a_certificate_and_two_path_routes_deploy(
     assert rules["admin"]["action"] == {"fixedResponse": {"statusCode": 404}}
     cname = record(local.aws, domain["dns"]["hostedZoneId"], DOMAIN)
     assert cname and cname["Type"] == "CNAME"
-    assert cname["ResourceRecords"][0]["Value"] == service["dnsEntry"]["domainName"]
+    assert cname["ResourceRecords"][0]["Value"] == service["dnsEntry"]["domainName"] != DOMAIN
 
 
 def test_routes_changed_between_runs_update_and_delete_rules(local: Local, bundle: Any) -> None:

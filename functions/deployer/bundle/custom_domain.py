@@ -40,7 +40,7 @@ def problems(spec: dict[str, Any], service_file: str, region: str) -> list[str]:
     """What is wrong in the three keys and their interplay with the listener."""
     where, found = f"{service_file}: vpcLatticeConfiguration", []
     domain, certificate, dns = (spec.get(k) for k in ("customDomainName", "certificateArn", "dns"))
-    listener = spec.get("listener") if isinstance(spec.get("listener"), dict) else {}
+    listener: dict[str, Any] = spec["listener"] if isinstance(spec.get("listener"), dict) else {}
     protocol = listener.get("protocol")
     if isinstance(domain, str) and not limits.offline(domain) and not valid_domain(domain):
         found.append(
@@ -79,7 +79,8 @@ def problems(spec: dict[str, Any], service_file: str, region: str) -> list[str]:
             'domain name (its SNI match; User Guide, "TLS listeners"); give customDomainName'
         )
     if protocol == TLS and domain:
-        check = spec.get("healthCheck") if isinstance(spec.get("healthCheck"), dict) else {}
+        given = spec.get("healthCheck")
+        check: dict[str, Any] = given if isinstance(given, dict) else {}
         if not (check.get("enabled") and check.get("protocol") and check.get("protocolVersion")):
             found.append(
                 f"{where}.healthCheck: a TLS_PASSTHROUGH listener forwards to a TCP target "

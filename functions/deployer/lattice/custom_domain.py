@@ -120,7 +120,9 @@ def record_of(plan: dict[str, Any]) -> dict[str, Any] | None:
 
 def points_to(record: dict[str, Any] | None, target: str) -> bool:
     values = [r["Value"].lower().rstrip(".") for r in (record or {}).get("ResourceRecords") or []]
-    return bool(record) and record["Type"] == "CNAME" and values == [target.lower().rstrip(".")]
+    if not record or record["Type"] != "CNAME":
+        return False
+    return values == [target.lower().rstrip(".")]
 
 
 def check_dns(plan: dict[str, Any], service: dict[str, Any] | None) -> None:

@@ -13,6 +13,7 @@ changed nor deleted (a rule forwarding to it goes, the group stays).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -179,35 +180,31 @@ def apply(
     A rule moving to a priority another of ours still holds is first parked on a free one (each
     rule of a listener has its own priority, so a swap in one step would be refused)."""
     todo = changes(current, want)
-    moving = [
+    moving: list[tuple[dict[str, Any], dict[str, Any]]] = [
         (w, c) for verb, w, c in todo if verb == "update" and c and c["priority"] != w["priority"]
     ]
     held = {r["priority"] for r in current + others} | {w["priority"] for w in want}
     free = [p for p in range(100, 0, -1) if p not in held]
-    for (rule, was), spare in zip(moving, free, strict=False):
-        call(
-            "park",
-            rule["name"],
-            lambda r=was, p=spare: api.update_rule(**on, ruleIdentifier=r["id"], priority=p),
-        )
+    for (parked, held_by), spare in zip(moving, free, strict=False):
+        park = partial(api.update_rule, **on, ruleIdentifier=held_by["id"], priority=spare)
+        call("park", parked["name"], park)
     done = []
     for verb, rule, was in todo:
+        run: Callable[[], Any]
         if verb == "delete":
-            call(verb, rule["name"], lambda r=rule: api.delete_rule(**on, ruleIdentifier=r["id"]))
+            run = partial(api.delete_rule, **on, ruleIdentifier=rule["id"])
         elif verb == "update" and was:
-            call(
-                verb,
-                rule["name"],
-                lambda r=rule, w=was: api.update_rule(
-                    **on,
-                    ruleIdentifier=w["id"],
-                    priority=r["priority"],
-                    match=r["match"],
-                    action=r["action"],
-                ),
+            run = partial(
+                api.update_rule,
+                **on,
+                ruleIdentifier=was["id"],
+                priority=rule["priority"],
+                match=rule["match"],
+                action=rule["action"],
             )
         else:
-            call(verb, rule["name"], lambda r=rule: create(r))
+            run = partial(create, rule)
+        call(verb, rule["name"], run)
         done.append((verb, rule["name"]))
     return done
 
