@@ -100,6 +100,9 @@ def test_routes_changed_between_runs_update_and_delete_rules(local: Local, bundl
     third = local.deploy(bundle(name="third", service=lattice_config(**domain, routes=[moved])))
     assert third["status"] == "SUCCEEDED", third.get("failure")
     assert set(_rules(local)[1]) == {"api"}
+    fourth = local.deploy(bundle(name="fourth", service=lattice_config(**domain, routes=[])))
+    assert fourth["status"] == "SUCCEEDED", fourth.get("failure")
+    assert _rules(local)[1] == {}
 
 
 def test_a_failed_run_puts_the_rules_and_the_record_back(local: Local, bundle: Any) -> None:
@@ -207,3 +210,47 @@ def test_plan_shows_the_rules_and_the_record_to_create_change_and_delete(
     assert any(d["path"] == "priority" for d in api_item["diff"])
     assert [i["action"] for i in items if i["resource"] == "dnsRecord"] == ["create"]
     assert local.aws.calls()["mutating"] == 0
+
+
+def every_path(local: Local, bundle: Any) -> None:
+    """Routes and a domain through each of their calls (test_least_privilege's path): made, a
+    certificate and rules changed with a record made, then a failed run put back."""
+    first_cert, domain = issued_certificate(local.aws, DOMAIN), {"customDomainName": DOMAIN}
+    made = local.deploy(
+        bundle(
+            name="r1",
+            service=lattice_config(**domain, certificateArn=first_cert, routes=[API, ADMIN]),
+        )
+    )
+    assert made["status"] == "SUCCEEDED", made.get("failure")
+    second_cert = issued_certificate(local.aws, DOMAIN)
+    moved, extra = {**API, "priority": 30}, {**ADMIN, "name": "extra", "priority": 40}
+    changed = local.deploy(
+        bundle(
+            name="r2",
+            service=lattice_config(
+                **domain,
+                certificateArn=second_cert,
+                dns={"hostedZoneId": hosted_zone(local.aws)},
+                routes=[moved, extra],
+            ),
+        )
+    )
+    assert changed["status"] == "SUCCEEDED", changed.get("failure")
+    local.aws.inject("unhealthy-targets")
+    failed = local.deploy(
+        bundle(
+            name="r3",
+            service=lattice_config(
+                **domain,
+                certificateArn=first_cert,
+                dns={"hostedZoneId": hosted_zone(local.aws)},
+                routes=[API, ADMIN],
+            ),
+            task=lambda t: t["containerDefinitions"][0].update(image="nginx:1.29"),
+        )
+    )
+    local.aws.clear_faults()
+    assert (failed["status"], failed["rolledBack"]) == ("FAILED", True), failed.get("failure")
+    assert set(_rules(local)[1]) == {"api", "extra"}
+    assert _rules(local)[0]["service"]["certificateArn"] == second_cert

@@ -4,6 +4,7 @@ one waits in PENDING_VALIDATION), and a hosted zone: what a custom domain's test
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from cryptography import x509
@@ -41,7 +42,7 @@ def issued_certificate(aws: Any, *names: str) -> str:
 
 
 def hosted_zone(aws: Any, name: str = "example.com") -> str:
-    made = aws.client("route53").create_hosted_zone(Name=name, CallerReference=name)
+    made = aws.client("route53").create_hosted_zone(Name=name, CallerReference=str(uuid.uuid4()))
     return str(made["HostedZone"]["Id"]).rsplit("/", 1)[-1]
 
 

@@ -287,8 +287,12 @@ def rule_match(match: dict[str, Any]) -> dict[str, Any]:
     return {"httpMatch": http}
 
 
-def normalized(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """``plan.lattice.routes``: each route as a rule to make (its groups resolved in the run)."""
+def normalized(spec: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """``plan.lattice.routes``: each route as a rule to make (its groups resolved in the run);
+    None when the bundle has no ``routes`` key: nothing about rules is read or done then (a
+    bundle that drops its routes writes ``"routes": []``, and their rules are deleted)."""
+    if spec.get("routes") is None:
+        return None
     rules = []
     for route in spec.get("routes") or []:
         to = route["to"]

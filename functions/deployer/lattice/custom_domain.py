@@ -137,10 +137,10 @@ def check_dns(plan: dict[str, Any], service: dict[str, Any] | None) -> None:
             "of this account (aws route53 list-hosted-zones)"
         ) from exc
     apex, name = zone["Name"].lower().rstrip("."), dns["name"].lower()
-    if name != apex and not name.endswith("." + apex):
+    if not name.endswith("." + apex):  # a CNAME cannot be at the apex (it holds SOA, NS)
         raise BundleInvalid(
             f"{WHERE}.dns.hostedZoneId: zone {dns['hostedZoneId']} is {apex}, which cannot hold "
-            f"a record for {name}; give the zone of {name}"
+            f"a CNAME for {name}; give the zone {name} is a name in (its parent domain's)"
         )
     record = record_of(plan)
     target = ((service or {}).get("dnsEntry") or {}).get("domainName") or ""

@@ -14,7 +14,9 @@ from . import routes
 
 def ensure(event: dict[str, Any]) -> dict[str, Any] | None:
     plan, resources = event["plan"], event["resources"]
-    asked = plan["lattice"].get("routes") or []
+    if plan["lattice"].get("routes") is None:
+        return None  # the bundle says nothing of routes: its listener's rules are not read
+    asked = plan["lattice"]["routes"]
     listener = resources["listener"]
     if listener.get("name") != plan["lattice"]["listener"]["name"]:
         if asked:  # said before any change by routes.check; a listener made meanwhile

@@ -70,7 +70,9 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
         },
         latticeService=lattice_service and {"arn": lattice_service["arn"], "listeners": listeners},
     )
-    if want.get("routes") or want["service"].get("customDomainName"):  # the bundle's own keys
+    if want.get("routes") is not None or want["service"].get(
+        "customDomainName"
+    ):  # the bundle's own keys
         found["routes"] = undo_routes.before(plan, lattice_service)
         found["domain"] = undo_domain.before(plan, lattice_service)
     return {key: value for key, value in found.items() if value is not None}
