@@ -80,3 +80,19 @@ def test_a_rule_match_beyond_the_model_is_refused(lattice: Any, http: dict[str, 
             action={"fixedResponse": {"statusCode": 404}},
         )
     assert caught.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_a_custom_domain_is_unique_in_a_service_network(aws: Any, lattice: Any) -> None:
+    arn = issued_certificate(aws, DOMAIN)
+    network = lattice.create_service_network(name="net")
+    for name in ("orders", "orders-two"):
+        service = lattice.create_service(name=name, customDomainName=DOMAIN, certificateArn=arn)
+        call = lambda s=service: lattice.create_service_network_service_association(  # noqa: E731
+            serviceNetworkIdentifier=network["id"], serviceIdentifier=s["id"]
+        )
+        if name == "orders":
+            call()
+            continue
+        with pytest.raises(ClientError) as caught:
+            call()
+        assert caught.value.response["Error"]["Code"] == "ConflictException"

@@ -366,6 +366,21 @@ class LatticeResources(VPCLatticeBackend):
             sn.id,
             "association of this service with service network",
         )
+        # "Custom domain names must be unique by service network" (User Guide, "Configure a
+        # custom domain name"); the error is not documented: ConflictException chosen
+        for other in self.service_network_service_associations.values():
+            twin = self.services.get(other.service_id)
+            same = (
+                twin
+                and svc.custom_domain_name
+                and twin.custom_domain_name == svc.custom_domain_name
+            )
+            if other.service_network_id == sn.id and same:
+                raise ConflictException(
+                    "service_network_service_association",
+                    other.id,
+                    f"Custom domain name {svc.custom_domain_name} is used in {sn.id} already",
+                )
         assoc = VPCLatticeServiceNetworkServiceAssociation(
             self.region_name, self.account_id, sn.id, svc.id, client_token, tags
         )
