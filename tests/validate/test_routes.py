@@ -198,3 +198,36 @@ def test_the_account_refuses_an_unknown_zone(local: Local, tmp_path: Path) -> No
         dns={"hostedZoneId": "ZNOTHERE"},
     )
     assert "dns.hostedZoneId" in text
+
+
+def test_the_account_refuses_to_overwrite_a_record_pointing_elsewhere(
+    local: Local, tmp_path: Path
+) -> None:
+    from workflow.tls import hosted_zone
+
+    arn = issued_certificate(local.aws, "orders.example.com")
+    zone = hosted_zone(local.aws)
+    local.aws.client("route53").change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": "orders.example.com",
+                        "Type": "CNAME",
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": "legacy.example.net"}],
+                    },
+                }
+            ]
+        },
+    )
+    text = _refused(
+        tmp_path,
+        customDomainName="orders.example.com",
+        certificateArn=arn,
+        dns={"hostedZoneId": zone},
+    )
+    assert "already has a CNAME record for orders.example.com (legacy.example.net)" in text
+    assert "never overwritten" in text
