@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import Local
+from .conftest import EXAMPLE, Local
 from .test_adopt_and_errors import lattice_config
 from .tls import hosted_zone, issued_certificate, record
 
@@ -216,41 +216,53 @@ def every_path(local: Local, bundle: Any) -> None:
     """Routes and a domain through each of their calls (test_least_privilege's path): made, a
     certificate and rules changed with a record made, then a failed run put back."""
     first_cert, domain = issued_certificate(local.aws, DOMAIN), {"customDomainName": DOMAIN}
-    made = local.deploy(
-        bundle(
-            name="r1",
-            service=lattice_config(**domain, certificateArn=first_cert, routes=[API, ADMIN]),
-        )
+    config = (
+        (EXAMPLE / "ecspresso.yml").read_text().replace("service: myservice", "service: routed")
     )
+
+    def routed(name: str, image: str = "", **fields: Any) -> Any:
+        def edit(service: dict[str, Any]) -> None:
+            lattice_config(**fields)(service)
+            service["serviceName"] = "routed"
+
+        def task(definition: dict[str, Any]) -> None:
+            definition["containerDefinitions"][0]["image"] = image or "nginx:latest"
+
+        return bundle(name=name, service=edit, task=task, config=config)
+
+    made = local.deploy(routed("r1", **domain, certificateArn=first_cert, routes=[API, ADMIN]))
     assert made["status"] == "SUCCEEDED", made.get("failure")
     second_cert = issued_certificate(local.aws, DOMAIN)
     moved, extra = {**API, "priority": 30}, {**ADMIN, "name": "extra", "priority": 40}
     changed = local.deploy(
-        bundle(
-            name="r2",
-            service=lattice_config(
-                **domain,
-                certificateArn=second_cert,
-                dns={"hostedZoneId": hosted_zone(local.aws)},
-                routes=[moved, extra],
-            ),
+        routed(
+            "r2",
+            **domain,
+            certificateArn=second_cert,
+            dns={"hostedZoneId": hosted_zone(local.aws)},
+            routes=[moved, extra],
         )
     )
     assert changed["status"] == "SUCCEEDED", changed.get("failure")
     local.aws.inject("unhealthy-targets")
     failed = local.deploy(
-        bundle(
-            name="r3",
-            service=lattice_config(
-                **domain,
-                certificateArn=first_cert,
-                dns={"hostedZoneId": hosted_zone(local.aws)},
-                routes=[API, ADMIN],
-            ),
-            task=lambda t: t["containerDefinitions"][0].update(image="nginx:1.29"),
+        routed(
+            "r3",
+            "nginx:1.29",
+            **domain,
+            certificateArn=first_cert,
+            dns={"hostedZoneId": hosted_zone(local.aws)},
+            routes=[API, ADMIN],
         )
     )
     local.aws.clear_faults()
     assert (failed["status"], failed["rolledBack"]) == ("FAILED", True), failed.get("failure")
-    assert set(_rules(local)[1]) == {"api", "extra"}
-    assert _rules(local)[0]["service"]["certificateArn"] == second_cert
+    listener, rules = _rules(local, "dev-routed-service")
+    assert set(rules) == {"api", "extra"}
+    assert listener["service"]["certificateArn"] == second_cert
+
+
+def test_a_changed_certificate_is_put_on_the_service_and_put_back_by_a_rollback(
+    local: Local, bundle: Any
+) -> None:
+    every_path(local, bundle)
