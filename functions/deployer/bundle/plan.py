@@ -132,7 +132,7 @@ def _routes(
 ) -> list[dict[str, Any]]:
     """The routes' rules to create, change or delete (:func:`deployer.lattice.routes.changes`,
     what ``ensure_routes`` does), and the custom domain's DNS record."""
-    want, items = plan["lattice"], []
+    want, items = plan["lattice"], list[dict[str, Any]]()
     if want.get("routes") is None and not want.get("dns"):
         return items  # the bundle says nothing of routes nor of a record
     listener = service and lattice.find(

@@ -29,7 +29,7 @@ from moto.vpclattice.models import (
 from .. import seams
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import actions, certificates
+from . import actions, custom_domains
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .resources import KINDS, LatticeResources, forwards
 from .rules import ListenerRules, weights
@@ -244,7 +244,7 @@ class EmulatedLatticeBackend(ListenerRules, LatticeResources):  # type: ignore[m
     ) -> VPCLatticeService:
         svc = self.find("service", identifier)
         if certificate_arn:
-            certificates.check(
+            custom_domains.check(
                 self.account_id, self.region_name, certificate_arn, svc.custom_domain_name
             )
         svc.auth_type = auth_type or svc.auth_type

@@ -28,7 +28,7 @@ from moto.vpclattice.models import (
 
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import actions, certificates
+from . import actions, custom_domains
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .targets import DEFAULT_HEALTH_CHECK, Target
 
@@ -184,7 +184,7 @@ class LatticeResources(VPCLatticeBackend):
         if (done := self._replay("CreateService", client_token, params)) is not None:
             return done
         if certificate_arn:
-            certificates.check(
+            custom_domains.check(
                 self.account_id, self.region_name, certificate_arn, custom_domain_name
             )
         self._unique(
@@ -366,21 +366,7 @@ class LatticeResources(VPCLatticeBackend):
             sn.id,
             "association of this service with service network",
         )
-        # "Custom domain names must be unique by service network" (User Guide, "Configure a
-        # custom domain name"); the error is not documented: ConflictException chosen
-        for other in self.service_network_service_associations.values():
-            twin = self.services.get(other.service_id)
-            same = (
-                twin
-                and svc.custom_domain_name
-                and twin.custom_domain_name == svc.custom_domain_name
-            )
-            if other.service_network_id == sn.id and same:
-                raise ConflictException(
-                    "service_network_service_association",
-                    other.id,
-                    f"Custom domain name {svc.custom_domain_name} is used in {sn.id} already",
-                )
+        custom_domains.unique_in_network(self, sn, svc)
         assoc = VPCLatticeServiceNetworkServiceAssociation(
             self.region_name, self.account_id, sn.id, svc.id, client_token, tags
         )
