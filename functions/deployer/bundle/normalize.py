@@ -4,7 +4,9 @@ A bundle is ecspresso's layout: ``ecspresso.yml`` (optional) beside ``ecs-servic
 ``ecs-task-def.json``. The service definition may carry the origin document's friendly
 ``vpcLatticeConfiguration {enabled, serviceArn, targetGroupArn}`` (translated here, with optional
 extras ``service``, ``targetGroup``, ``serviceNetwork`` (each a name or an ARN), ``portName``,
-``listener``, ``healthCheck``, ``accessLogs``, ``registration``), or ECS's own
+``listener``, ``healthCheck``, ``accessLogs``, ``registration``, and the service's own domain
+and routes: ``customDomainName``, ``certificateArn``, ``dns``, ``routes``, from
+:mod:`.custom_domain` and :mod:`.routes`), or ECS's own
 ``vpcLatticeConfigurations [{roleArn, targetGroupArn, portName}]`` (taken as is). What the bundle
 names by ARN, or by a name that exists, is adopted; what it leaves out is created, named
 ``<env>-<service>-<type>`` as the origin document recommends.
