@@ -20,6 +20,7 @@ from . import policies
 from .conftest import EXAMPLE, Local
 from .test_ecr_trigger import ORDERS, SAMPLE, fan_outs, push
 from .test_progressive import bundle_of
+from .test_routes import every_path
 from .test_s3_trigger import finish, settle, started, upload
 from .test_stopped import stop_while_waiting_for_health
 
@@ -243,7 +244,9 @@ def _plugins(local: Local, tmp: Path) -> None:
     assert local.deploy(plugin_bundle(tmp / "plugins"))["status"] == "SUCCEEDED"
 
 
-def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Path) -> None:
+def test_each_function_is_granted_only_what_it_needs(
+    local: Local, tmp_path: Path, bundle: Any
+) -> None:
     _deploys(local, tmp_path)
     _auth(local, tmp_path)
     _adoption(local, tmp_path)
@@ -252,6 +255,7 @@ def test_each_function_is_granted_only_what_it_needs(local: Local, tmp_path: Pat
     _progressive(local, tmp_path)
     _leftovers(local, tmp_path)
     _plugins(local, tmp_path)
+    every_path(local, bundle)
     needed = policies.called(local.stack.functions)
     # finish_leftovers runs the rollback's own code on an earlier run's record: it needs what
     # the rollback needed, over every path above, and its records' reads

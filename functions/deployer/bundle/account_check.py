@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from ..core import aws
 from ..core.errors import BundleInvalid, DeployError
 from ..ecs import capacity, passable_roles, service_connect
-from ..lattice import adopted, ensure_auth, ensure_listener, quotas
+from ..lattice import adopted, custom_domain, ensure_auth, ensure_listener, quotas, routes
 from ..lattice import find_or_create as lattice
 from ..lattice import ingress as lattice_ingress
 from . import normalize, validate
@@ -168,6 +168,13 @@ def _network_of_vpc(plan: dict[str, Any]) -> None:
     )
 
 
+def _domain_and_routes(plan: dict[str, Any]) -> None:
+    """The custom domain's certificate, zone and record; the routes' groups and priorities."""
+    custom_domain.check(plan)
+    if plan["lattice"].get("routes"):
+        routes.check(plan, custom_domain.existing_service(plan))
+
+
 def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict[str, Any]:
     """The checked, normalized plan of a bundle, with the account facts it needs (reads only)."""
     validate.check(files, environment)
@@ -188,6 +195,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
     problems.run(_network_of_vpc, plan)
     if adopted.check(plan, problems.add):  # the bundle's service and group are known: their
         problems.run(ensure_listener.refuse_foreign, plan)  # listeners can be checked
+        problems.run(_domain_and_routes, plan)
     problems.raise_any()
     plan["warnings"] += ensure_auth.notices(plan)  # auth asked of what the bundle does not own
     return plan

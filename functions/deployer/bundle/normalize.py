@@ -4,7 +4,9 @@ A bundle is ecspresso's layout: ``ecspresso.yml`` (optional) beside ``ecs-servic
 ``ecs-task-def.json``. The service definition may carry the origin document's friendly
 ``vpcLatticeConfiguration {enabled, serviceArn, targetGroupArn}`` (translated here, with optional
 extras ``service``, ``targetGroup``, ``serviceNetwork`` (each a name or an ARN), ``portName``,
-``listener``, ``healthCheck``, ``accessLogs``, ``registration``), or ECS's own
+``listener``, ``healthCheck``, ``accessLogs``, ``registration``, and the service's own domain
+and routes: ``customDomainName``, ``certificateArn``, ``dns``, ``routes``, from
+:mod:`.custom_domain` and :mod:`.routes`), or ECS's own
 ``vpcLatticeConfigurations [{roleArn, targetGroupArn, portName}]`` (taken as is). What the bundle
 names by ARN, or by a name that exists, is adopted; what it leaves out is created, named
 ``<env>-<service>-<type>`` as the origin document recommends.
@@ -22,7 +24,7 @@ from ..core.json_text import MAX_FILE_BYTES, MAX_JSON_DEPTH, decode, parse_json
 from ..ecs import progressive
 from ..lattice import auth_policy, health_check
 from ..lattice import names as lattice_names
-from . import definitions, ecspresso_yaml, ports
+from . import custom_domain, definitions, ecspresso_yaml, ports, routes
 
 __all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "decode", "parse_json"]
 """Read from here by the modules that load bundle files (kept where they always were)."""
@@ -187,6 +189,10 @@ def _lattice(
             )
     port_name, container_port, app_protocol = _port(asked, task_def, service_file, task_file)
     protocol, protocol_version = APP_PROTOCOLS.get(app_protocol, ("HTTP", "HTTP1"))
+    listener_protocol, listener_port = custom_domain.listener_defaults(spec)
+    if listener_protocol == custom_domain.TLS:  # a TCP group ("TLS listeners"), checked on
+        protocol = "TCP"  # the health check's own protocol version
+        protocol_version = str((spec.get("healthCheck") or {}).get("protocolVersion") or "HTTP1")
     group_ref = spec.get("targetGroup") or spec.get("targetGroupArn")
     if not str(group_ref or "").startswith("arn:"):  # a group found by name or made here
         mapped = {
@@ -205,6 +211,7 @@ def _lattice(
         )
     network = (service_def.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
     listener = spec.get("listener") or {}
+    domain = custom_domain.normalized(spec, service_file)
     names = lattice_names.names(env, service)
     progressive_plan = progressive.plan_of(service_def, spec, env, service)
     if progressive_plan:
@@ -222,21 +229,26 @@ def _lattice(
             spec.get("serviceNetwork") or spec.get("serviceNetworkArn"), names["serviceNetwork"]
         )
         | _auth(spec.get("networkAuth")),
-        "service": _ref(spec.get("service") or spec.get("serviceArn"), names["service"])
+        "service": {
+            **_ref(spec.get("service") or spec.get("serviceArn"), names["service"]),
+            **domain["service"],
+        }
         | _auth(spec.get("auth")),
         "targetGroup": {
             **_ref(group_ref, names["targetGroup"]),
             "port": container_port,
             "protocol": protocol,
-            "protocolVersion": protocol_version,
+            "protocolVersion": None if protocol == "TCP" else protocol_version,
             "healthCheck": spec.get("healthCheck") or {},
         },
         "listener": {
             "name": names["listener"],
-            "port": int(listener.get("port") or 80),
-            "protocol": str(listener.get("protocol") or "HTTP"),
+            "port": listener_port,
+            "protocol": listener_protocol,
             "given": bool(listener),
         },
+        "dns": domain["dns"],
+        "routes": routes.normalized(spec),
         "accessLogs": spec.get("accessLogs"),
         "progressive": progressive_plan,
     }

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.compare import covers, differences
 from ..ecs import api as ecs
-from ..lattice import ensure_auth, shared_network
+from ..lattice import custom_domain, ensure_auth, routes, shared_network
 from ..lattice import find_or_create as lattice
 
 UPDATE_FIELDS = (
@@ -100,6 +100,7 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
         )
     items.append(_item("serviceAssociation", "unchanged" if linked else "create", None))
     items += _progressive(api, want, service)
+    items += _routes(plan, api, service, group)
     return items, group
 
 
@@ -139,6 +140,49 @@ def _progressive(
         if rule := progressive.get(key):
             action = "unchanged" if rule["name"] in rules else "create"
             items.append(_item("rule", action, rule["name"]))
+    return items
+
+
+def _routes(
+    plan: dict[str, Any], api: Any, service: dict[str, Any] | None, group: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The routes' rules to create, change or delete (:func:`deployer.lattice.routes.changes`,
+    what ``ensure_routes`` does), and the custom domain's DNS record."""
+    want, items = plan["lattice"], list[dict[str, Any]]()
+    if want.get("routes") is None and not want.get("dns"):
+        return items  # the bundle says nothing of routes nor of a record
+    listener = service and lattice.find(
+        api,
+        "list_listeners",
+        lambda i: i["name"] == want["listener"]["name"],
+        serviceIdentifier=service["id"],
+    )
+    current: list[dict[str, Any]] = []
+    if service and listener:
+        on = {"serviceIdentifier": service["id"], "listenerIdentifier": listener["id"]}
+        current = [r for r in routes.listener_rules(api, on) if routes.is_ours(r, plan)]
+    if want.get("routes") or current:
+        others = routes.other_groups(plan, (service or {}).get("arn"))
+        wanted = routes.wanted(plan, (group or {}).get("arn") or "self", others)
+        verbs = {"create": "create", "update": "change", "delete": "delete"}
+        for verb, rule, was in routes.changes(current, wanted):
+            diff = (
+                differences({k: was.get(k) for k in ("priority", "match", "action")}, rule)
+                if verb == "update" and was
+                else []
+            )
+            items.append(_item("rule", verbs[verb], rule["name"], diff))
+        changed = {item["name"] for item in items}
+        items += [_item("rule", "unchanged", r["name"]) for r in wanted if r["name"] not in changed]
+    if dns := want.get("dns"):
+        target = (
+            api.get_service(serviceIdentifier=service["id"])["dnsEntry"]["domainName"]
+            if service
+            else ""
+        )
+        found = custom_domain.record_of(plan)
+        same = bool(target) and custom_domain.points_to(found, target)
+        items.append(_item("dnsRecord", "unchanged" if same else "create", dns["name"]))
     return items
 
 

@@ -23,7 +23,17 @@ from ..core.errors import BundleInvalid
 from ..ecs import progressive, service_connect
 from ..lattice import auth_policy
 from ..lattice import names as lattice_names
-from . import definitions, deploy_rules, ecspresso_yaml, fargate, limits, schema, validate_values
+from . import (
+    custom_domain,
+    definitions,
+    deploy_rules,
+    ecspresso_yaml,
+    fargate,
+    limits,
+    routes,
+    schema,
+    validate_values,
+)
 from . import normalize as bundle
 
 NOT_HONOURED = {
@@ -66,8 +76,18 @@ FRIENDLY_KEYS = {
     "testRule": dict,
     "auth": dict,
     "networkAuth": dict,
+    "customDomainName": str,
+    "certificateArn": str,
+    "dns": dict,
+    "routes": list,
 }
-FRIENDLY_TYPES = {bool: "true or false", str: "a string", int: "a whole number", dict: "an object"}
+FRIENDLY_TYPES = {
+    bool: "true or false",
+    str: "a string",
+    int: "a whole number",
+    dict: "an object",
+    list: "a list",
+}
 _LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
 ARN = {
     "serviceArn": _LATTICE_ARN + r"service/svc-[0-9a-z]{17}",
@@ -107,7 +127,9 @@ def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> 
                 f"{where}.{key}: expected {FRIENDLY_TYPES[FRIENDLY_KEYS[key]]}, "
                 f"got {limits.show(value)}"
             )
-    validate_values.listener(spec.get("listener"), f"{where}.listener", problems)
+    validate_values.listener(
+        spec.get("listener"), f"{where}.listener", problems, bool(spec.get("customDomainName"))
+    )
     validate_values.health_check(spec.get("healthCheck"), f"{where}.healthCheck", problems)
     validate_values.access_logs(spec.get("accessLogs"), f"{where}.accessLogs", problems)
     for key in ("auth", "networkAuth"):  # VPC Lattice auth policies (lattice/auth_policy.py)
@@ -320,6 +342,8 @@ def _semantics(
         lambda: problems.extend(progressive.problems(service, friendly, service_file)),
         test_rule,
         reserved_tags,
+        lambda: problems.extend(custom_domain.problems(friendly, service_file, region)),
+        lambda: problems.extend(routes.problems(service, friendly, service_file, region)),
     ]
 
 

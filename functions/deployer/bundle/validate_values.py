@@ -223,9 +223,10 @@ def lattice_shape(name: str) -> Any:
     return get_session().get_service_model("vpc-lattice").shape_for(name)
 
 
-def listener(value: Any, where: str, problems: list[str]) -> None:
+def listener(value: Any, where: str, problems: list[str], custom_domain: bool = False) -> None:
     """``listener {port, protocol}``: CreateListener's own members, and a protocol that can
-    forward to the deploy's HTTP target group."""
+    forward to the deploy's target group (TLS_PASSTHROUGH: a TCP group, made for a service with
+    a custom domain name only; :mod:`.custom_domain`)."""
     if not isinstance(value, dict):
         return  # said by the friendly block's types
     members = lattice_shape("CreateListenerRequest").members
@@ -238,11 +239,12 @@ def listener(value: Any, where: str, problems: list[str]) -> None:
         found: list[str] = []
         limits.walk(item, members[key], f"{where}.{key}", found)
         problems += found
-        if not found and key == "protocol" and item not in LISTENER_PROTOCOLS:
+        if not found and key == "protocol" and item not in LISTENER_PROTOCOLS and not custom_domain:
             problems.append(
                 f"{where}.protocol: {item} listeners forward to TCP target groups only, of a "
                 'service with a custom domain name (VPC Lattice User Guide, "TLS listeners"), '
-                f"and the deploy's target group is HTTP; use {' or '.join(LISTENER_PROTOCOLS)}"
+                f"and the deploy's target group is HTTP; use {' or '.join(LISTENER_PROTOCOLS)}, "
+                "or give customDomainName (a TCP target group is made then)"
             )
 
 

@@ -127,7 +127,11 @@ def ensure(plan: dict[str, Any], kind: str, made: dict[str, Any]) -> dict[str, A
     put(api, kind, arn, now, want)
     adopted = made["action"] == "adopted" or None
     return lattice.summary(
-        "updated", made, auth={"type": want["type"]}, previous={"auth": now}, adopted=adopted
+        "updated",
+        made,
+        auth={"type": want["type"]},
+        previous={**(made.get("previous") or {}), "auth": now},  # the certificate's too
+        adopted=adopted,
     )
 
 

@@ -31,7 +31,7 @@ def _ensure(
             config = {
                 "port": ref["port"],
                 "protocol": ref["protocol"],
-                "protocolVersion": ref["protocolVersion"],
+                **({"protocolVersion": ref["protocolVersion"]} if ref["protocolVersion"] else {}),
                 "ipAddressType": "IPV4",
                 "vpcIdentifier": vpc,
                 **({"healthCheck": wanted_check} if wanted_check else {}),

@@ -17,6 +17,7 @@ from typing import Any
 from ..ecs import api as ecs
 from ..lattice import ensure_auth
 from ..lattice import find_or_create as lattice
+from . import undo_domain, undo_routes
 
 
 def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
@@ -85,4 +86,9 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
         },
         serviceNetwork=network_auth and {"arn": (network or {})["arn"], "auth": network_auth},
     )
+    if want.get("routes") is not None or want["service"].get(
+        "customDomainName"
+    ):  # the bundle's own keys
+        found["routes"] = undo_routes.before(plan, lattice_service)
+        found["domain"] = undo_domain.before(plan, lattice_service)
     return {key: value for key, value in found.items() if value is not None}

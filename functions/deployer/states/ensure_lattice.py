@@ -21,8 +21,10 @@ from ..core.errors import from_client_error
 from ..core.step import step
 from ..lattice import (
     ensure_access_logs,
+    ensure_dns,
     ensure_lattice_service,
     ensure_listener,
+    ensure_routes,
     ensure_rules,
     ensure_service_association,
     ensure_service_network,
@@ -39,8 +41,10 @@ PARTS: tuple[tuple[str, str, Part], ...] = (
     ("alternateGroup", "alternate target group", ensure_target_group.ensure_alternate),
     ("listener", "listener", ensure_listener.ensure),
     ("rules", "listener rules", ensure_rules.ensure),
+    ("routes", "routes", ensure_routes.ensure),
     ("serviceAssociation", "service association", ensure_service_association.ensure),
     ("accessLogs", "access logs", ensure_access_logs.ensure),
+    ("dns", "DNS record", ensure_dns.ensure),
 )
 """``(key in the run's resources, what a person calls it, the part)``, in order; a part that
 does not apply (the progressive strategy's, for a ROLLING bundle) answers None and is left out."""

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from ..core.step import record, step
 from ..ecs import api as ecs
 from ..health import targets
-from ..rollback import leftovers, undo_ecs
+from ..rollback import leftovers, undo_domain, undo_ecs, undo_routes
 from ..rollback.undo import Ledger, guarded
 from ..rollback.undo_lattice import LatticeUndo
 
@@ -73,6 +73,16 @@ def undo(state: dict[str, Any], ledger: Ledger) -> None:
         ("taskDefinition", partial(undo_ecs.undo_task_definitions, plan, ledger)),
         ("lattice", LatticeUndo(plan, plan["baseline"], resources, ledger).run),
     ]
+    known = (plan["baseline"].get("latticeService") or {}).get("arn", "").rsplit("/", 1)[-1]
+    service_id = (resources.get("latticeService") or {}).get("id") or known or None
+    if service_id and ("routes" in plan["baseline"] or resources.get("routes")):
+        parts.insert(
+            2, ("routes", partial(undo_routes.undo, plan, plan["baseline"], service_id, ledger))
+        )
+    if "domain" in plan["baseline"]:
+        parts.insert(
+            2, ("domain", partial(undo_domain.undo, plan, plan["baseline"], service_id, ledger))
+        )
     if plan["lattice"]["registration"] == "direct" and group and not ledger.dry:
         parts.insert(1, ("targets", partial(_follow_tasks, plan, group["arn"], ledger)))
     for part, run in parts:

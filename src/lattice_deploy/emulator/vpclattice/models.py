@@ -29,7 +29,7 @@ from moto.vpclattice.models import (
 from .. import seams
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import actions
+from . import actions, custom_domains
 from .auth import AuthPolicies
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .resources import KINDS, LatticeResources, forwards
@@ -247,6 +247,10 @@ class EmulatedLatticeBackend(SharedNetworks, AuthPolicies, ListenerRules, Lattic
         self, identifier: str, auth_type: str | None, certificate_arn: str | None
     ) -> VPCLatticeService:
         svc = self.find("service", identifier)
+        if certificate_arn:
+            custom_domains.check(
+                self.account_id, self.region_name, certificate_arn, svc.custom_domain_name
+            )
         svc.auth_type = auth_type or svc.auth_type
         svc.certificate_arn = (
             certificate_arn if certificate_arn is not None else svc.certificate_arn

@@ -17,6 +17,7 @@ from moto.moto_api._internal import mock_random
 from moto.vpclattice.models import (
     VPCLatticeAccessLogSubscription,
     VPCLatticeBackend,
+    VPCLatticeDNSEntry,
     VPCLatticeListener,
     VPCLatticeService,
     VPCLatticeServiceNetwork,
@@ -27,7 +28,7 @@ from moto.vpclattice.models import (
 
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import actions
+from . import actions, custom_domains
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .targets import DEFAULT_HEALTH_CHECK, Target
 
@@ -173,9 +174,19 @@ class LatticeResources(VPCLatticeBackend):
         name: str,
         tags: dict[str, str] | None,
     ) -> VPCLatticeService:
-        params = {"name": name, "authType": auth_type, "tags": tags}
+        params = {
+            "name": name,
+            "authType": auth_type,
+            "tags": tags,
+            "customDomainName": custom_domain_name,
+            "certificateArn": certificate_arn,
+        }
         if (done := self._replay("CreateService", client_token, params)) is not None:
             return done
+        if certificate_arn:
+            custom_domains.check(
+                self.account_id, self.region_name, certificate_arn, custom_domain_name
+            )
         self._unique(
             "service",
             self.services.values(),
@@ -194,6 +205,9 @@ class LatticeResources(VPCLatticeBackend):
             tags,
         )
         svc.custom_domain_name = custom_domain_name  # type: ignore[assignment]  # moto: "" for none
+        # dnsEntry is the generated name even with a custom domain, which a CNAME points at (User
+        # Guide, "Configure a custom domain name"); moto puts the custom domain there
+        svc.dns_entry = VPCLatticeDNSEntry(self.region_name, svc.id)
         return self._store("service", svc, "CreateService", client_token, params)
 
     def create_target_group(
@@ -227,7 +241,13 @@ class LatticeResources(VPCLatticeBackend):
                         f"config.{field}",
                     )
             self._vpc(config["vpcIdentifier"])
-            version = config.setdefault("protocolVersion", "HTTP1")
+            # "By default, health checks are disabled for TCP target groups" (User Guide, "TLS
+            # listeners"); protocolVersion is HTTP's (TargetGroupConfig: "The default is HTTP1")
+            version = (
+                "TCP"
+                if config["protocol"] == "TCP"
+                else config.setdefault("protocolVersion", "HTTP1")
+            )
             if target_type == "IP":
                 config.setdefault("ipAddressType", "IPV4")
             config["healthCheck"] = health_check(version, config["port"], config.get("healthCheck"))
@@ -346,6 +366,7 @@ class LatticeResources(VPCLatticeBackend):
             sn.id,
             "association of this service with service network",
         )
+        custom_domains.unique_in_network(self, sn, svc)
         assoc = VPCLatticeServiceNetworkServiceAssociation(
             self.region_name, self.account_id, sn.id, svc.id, client_token, tags
         )
@@ -415,6 +436,15 @@ def health_check(version: str, port: int, given: dict[str, Any] | None) -> dict[
     target groups": on by default for protocol version HTTP1, off for HTTP2 (and GRPC, whose
     checks "do not support gRPC": an enabled one must use HTTP1 or HTTP2)."""
     check = {**DEFAULT_HEALTH_CHECK, "enabled": version == "HTTP1", "port": port, **(given or {})}
+    if (
+        version == "TCP"
+        and check["enabled"]
+        and not {"protocol", "protocolVersion"} <= set(given or {})
+    ):
+        raise ValidationException(  # User Guide, "TLS listeners"
+            "An enabled health check of a TCP target group needs a protocol and protocol version",
+            "config.healthCheck",
+        )
     if check["enabled"] and check.get("protocolVersion") not in ("HTTP1", "HTTP2"):
         raise ValidationException(
             "healthCheck.protocolVersion must be HTTP1 or HTTP2 (health checks do not support "

@@ -55,6 +55,28 @@ class ListenerRule:
         }
 
 
+PATH = re.compile(r"/[a-zA-Z0-9@:%_+.~#?&/=-]*")
+
+
+def check_http_match(http: dict[str, Any]) -> None:
+    """What botocore's client does not check of an HttpMatch (it checks types, unions and
+    minimums): the model's maximums and the path pattern (CreateRule: HttpMethod max 16,
+    HeaderMatchList 1-5, HeaderMatchName 1-100, header values and PathMatchExact/Prefix 1-200,
+    paths ``/[a-zA-Z0-9@:%_+.~#?&/=-]*``)."""
+    if len(http.get("method") or "") > 16:
+        raise ValidationException("method is longer than 16 characters", "match.httpMatch.method")
+    headers = http.get("headerMatches")
+    if headers is not None and not 1 <= len(headers) <= 5:
+        raise ValidationException("headerMatches holds 1 to 5 matches", "match.httpMatch")
+    for header in headers or []:
+        values = list((header.get("match") or {}).values())
+        if not 1 <= len(header.get("name") or "") <= 100 or any(len(v) > 200 for v in values):
+            raise ValidationException("header name 1-100, value 1-200", "match.httpMatch")
+    for value in ((http.get("pathMatch") or {}).get("match") or {}).values():
+        if len(value) > 200 or not PATH.fullmatch(value):
+            raise ValidationException(f"Invalid path {value!r}", "match.httpMatch.pathMatch")
+
+
 def weights(action: dict[str, Any] | None) -> dict[str, int]:
     """Target group id → weight of a forward action (ids or ARNs in the action)."""
     groups = ((action or {}).get("forward") or {}).get("targetGroups") or []
@@ -100,6 +122,7 @@ class ListenerRules:
             )
         if not isinstance(match, dict) or "httpMatch" not in match:
             raise ValidationException("match needs httpMatch", "match")
+        check_http_match(match["httpMatch"] or {})
         actions.check_action(self, action, "action")  # as a listener's default action is
 
     def create_rule(
