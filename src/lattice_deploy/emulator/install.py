@@ -45,6 +45,7 @@ from .events.models import install as install_events
 from .iam.responses import install as install_simulator
 from .instrumented import install as install_instrumentation
 from .ram.models import ram_backends
+from .route53.models import install as install_route53
 from .s3.notifications import install as install_s3_notifications
 from .seams import join as join_seams
 from .servicediscovery.models import install as install_cloud_map
@@ -71,9 +72,9 @@ class _NoBackoff:
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events, Cloud Map,
     EventBridge, Step Functions (integration, virtual time), Lambda (and its layer archives),
-    CloudFormation (the runner's stack), RAM (shares between accounts), IAM's simulator and
-    Service Quotas parts, and the hook that counts, faults and serializes every request
-    (idempotent)."""
+    CloudFormation (the runner's stack), RAM (shares between accounts), Route 53's zone ids, IAM's
+    simulator and Service Quotas parts, and the hook that counts, faults and serializes every
+    request (idempotent)."""
     quiet_moto()
     setattr(botocore.endpoint, "time", _NoBackoff())  # noqa: B010  (botocore imports time)
     install_events()
@@ -85,6 +86,7 @@ def install() -> None:
     install_instrumentation()
     install_simulator()
     install_layer_archives()
+    install_route53()
     for module in (moto.dynamodb, moto.dynamodb.models, moto.dynamodb.responses):
         module.dynamodb_backends = dynamodb_backends  # type: ignore[attr-defined]
     for module in (moto.ecr, moto.ecr.models, moto.ecr.responses):
