@@ -91,6 +91,35 @@ def test_a_condition_needs_its_context_and_says_which_is_missing(aws: EmbeddedAw
     assert passed_to("ec2.amazonaws.com") == ["implicitDeny"]
 
 
+def test_for_all_values_holds_when_the_request_has_no_such_key(aws: EmbeddedAws) -> None:
+    """ "It also returns true if there are no keys in the request" (IAM User Guide,
+    "Multivalued context keys"): a grant limited to CNAME records holds without the key, and
+    not for an A record."""
+    arn = _role(
+        aws,
+        {
+            "Effect": "Allow",
+            "Action": "route53:ChangeResourceRecordSets",
+            "Resource": "*",
+            "Condition": {
+                "ForAllValues:StringEquals": {
+                    "route53:ChangeResourceRecordSetsRecordTypes": "CNAME"
+                }
+            },
+        },
+    )
+    assert _decisions(aws, arn, ActionNames=["route53:ChangeResourceRecordSets"]) == ["allowed"]
+
+    def changing(*types: str) -> list[str]:
+        entry = {"ContextKeyName": "route53:ChangeResourceRecordSetsRecordTypes"}
+        context = [{**entry, "ContextKeyValues": list(types), "ContextKeyType": "stringList"}]
+        action = ["route53:ChangeResourceRecordSets"]
+        return _decisions(aws, arn, ActionNames=action, ContextEntries=context)
+
+    assert changing("CNAME") == ["allowed"]
+    assert changing("CNAME", "A") == ["implicitDeny"]
+
+
 def test_a_boundary_intersects_and_pages_are_kept(aws: EmbeddedAws) -> None:
     arn = _role(aws, {"Effect": "Allow", "Action": ["ecs:*", "s3:*"], "Resource": "*"})
     iam = aws.client("iam")

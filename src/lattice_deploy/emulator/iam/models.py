@@ -145,6 +145,8 @@ def _operator_holds(
     if given is None:
         if not if_exists:
             missing.add(key)
+        if qualifier == "ForAllValues":  # "It also returns true if there are no keys in the
+            return True  # request" (IAM User Guide, "Multivalued context keys")
         return if_exists or negated
 
     def one(value: str) -> bool:
