@@ -1,8 +1,9 @@
 """The embedded AWS: moto, extended where a deployer needs more than moto 5.2 has.
 
 Per emulated service, moto's own layout: ``models`` (state), ``responses`` (wire), ``urls``.
-Shared: :mod:`.clock` (virtual time), :mod:`.faults` (fault injection), :mod:`.calls` (call
-counts), :mod:`.demo_account` (the origin document's network), :mod:`.account` (in-process use),
+Shared: :mod:`.clock` (virtual time), :mod:`.faults` (fault injection), :mod:`.throttle` (AWS's
+request rates), :mod:`.calls` (call counts), :mod:`.demo_account` (the origin document's
+network), :mod:`.account` (in-process use),
 :mod:`.control` (the same controls over HTTP, for ``serve``), :mod:`.seams` (where VPC Lattice
 meets ECS: one direction).
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from .clock import CLOCK
     from .faults import FAULTS, Fault, FaultSpecError
     from .install import install
+    from .throttle import THROTTLE
 
 _WHERE = {
     "EmbeddedAws": "account",
@@ -30,9 +32,19 @@ _WHERE = {
     "Fault": "faults",
     "FaultSpecError": "faults",
     "install": "install",
+    "THROTTLE": "throttle",
 }
 
-__all__ = ["CALLS", "CLOCK", "FAULTS", "EmbeddedAws", "Fault", "FaultSpecError", "install"]
+__all__ = [
+    "CALLS",
+    "CLOCK",
+    "FAULTS",
+    "THROTTLE",
+    "EmbeddedAws",
+    "Fault",
+    "FaultSpecError",
+    "install",
+]
 
 
 def __getattr__(name: str) -> Any:

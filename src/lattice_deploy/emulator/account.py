@@ -20,6 +20,7 @@ from .clock import CLOCK
 from .events.models import DELIVERIES
 from .faults import FAULTS, Fault
 from .install import install
+from .throttle import THROTTLE
 
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
 SECOND_ACCOUNT = "210987654321"
@@ -32,8 +33,12 @@ class EmbeddedAws:
         region: str = demo_account.REGION,
         account_id: str = demo_account.ACCOUNT_ID,
         seed: bool = True,
+        throttle: bool | None = None,
     ) -> None:
+        """``throttle``: answer past AWS's request rates with ThrottlingException
+        (:mod:`.throttle`); None: as ``LATTICE_DEPLOY_THROTTLE`` says (default off)."""
         self.region, self.account_id, self._seed = region, account_id, seed
+        self._throttle = throttle
         self._mock = mock_aws(config=MOTO_CONFIG)
         self.demo: dict[str, Any] = {}
         self._accounts: dict[str, dict[str, str]] = {}
@@ -46,8 +51,10 @@ class EmbeddedAws:
         FAULTS.clear()
         CALLS.reset()
         DELIVERIES.clear()
+        THROTTLE.reset(enabled=False)  # seeding is the account's past, not a burst of requests
         if self._seed:
             self.demo = demo_account.seed(self.account_id, self.region)
+        THROTTLE.reset(self._throttle)
         return self
 
     def __exit__(
@@ -59,6 +66,7 @@ class EmbeddedAws:
         self._mock.stop()
         self._accounts.clear()
         FAULTS.clear()
+        THROTTLE.reset()
         self.pin_first_check(None)
 
     def client(self, service: str, account: str | None = None, **kwargs: Any) -> Any:
@@ -94,6 +102,10 @@ class EmbeddedAws:
         if fraction is not None and not 0 < fraction <= 1:
             raise ValueError(f"a first check runs within one interval, not at {fraction}")
         targets.FIRST_CHECK = fraction
+
+    def throttled(self) -> int:
+        """How many of this account's requests were throttled (:mod:`.throttle`)."""
+        return THROTTLE.throttled(self.account_id)
 
     def inject(self, spec: str | Fault) -> Fault:
         return FAULTS.add(self.account_id, spec)

@@ -20,6 +20,7 @@ import json
 import threading
 from typing import Any
 
+from botocore.model import StructureShape
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 from moto.s3.responses import S3Response
@@ -30,6 +31,7 @@ from .calls import CALLS
 from .faults import FAULTS, Fault
 from .shape_log import SHAPE_LOG
 from .shapes import conform, service_model, shaped_body
+from .throttle import THROTTLE, retry_after
 
 _DEFAULT_STATUS = {"AccessDeniedException": 403, "ThrottlingException": 429}
 
@@ -64,6 +66,25 @@ def fault_response(service: str, account_id: str, operation: str, rule: Fault) -
     return _error_status(service, rule.error_code), headers, body
 
 
+def throttle_response(service: str, account_id: str, operation: str, wait: float) -> TYPE_RESPONSE:
+    """A bucket is empty (:mod:`.throttle`): the service's ThrottlingException, as an injected
+    throttle is sent (ECS and Step Functions: 400, "Rate exceeded", as the ECS page quotes it),
+    with the ``Retry-After`` header where the model has one (VPC Lattice: 429,
+    ``retryAfterSeconds``) saying when a token is back."""
+    rule = Fault("throttle", operation, "ThrottlingException")
+    status, headers, body = fault_response(service, account_id, operation, rule)
+    if _models_retry_after(service):
+        headers["Retry-After"] = retry_after(wait)
+    return status, headers, body
+
+
+def _models_retry_after(service: str) -> bool:
+    for shape in service_model(service).error_shapes:
+        if shape.name == "ThrottlingException" and isinstance(shape, StructureShape):
+            return any(m.serialization.get("name") == "Retry-After" for m in shape.members.values())
+    return False
+
+
 WHOLE_OBJECTS = {"events", "servicediscovery", "secretsmanager", "vpc-lattice"}
 """Services whose moto replies are ``json.dumps`` of whole objects, so a summary carries every
 member of the resource (Cloud Map's ``NamespaceSummary`` its ``CreatorRequestId``, Lattice's
@@ -84,6 +105,9 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     rule = FAULTS.before_call(account_id, operation, service, caller)
     if rule is not None:
         return fault_response(service, account_id, operation, rule)
+    wait = THROTTLE.take(account_id, self.region, self.boto3_service_name, operation)
+    if wait is not None:
+        return throttle_response(self.boto3_service_name, account_id, operation, wait)
     if service == "awslambda":  # moto's name for Lambda
         status, headers, body = _original_call_action(self)
     else:
