@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -54,7 +55,7 @@ def test_a_burst_past_the_bucket_is_throttled_until_it_refills(throttled: Embedd
     throttled.advance(0.01)  # one token
     describe(ecs)
     throttle_error(lambda: describe(ecs))
-    throttled.advance(SERVICE_READS / 20)  # refilled to capacity, never beyond
+    throttled.advance(60)  # refilled to capacity, never beyond
     for _ in range(SERVICE_READS):
         describe(ecs)
     throttle_error(lambda: describe(ecs))
@@ -156,16 +157,29 @@ def test_off_by_default_and_off_where_a_test_says_so(monkeypatch: pytest.MonkeyP
         throttle_error(lambda: describe(ecs))
 
 
-def test_threads_never_get_more_than_the_bucket_and_its_refill(throttled: EmbeddedAws) -> None:
-    """Service modify actions: 50 tokens, 5 a second. Eight threads ask 100 times each while
+class _Yielding(dict[Any, Any]):
+    """The buckets, handing the thread over at each read: a take that is not atomic (read the
+    tokens, then write them less one) lets two threads spend the same token."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key, default)
+        time.sleep(0)
+        return found
+
+
+def test_threads_never_get_more_than_the_bucket_and_its_refill(
+    throttled: EmbeddedAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Service modify actions: 50 tokens, 5 a second. Eight threads ask 200 times each while
     the clock moves one virtual second in steps: no more than 50 + 5 get through."""
+    monkeypatch.setattr(THROTTLE, "_buckets", _Yielding())
     allowed: list[int] = []
     start = threading.Barrier(9)
 
     def hammer() -> None:
         start.wait()
         passed = 0
-        for _ in range(100):
+        for _ in range(200):
             if THROTTLE.take(ACCOUNT_ID, REGION, "ecs", "UpdateService") is None:
                 passed += 1
         allowed.append(passed)
