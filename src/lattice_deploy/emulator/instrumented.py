@@ -1,5 +1,6 @@
 """The wire-level hook every emulated service shares: one request at a time, counted, open to
-injected faults, its reply checked against botocore's model when asked (:mod:`.shape_log`).
+injected faults and to AWS's request rates (:mod:`.throttle`, when on), its reply checked against
+botocore's model when asked (:mod:`.shape_log`).
 
 Why here: moto turns each HTTP request into one ``call_action`` (S3 into its own dispatch, which
 calls ``setup_class`` once); wrapping them is the one place where an operation's name, account and
