@@ -86,7 +86,8 @@ class SharedNetworks(LatticeResources):
 
     def _shared(self, arn: str, operation: str) -> VPCLatticeServiceNetwork:
         found = network_of(arn)
-        assert found is not None
+        if found is None:  # the callers pass a service network's ARN
+            raise ValueError(f"not a service network ARN: {arn}")
         owner = self._backend(found["account"]) if found["region"] == self.region_name else None
         network = owner.service_networks.get(found["id"]) if owner else None
         who = f"User: arn:aws:iam::{self.account_id}:root is not authorized to perform"
