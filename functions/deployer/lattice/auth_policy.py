@@ -148,6 +148,11 @@ def _nearest(value: str, known: Any) -> str:
     return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known))}"
 
 
+def _unknown(given: dict[str, Any], known: Any, noun: str, where: str, found: list[str]) -> None:
+    """Each key of ``given`` that is not ``known``, with the nearest known one."""
+    found += [f"{where}.{k}: unknown {noun}; {_nearest(k, known)}" for k in given if k not in known]
+
+
 def parsed(value: Any) -> Any:
     """The policy as an object: given as one, or as JSON text (None when the text is not JSON)."""
     if isinstance(value, str):
@@ -176,9 +181,7 @@ def problems(block: Any, where: str, found: list[str]) -> None:
     if not isinstance(block, dict):
         found.append(f'{where}: expected an object, e.g. {{"type": "AWS_IAM", "policy": {{…}}}}')
         return
-    for key in block:
-        if key not in BLOCK_KEYS:
-            found.append(f"{where}.{key}: unknown field; {_nearest(key, BLOCK_KEYS)}")
+    _unknown(block, BLOCK_KEYS, "field", where, found)
     kind = block.get("type", "NONE")
     if kind not in TYPES:
         found.append(
@@ -242,9 +245,7 @@ def _statement(statement: Any, where: str, found: list[str]) -> None:
     if not isinstance(statement, dict):
         found.append(f"{where}: expected a statement object (Effect, Principal, Action, Resource)")
         return
-    for key in statement:
-        if key not in STATEMENT_KEYS:
-            found.append(f"{where}.{key}: unknown element; {_nearest(key, STATEMENT_KEYS)}")
+    _unknown(statement, STATEMENT_KEYS, "element", where, found)
     if statement.get("Effect") not in ("Allow", "Deny"):
         effect = json.dumps(statement.get("Effect"))
         found.append(
