@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 
 from lattice_deploy.cli.serve import spawn
+from lattice_deploy.emulator.control import ControlClient
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "myservice"
@@ -162,11 +163,12 @@ def test_an_execution_running_when_serve_stops_is_aborted_on_resume(tmp_path: Pa
 
 
 def test_what_a_run_stopped_with_serve_had_made_is_cleaned_up_on_resume(tmp_path: Path) -> None:
-    """Stopped after it made the Lattice side and the ECS service (time flows slowly, so the
+    """Stopped after it made the Lattice side and the ECS service (the clock is held, so the
     run is still waiting for health): on restart it is ABORTED and the cleanup rule's run
     removes all it had made."""
     state, log = tmp_path / "state", (tmp_path / "serve.log").open("w")
-    serve, url = spawn("--time-rate", "2", "--state-dir", str(state), stderr=log)
+    serve, url = spawn("--time-rate", "0", "--state-dir", str(state), stderr=log)
+    ControlClient(url).hold()  # else time jumps through the health wait in no real time
     follower = following(url)
     assert follower.stdout is not None
     for line in follower.stdout:  # the service is made; the run now waits ~30 s for health

@@ -51,6 +51,23 @@ def test_a_running_cursor_holds_time_until_it_waits_or_ends() -> None:
     assert woke == {15.0: 15.0}
 
 
+def test_a_held_clock_does_not_jump_until_let_go() -> None:
+    """``hold``: a sleeper alone waits for advance (or the rate), not the jump; letting go jumps."""
+    clock, woke = VirtualClock(), dict[float, float]()
+    clock.hold()
+    clock.started()
+    thread = sleeper(clock, 30.0, woke)
+    deadline = time.monotonic() + 2
+    while clock.state()["deadlines"] != [30.0] and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert clock.now() == 0.0 and thread.is_alive() and clock.state()["held"] is True
+    clock.advance(10)
+    assert thread.is_alive()
+    clock.hold(False)
+    thread.join(timeout=10)
+    assert woke == {30.0: 30.0}
+
+
 def test_advance_wakes_the_sleepers_it_reaches() -> None:
     clock, woke = VirtualClock(), {}
     blocker = clock.started()

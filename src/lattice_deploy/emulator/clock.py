@@ -6,8 +6,9 @@ this clock. A Wait state or a Retry backoff *sleeps on* it (:meth:`VirtualClock.
 until virtual time reaches its deadline. Time gets there in three ways: :meth:`advance` (a test, or
 ``serve``'s control endpoint); ``rate`` > 0, virtual seconds per real second (``serve``); and the
 jump: once no *cursor* is running (every running execution is asleep or waiting on another), time
-jumps to the earliest deadline. So each execution waits exactly as long in virtual time whether it
-runs alone or beside others, and nothing sleeps in real time.
+jumps to the earliest deadline, unless the clock is *held* (:meth:`hold`). So each execution
+waits exactly as long in virtual time whether it runs alone or beside others, and nothing sleeps
+in real time.
 
 A cursor is one thread of control of an execution (the interpreter registers them:
 :mod:`.stepfunctions.timing`): an execution is one, a Map state adds one per iteration worker.
@@ -39,6 +40,7 @@ class VirtualClock:
         self._deadlines: list[float] = []  # one per sleeper
         self._running = 0  # cursors neither asleep nor waiting on another cursor
         self._generation = 0
+        self._held = False  # no jump: time moves only by rate or advance
 
     # ---- reading ---------------------------------------------------------------------------
     def _now(self) -> float:
@@ -64,6 +66,7 @@ class VirtualClock:
                 "rate": self._rate,
                 "running": self._running,
                 "deadlines": sorted(self._deadlines),
+                "held": self._held,
             }
 
     # ---- moving ----------------------------------------------------------------------------
@@ -84,12 +87,20 @@ class VirtualClock:
             self._offset, self._rate, self._real_start = self._now(), rate, time.monotonic()
             self._cond.notify_all()
 
+    def hold(self, held: bool = True) -> None:
+        """Stop (or let go of) the jump, so a run that waits stays waiting until time reaches
+        its deadline by rate or advance: a test or a person can then act on a run at a point
+        it passes in no real time otherwise (stop ``serve`` while it waits for health)."""
+        with self._cond:
+            self._held = held
+            self._jump()
+
     def reset(self) -> None:
         """A new account's time: 0, stopped, nobody running; sleepers of the old one end."""
         with self._cond:
             self._offset, self._rate, self._real_start = 0.0, 0.0, time.monotonic()
             self._origin = datetime.now(UTC)
-            self._deadlines, self._running = [], 0
+            self._deadlines, self._running, self._held = [], 0, False
             self._generation += 1
             self._cond.notify_all()
 
@@ -102,7 +113,7 @@ class VirtualClock:
 
     def _jump(self) -> None:
         """With no cursor running and no sleeper already due, jump to the earliest deadline."""
-        if self._running > 0 or not self._deadlines:
+        if self._running > 0 or self._held or not self._deadlines:
             return
         earliest, now = min(self._deadlines), self._now()
         if earliest > now:

@@ -5,7 +5,7 @@ person with curl), so the Python controls of :class:`~.account.EmbeddedAws` are 
 ``/_lattice-deploy/`` on the same port, and :class:`ControlClient` speaks to them.
 
     GET    /_lattice-deploy/state                  clock, faults and calls of an account
-    POST   /_lattice-deploy/clock   {"advance": s} or {"rate": r}
+    POST   /_lattice-deploy/clock   {"advance": s}, {"rate": r} or {"hold": true|false}
     POST   /_lattice-deploy/faults  {"spec": "throttle:CreateListener:2", "owner": "<execution>"}
     DELETE /_lattice-deploy/faults                 clear the account's faults (?owner=: one's)
     DELETE /_lattice-deploy/calls                  reset the account's call counts
@@ -52,6 +52,8 @@ def _handle(
             CLOCK.advance(float(body["advance"]))
         if "rate" in body:
             CLOCK.set_rate(float(body["rate"]))
+        if "hold" in body:
+            CLOCK.hold(bool(body["hold"]))
     elif (method, path) == ("POST", "faults"):
         fault = Fault.parse(str(body.get("spec", "")))
         FAULTS.add(account_id, replace(fault, owner=body.get("owner")))
@@ -130,6 +132,10 @@ class ControlClient:
 
     def advance(self, seconds: float) -> float:
         return float(self._call("POST", "clock", {"advance": seconds})["clock"]["now"])
+
+    def hold(self, held: bool = True) -> None:
+        """Time stops jumping to the next deadline (:meth:`.clock.VirtualClock.hold`)."""
+        self._call("POST", "clock", {"hold": held})
 
     def inject(self, spec: str | Fault) -> dict[str, Any]:
         fault = Fault.parse(spec) if isinstance(spec, str) else spec
