@@ -36,109 +36,21 @@ from typing import Any
 
 from ..core.errors import BundleInvalid
 from ..core.json_text import parse_json
-
-TYPES = ("NONE", "AWS_IAM")
-BLOCK_KEYS = ("type", "policy")
-MAX_POLICY_BYTES = 10_000
-VERSIONS = ("2012-10-17", "2008-10-17")
-STATEMENT_KEYS = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
+from .auth_grammar import (
+    ACCOUNT,
+    ACTIONS,
+    BLOCK_KEYS,
+    GLOBAL_PREFIXED,
+    IAM_ARN,
+    KNOWN_KEYS,
+    LATTICE_ARN,
+    LATTICE_PREFIXED,
+    MAX_POLICY_BYTES,
+    OPERATORS,
+    STATEMENT_KEYS,
+    TYPES,
+    VERSIONS,
 )
-ACTIONS = ("vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect")
-LATTICE_KEYS = (
-    "vpc-lattice-svcs:Port",
-    "vpc-lattice-svcs:RequestMethod",
-    "vpc-lattice-svcs:RequestPath",
-    "vpc-lattice-svcs:ServiceNetworkArn",
-    "vpc-lattice-svcs:ServiceArn",
-    "vpc-lattice-svcs:SourceVpc",
-    "vpc-lattice-svcs:SourceVpcOwnerAccount",
-)
-LATTICE_PREFIXED = ("vpc-lattice-svcs:RequestHeader/", "vpc-lattice-svcs:RequestQueryString/")
-GLOBAL_KEYS = (
-    "aws:CalledVia",
-    "aws:CalledViaFirst",
-    "aws:CalledViaLast",
-    "aws:CurrentTime",
-    "aws:EpochTime",
-    "aws:FederatedProvider",
-    "aws:MultiFactorAuthAge",
-    "aws:MultiFactorAuthPresent",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalIsAWSService",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalServiceName",
-    "aws:PrincipalServiceNamesList",
-    "aws:PrincipalType",
-    "aws:RequestedRegion",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
-    "aws:ResourceOrgPaths",
-    "aws:SecureTransport",
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceIdentity",
-    "aws:SourceIp",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:TokenIssueTime",
-    "aws:UserAgent",
-    "aws:Referer",
-    "aws:userid",
-    "aws:username",
-    "aws:ViaAWSService",
-    "aws:VpcSourceIp",
-    "aws:Ec2InstanceSourceVpc",
-    "aws:Ec2InstanceSourcePrivateIPv4",
-)
-GLOBAL_PREFIXED = ("aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/")
-KNOWN_KEYS = LATTICE_KEYS + GLOBAL_KEYS
-OPERATORS = (
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "Null",
-)
-"""IAM User Guide, "IAM JSON policy elements: Condition operators" (each may end in IfExists,
-except Null, and start with ForAllValues: or ForAnyValue:)."""
-_LATTICE_ARN = re.compile(r"arn:aws[\w-]*:vpc-lattice:[a-z0-9*-]*:(\d{12}|\*)?:(service|\*)[/*].*")
-_ACCOUNT = re.compile(r"\d{12}")
-_IAM_ARN = re.compile(r"arn:aws[\w-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+")
 
 
 def _nearest(value: str, known: Any) -> str:
@@ -299,7 +211,7 @@ def _action(value: Any, where: str, found: list[str]) -> None:
 
 def _resource(value: Any, where: str, found: list[str]) -> None:
     for resource in _strings(value, where, found):
-        if resource == "*" or resource.startswith("*/") or _LATTICE_ARN.fullmatch(resource):
+        if resource == "*" or resource.startswith("*/") or LATTICE_ARN.fullmatch(resource):
             continue
         found.append(
             f'{where}: {json.dumps(resource)} is not a resource of an auth policy; give "*", '
@@ -321,7 +233,7 @@ def _principal(value: Any, where: str, found: list[str]) -> None:
         for name in _strings(names, f"{where}.{kind}", found):
             ok = (
                 name == "*"
-                or (kind == "AWS" and (_ACCOUNT.fullmatch(name) or _IAM_ARN.fullmatch(name)))
+                or (kind == "AWS" and (ACCOUNT.fullmatch(name) or IAM_ARN.fullmatch(name)))
                 or (kind == "Service" and name.endswith(".amazonaws.com"))
                 or (kind == "Federated" and bool(name))
             )
