@@ -68,6 +68,33 @@ def test_a_held_clock_does_not_jump_until_let_go() -> None:
     assert woke == {30.0: 30.0}
 
 
+def test_a_pause_sleeps_as_the_cursor_whose_thread_it_is_in() -> None:
+    """A cursor's own thread pauses as that cursor (time jumps: nobody else runs); a thread that
+    is no cursor's pauses as one of its own, so a cursor running elsewhere holds it back."""
+    clock, woke = VirtualClock(), dict[str, float]()
+
+    def cursor() -> None:
+        clock.in_cursor()
+        clock.pause(20)
+        woke["cursor"] = clock.now()
+        clock.ended(0)
+
+    clock.started()
+    thread = threading.Thread(target=cursor)
+    thread.start()
+    thread.join(timeout=10)
+    assert woke == {"cursor": 20.0}
+
+    busy = clock.started()  # a cursor running elsewhere
+    other = threading.Thread(target=lambda: (clock.pause(5), woke.update(other=clock.now())))
+    other.start()
+    other.join(timeout=0.2)
+    assert other.is_alive() and clock.now() == 20.0
+    clock.ended(busy)
+    other.join(timeout=10)
+    assert woke["other"] == 25.0 and clock.state()["running"] == 0
+
+
 def test_advance_wakes_the_sleepers_it_reaches() -> None:
     clock, woke = VirtualClock(), {}
     blocker = clock.started()

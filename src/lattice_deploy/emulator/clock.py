@@ -24,6 +24,10 @@ from datetime import UTC, datetime, timedelta
 from datetime import datetime as _datetime  # the type, where a method is named datetime
 
 
+_HERE = threading.local()
+"""``_HERE.cursor``: this thread is a cursor's own (:meth:`VirtualClock.in_cursor`)."""
+
+
 class ClockReset(RuntimeError):
     """The account a sleeper belonged to is gone (the clock was reset): its execution ends."""
 
@@ -135,6 +139,30 @@ class VirtualClock:
                 raise ClockReset("the embedded AWS this execution ran in was reset")
             self._deadlines.remove(deadline)
             self._running += 1
+
+    @staticmethod
+    def in_cursor() -> None:
+        """The calling thread is a cursor's own (the interpreter says so as each starts), so a
+        :meth:`pause` in it sleeps as that cursor."""
+        _HERE.cursor = True
+
+    @staticmethod
+    def is_cursor() -> bool:
+        return bool(getattr(_HERE, "cursor", False))
+
+    def pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` of virtual time from any thread: a cursor's own sleeps as that
+        cursor; any other (a request of ``serve``'s, a test's own client, a trigger's Lambda
+        run by an upload) sleeps as a cursor of its own for the while. Why: botocore's retry
+        backoff sleeps wherever a call is made, and must last its virtual seconds there too."""
+        if self.is_cursor():
+            self.sleep(seconds)
+            return
+        generation = self.started()
+        try:
+            self.sleep(seconds)
+        finally:
+            self.ended(generation)
 
     def started(self) -> int:
         """A cursor starts (call it in the thread that starts it, before it runs)."""

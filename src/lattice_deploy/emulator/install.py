@@ -35,6 +35,7 @@ import moto.vpclattice
 import moto.vpclattice.models
 
 from .awslambda.layers import install as install_layer_archives
+from .clock import CLOCK
 from .awslambda.models import lambda_backends
 from .cloudformation.models import cloudformation_backends
 from .dynamodb.models import dynamodb_backends
@@ -56,17 +57,19 @@ from .stepfunctions.timing import install as install_sfn_timing
 from .vpclattice.models import lattice_backends
 
 
-class _NoBackoff:
-    """``time`` for botocore's endpoint, whose retry backoff then does not sleep: a throttle the
-    embedded AWS answers is retried at once. Why: that backoff is real time (up to seconds per
-    retry), and nothing else here is; retries are still made and counted as on AWS."""
+class _VirtualBackoff:
+    """``time`` for botocore's endpoint, whose retry backoff then sleeps on the virtual clock
+    (:meth:`.clock.VirtualClock.pause`). Why: that backoff is what paces a throttled caller on
+    AWS (standard mode: up to ``min(2**attempt, 20)`` s, jittered), and a token bucket refills
+    on the virtual clock; in real time it would slow the tests, and skipped it would retry into
+    a still-empty bucket and fail where AWS succeeds."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
 
     @staticmethod
     def sleep(seconds: float) -> None:
-        return None
+        CLOCK.pause(seconds)
 
 
 def install() -> None:
@@ -76,7 +79,7 @@ def install() -> None:
     simulator and Service Quotas parts, and the hook that counts, faults and serializes every
     request (idempotent)."""
     quiet_moto()
-    setattr(botocore.endpoint, "time", _NoBackoff())  # noqa: B010  (botocore imports time)
+    setattr(botocore.endpoint, "time", _VirtualBackoff())  # noqa: B010  (botocore imports time)
     install_events()
     install_ec2()
     install_s3_notifications()

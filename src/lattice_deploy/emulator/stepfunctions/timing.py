@@ -24,7 +24,9 @@ from typing import Any
 from moto.stepfunctions import models as sfn_models
 from moto.stepfunctions.parser import models as parser_models
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.program import program as program_module
 from moto.stepfunctions.parser.asl.component.state import state as state_module
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
     inline_iteration_component as inline,
 )
@@ -64,6 +66,25 @@ def _virtual_utcnow() -> datetime.datetime:
     return CLOCK.datetime().replace(tzinfo=None)
 
 
+class _SameCursor(threading.Thread):
+    """A thread moto starts for a cursor's own work while the cursor's thread only waits for it
+    (a Program's states, a Task's work under its ``TimeoutSeconds``): it is that cursor, so a
+    :meth:`~..clock.VirtualClock.pause` in it (botocore's backoff, in a Lambda the Task runs)
+    sleeps as that cursor rather than as another that would hold time back."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursor = CLOCK.is_cursor()
+
+    def run(self) -> None:
+        if self._cursor:
+            CLOCK.in_cursor()
+        super().run()
+
+
+_THREADING_SAME_CURSOR = types.SimpleNamespace(**{**vars(threading), "Thread": _SameCursor})
+
+
 def _wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
     CLOCK.sleep(max(0, wait_seconds))
 
@@ -78,6 +99,7 @@ def _start(self: Any) -> None:
 
 
 def _execution_logic(self: Any) -> None:
+    CLOCK.in_cursor()
     try:
         _original_logic(self)
         execution = self._execution_communication.execution
@@ -94,6 +116,7 @@ def _launch_worker(self: Any, env: Any, eval_input: Any, job_pool: JobPool) -> A
     generation = CLOCK.started()
 
     def run() -> None:
+        CLOCK.in_cursor()
         try:
             worker.eval()
         finally:
@@ -131,6 +154,8 @@ def install() -> None:
     if _installed:
         return
     WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
+    setattr(program_module, "threading", _THREADING_SAME_CURSOR)  # noqa: B010
+    setattr(execute_state, "Thread", _SameCursor)  # noqa: B010
     # History events and $$.State.EnteredTime in virtual time, as ECS and Lattice dates are:
     # a step that reads "now" from the context object agrees with the services it asks.
     EventManager._get_current_timestamp = staticmethod(CLOCK.datetime)  # type: ignore[method-assign]
