@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import datetime as _datetime  # the type, where a method is named datetime
 
-
 _HERE = threading.local()
 """``_HERE.cursor``: this thread is a cursor's own (:meth:`VirtualClock.in_cursor`)."""
 

@@ -35,8 +35,8 @@ import moto.vpclattice
 import moto.vpclattice.models
 
 from .awslambda.layers import install as install_layer_archives
-from .clock import CLOCK
 from .awslambda.models import lambda_backends
+from .clock import CLOCK
 from .cloudformation.models import cloudformation_backends
 from .dynamodb.models import dynamodb_backends
 from .ec2.models import install as install_ec2
