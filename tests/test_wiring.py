@@ -83,7 +83,7 @@ def test_template_runtime_and_layer() -> None:
         jsonnet = {"Ref": "JsonnetLayer"} in fn.properties["Layers"]
         renders = (
             "deployer.states.load_bundle.handler",
-            "deployer.triggers.start_redeployments.handler",
+            "deployer.triggers.prepare_redeployment.handler",
         )
         assert jsonnet is (fn.handler in renders), fn.logical_id
         # PyYAML where a config is read: those, and the S3 trigger (the config names the files)
@@ -122,11 +122,13 @@ def test_events_hold_a_sample_input_for_the_state_machine_and_each_function() ->
             "register_targets",
             "start_deployment",
             "start_redeployments",
+            "prepare_redeployment",
             "clean_up_stopped",
             "lifecycle_hook",
         ):
             continue  # ECS-managed registration in the example; the triggers' and the hook's
-            # samples are ECS's and EventBridge's events (checked below)
+            # samples are ECS's and EventBridge's events (checked below), the fan-out's the push
+
         sample = json.loads((ROOT / "events" / f"{state}.json").read_text())
         if state in ("acquire_lock", "release_lock", "check_health", "report"):  # Parameters
             assert sample["deploymentId"] == execution["deploymentId"]
@@ -180,21 +182,34 @@ def test_each_trigger_rule_matches_its_sample_event_and_nothing_else() -> None:
     )
 
 
-def test_the_fan_out_bounds_concurrency_and_starts_the_deploy_state_machine() -> None:
+def test_the_fan_out_is_a_paced_distributed_map_that_starts_the_deploy_state_machine() -> None:
     template = cfn.load(ROOT / "template.yaml")
     machine = next(m for m in template.state_machines if m.logical_id == "RedeployStateMachine")
     assert machine.substitutions == {
         "DeployStateMachineArn": {"Ref": "DeployStateMachine"},
+        "PrepareRedeploymentFunctionArn": {"Fn::GetAtt": ["PrepareRedeploymentFunction", "Arn"]},
         "RedeployConcurrency": {"Ref": "RedeployConcurrency"},
+        "RedeployRate": {"Ref": "RedeployRate"},
+        "RedeployBurst": {"Ref": "RedeployBurst"},
     }
-    definition = json.loads(
-        cfn.substitute(machine.definition_path.read_text(), {"RedeployConcurrency": 4})
-    )
+    values = {"RedeployConcurrency": 4, "RedeployRate": 1, "RedeployBurst": 20}
+    definition = json.loads(cfn.substitute(machine.definition_path.read_text(), values))
     fan_out = definition["States"]["redeploy_services"]
     assert fan_out["Type"] == "Map" and fan_out["MaxConcurrency"] == 4
-    task = fan_out["ItemProcessor"]["States"]["deploy_service"]
+    assert fan_out["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
+    assert fan_out["ItemReader"]["Resource"] == "arn:aws:states:::s3:getObject"
+    states = fan_out["ItemProcessor"]["States"]
+    assert states[fan_out["ItemProcessor"]["StartAt"]]["SecondsPath"] == "$.delay"
+    task = states["deploy_service"]
     assert task["Resource"] == "arn:aws:states:::states:startExecution.sync:2"
     assert task["Parameters"]["StateMachineArn"] == "${DeployStateMachineArn}"
+    assert states["prepare_redeployment"]["Resource"] == "${PrepareRedeploymentFunctionArn}"
+    push = json.loads((ROOT / "events" / "ecr-push.json").read_text())["detail"]
+    asked = json.loads((ROOT / "events" / "prepare_redeployment.json").read_text())
+    assert asked["push"]["digest"] == push["image-digest"]  # the sample push, one service's turn
+    assert {f"{k}.$" for k in asked} == set(fan_out["ItemSelector"]) - {"delay.$"}
+    pace = {k: template.parameters[k] for k in ("RedeployRate", "RedeployBurst")}
+    assert pace == {"RedeployRate": 1, "RedeployBurst": 20}  # ECS RegisterTaskDefinition's bucket
 
 
 def test_every_inline_policy_states_its_version_and_kept_data_is_retained() -> None:

@@ -67,14 +67,12 @@ def test_derived_lattice_names_are_valid_stable_and_never_shared() -> None:
 
 
 def test_an_ecr_push_pins_the_image_inside_the_describe_wrapper() -> None:
-    from deployer.triggers import start_redeployments
+    from deployer.triggers import pushed
 
     task = {"taskDefinition": {"family": "x", "containerDefinitions": [{"name": "web"}]}}
     task["taskDefinition"]["containerDefinitions"][0]["image"] = "repo:1"
     text = json.dumps(task)
-    assert start_redeployments.images_to_pin(text, "repo", "1", "sha256:d") == {
-        "web": "repo@sha256:d"
-    }
+    assert pushed.images_to_pin(text, "repo", "1", "sha256:d") == {"web": "repo@sha256:d"}
     pinned = bundle.with_images({"ecs-task-def.json": text}, {"web": "repo@sha256:d"})
     inner = json.loads(pinned["ecs-task-def.json"])["taskDefinition"]
     assert inner["containerDefinitions"][0]["image"] == "repo@sha256:d"

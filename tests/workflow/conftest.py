@@ -24,9 +24,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "myservice"
 class Local:
     """An embedded account with the stack deployed, and ways to deploy bundles into it."""
 
-    def __init__(self, aws: EmbeddedAws) -> None:
+    def __init__(self, aws: EmbeddedAws, parameters: dict[str, Any] | None = None) -> None:
         self.aws = aws
-        made = stack.deploy(aws.region)
+        made = stack.deploy(aws.region, parameters=parameters)
         self.stack = made
         self.target = targets.Target(
             boto3.session.Session(region_name=aws.region),

@@ -31,7 +31,8 @@ def test_a_first_deploy_counts_every_phase(local: Local) -> None:
     assert phases["deploy"]["mutating"] == 8  # the ECS and Lattice changes of a first deploy
     assert phases["health"]["read"] > 4 * 3  # every poll's reads (4 polls), not the last one's
     assert phases["lock"]["mutating"] >= 3  # ticket, turn, release
-    assert phases["report"] == {"mutating": 2, "read": 1}  # its object, its event; the history
+    # its object, its event, the image index (the service's item, the index entries); the history
+    assert phases["report"] == {"mutating": 4, "read": 1}
     assert totals(summary) == served(local.aws, summary)
     assert summary["calls"]["unaccounted"] == 0
 

@@ -9,14 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from bundles import renamed
-from deployer.triggers import start_redeployments
+from deployer.triggers import pushed, start_redeployments
 from lattice_deploy.emulator import EmbeddedAws
 from lattice_deploy.emulator.events.models import DELIVERIES
-from lattice_deploy.runner import stack, targets
 
 from .conftest import EXAMPLE, Local
 from .test_s3_trigger import settle
@@ -44,6 +42,12 @@ def fan_outs(local: Local) -> list[dict[str, Any]]:
     sfn = local.aws.client("stepfunctions")
     runs = settle(local, "RedeployStateMachine")
     return [sfn.describe_execution(executionArn=r["executionArn"]) for r in runs]
+
+
+def execution_arn(local: Local, name: str) -> str:
+    """A deploy execution's ARN from the name a fan-out's result gives."""
+    machine = local.stack.state_machine_arn
+    return f"{machine.replace(':stateMachine:', ':execution:')}:{name}"
 
 
 def image_of(local: Local, service: str) -> tuple[str, int]:
@@ -94,7 +98,7 @@ def test_a_push_to_a_repository_no_bundle_uses_starts_nothing(local: Local) -> N
     local.aws.client("ecr").create_repository(repositoryName="unused")
     push(local, "unused")
     assert last_delivery()["started"] is False
-    assert "no bundle" in last_delivery()["reason"]
+    assert "no service deployed runs" in last_delivery()["reason"]
     push(local, "myapp", tag="v2")  # the same repository, a tag the bundle does not run
     assert last_delivery()["started"] is False
     assert fan_outs(local) == []
@@ -120,16 +124,7 @@ def test_duplicate_and_late_push_events_start_nothing_new(local: Local) -> None:
 def one_at_a_time() -> Any:
     """A stack deployed with ``RedeployConcurrency=1``."""
     with EmbeddedAws() as aws:
-        made = stack.deploy(aws.region, parameters={"RedeployConcurrency": 1})
-        local = Local.__new__(Local)
-        local.aws, local.stack, local.lines = aws, made, []
-        local.target = targets.Target(
-            boto3.session.Session(region_name=aws.region),
-            made.bucket,
-            made.state_machine_arn,
-            made.definition,
-        )
-        yield local
+        yield Local(aws, {"RedeployConcurrency": 1})
 
 
 def test_the_fan_out_runs_no_more_deployments_at_once_than_allowed(
@@ -145,7 +140,7 @@ def test_the_fan_out_runs_no_more_deployments_at_once_than_allowed(
     sfn = local.aws.client("stepfunctions")
     spans = []
     for result in json.loads(run["output"])["results"]:
-        described = sfn.describe_execution(executionArn=result["execution"])
+        described = sfn.describe_execution(executionArn=execution_arn(local, result["execution"]))
         spans.append((described["startDate"], described["stopDate"]))
     assert len(spans) == 3
     spans.sort()
@@ -165,12 +160,12 @@ def test_which_containers_a_push_pins() -> None:
             {"name": "other-repo", "image": f"{REGISTRY}/myapp-worker:latest"},
         ]
     }
-    pinned = start_redeployments.images_to_pin(json.dumps(task), repository, "latest", "sha256:ab")
+    pinned = pushed.images_to_pin(json.dumps(task), repository, "latest", "sha256:ab")
     assert pinned == {
         "tagged": f"{repository}@sha256:ab",
         "untagged": f"{repository}@sha256:ab",
     }
-    assert start_redeployments.images_to_pin("{not json", repository, "latest", "sha256:ab") == {}
+    assert pushed.images_to_pin("{not json", repository, "latest", "sha256:ab") == {}
 
 
 def test_a_push_skips_a_bundle_still_being_uploaded(local: Local) -> None:

@@ -18,7 +18,7 @@ from lattice_deploy.runner import execution
 
 from . import policies
 from .conftest import EXAMPLE, Local
-from .test_ecr_trigger import ORDERS, SAMPLE, fan_outs, push
+from .test_ecr_trigger import ORDERS, REGISTRY, SAMPLE, fan_outs, push
 from .test_progressive import bundle_of
 from .test_routes import every_path
 from .test_s3_trigger import finish, settle, started, upload
@@ -200,11 +200,25 @@ def _triggers(local: Local, tmp: Path) -> None:
     single = _image(renamed(EXAMPLE, tmp / "e", "single"), "{{ ssm `/uploaded/image` }}")
     assert local.deploy(single)["status"] == "SUCCEEDED"  # one name: GetParameter, alone
     assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
+    # ECR's image named through Parameter Store: each redeployment renders its bundle (one
+    # name: GetParameter; two: GetParameters).
+    ssm.put_parameter(Name="/orders/image", Value=f"{REGISTRY}/myapp:latest", Type="String")
+    one = _image(renamed(ORDERS, tmp / "f", "ssm-one"), "{{ ssm `/orders/image` }}")
+    two = _edit(
+        _image(renamed(ORDERS, tmp / "g", "ssm-two"), "{{ ssm `/orders/image` }}"),
+        "ecs-task-def.json",
+        lambda t: t["containerDefinitions"][0].update(environment=stage),
+    )
+    for bundle in (one, two):
+        assert local.deploy(bundle)["status"] == "SUCCEEDED"
     event = json.loads(json.dumps(SAMPLE)) | {"account": "123456789012"}
     event["detail"]["image-digest"] = push(local)
     redeploy = local.stack.functions["StartRedeploymentsFunction"]
     local.aws.client("lambda").invoke(FunctionName=redeploy, Payload=json.dumps(event))  # again
     assert [f["status"] for f in fan_outs(local)] == ["SUCCEEDED"]
+    prepare = local.stack.functions["PrepareRedeploymentFunction"]  # retried, as a Task may be:
+    ask = {"service": "orders", "push": json.loads(fan_outs(local)[0]["input"])["push"]}
+    local.aws.client("lambda").invoke(FunctionName=prepare, Payload=json.dumps(ask))  # same ticket
     stopped = stop_while_waiting_for_health(
         local, _image(renamed(EXAMPLE, tmp / "d", "halted"), "nginx:2")
     )

@@ -24,11 +24,13 @@ What ecspresso does, and this repeats (kayac/ecspresso, ecspresso.go and json.go
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, NamedTuple
 
 from botocore.model import Shape
 
+from ..core import image_index
 from . import ports, validate_values
 from .schema import input_shape, output_members
 
@@ -203,3 +205,18 @@ def expand_roles(task_def: dict[str, Any], context: dict[str, Any]) -> None:
     parts = stack_role.split(":")
     if isinstance(value, str) and ROLE_NAME.fullmatch(value) and len(parts) == 6:
         task_def["taskRoleArn"] = f"arn:{parts[1]}:iam::{parts[4]}:role/{value.lstrip('/')}"
+
+
+def image_keys(task_text: str) -> set[str]:
+    """The image index's keys (``repository:tag``, :func:`image_index.key_of`) of the containers
+    of a task definition's text, describe output's wrapper read as ecspresso reads it; nothing
+    when it is not JSON (its deployment says what is wrong with it)."""
+    try:
+        task = inner(json.loads(task_text))
+    except json.JSONDecodeError:
+        return set()
+    containers = (task.get("containerDefinitions") or []) if isinstance(task, dict) else []
+    keys = (
+        image_index.key_of(str(c.get("image") or "")) for c in containers if isinstance(c, dict)
+    )
+    return {k for k in keys if k}

@@ -9,8 +9,9 @@ which request superseded it. A holder that ended without releasing (stopped, tim
 recognised by Step Functions' own record of it, so a turn is never stuck.
 
 The item: ``service`` (key), ``latest`` (newest ticket), ``latestBy`` (who asked for it),
-``latestDigest`` (its content), ``latestSequencer`` (its S3 upload), ``holder`` (the execution
-deploying now).
+``latestDigest`` (its content), ``latestSequencer`` (its S3 upload), ``pushed <image>`` (the
+newest push of each image redeployed), ``holder`` (the execution deploying now), ``images`` (what
+it was last deployed with: :mod:`.image_index`).
 """
 
 from __future__ import annotations
@@ -50,16 +51,25 @@ def _conditional_update(service: str, **request: Any) -> dict[str, Any] | None:
     return {k: next(iter(v.values())) for k, v in updated["Attributes"].items()}
 
 
-def request(service: str, digest: str, by: str, sequencer: str | None = None) -> tuple[int, str]:
+def request(
+    service: str,
+    digest: str,
+    by: str,
+    sequencer: str | None = None,
+    pushed: tuple[str, str] | None = None,
+) -> tuple[int, str]:
     """A ticket for deploying content ``digest`` of ``service``: ``(ticket, "")``, or ``(0,
     why)`` when this request is older than one already made.
 
     A request for the newest content again (a duplicate delivery, an identical upload) gets that
     content's ticket back, so the execution name made of it starts nothing new, yet a retry after
     a crash between this write and StartExecution still starts the execution. An S3 upload's
-    ``sequencer`` orders uploads whatever order their events arrive in.
+    ``sequencer`` orders uploads whatever order their events arrive in; an ECR push's ``pushed``
+    (the image's index key, the push's time as ISO text) orders the pushes of one tag likewise,
+    so a fan-out that reaches a service after a newer push's fan-out did cannot win.
     """
     values: dict[str, Any] = {":one": {"N": "1"}, ":d": {"S": digest}, ":by": {"S": by}}
+    names: dict[str, str] = {}
     update, condition = (
         "ADD latest :one SET latestDigest = :d, latestBy = :by",
         ["(attribute_not_exists(latestDigest) OR latestDigest <> :d)"],
@@ -68,11 +78,16 @@ def request(service: str, digest: str, by: str, sequencer: str | None = None) ->
         values[":s"] = {"S": sequencer.rjust(32, "0")}
         update += ", latestSequencer = :s"
         condition.append("(attribute_not_exists(latestSequencer) OR latestSequencer < :s)")
+    if pushed:
+        names["#p"], values[":p"] = f"pushed {pushed[0]}", {"S": pushed[1]}
+        update += ", #p = :p"
+        condition.append("(attribute_not_exists(#p) OR #p <= :p)")  # pushes in one second: both
     made = _conditional_update(
         service,
         UpdateExpression=update,
         ConditionExpression=" AND ".join(condition),
         ExpressionAttributeValues=values,
+        **({"ExpressionAttributeNames": names} if names else {}),
     )
     if made is not None:
         return int(made["latest"]), ""
@@ -80,6 +95,8 @@ def request(service: str, digest: str, by: str, sequencer: str | None = None) ->
     newer = item.get("latestSequencer", "")
     if sequencer and newer > sequencer.rjust(32, "0"):
         return 0, f"a newer upload of {service} was made since ({item.get('latestBy')})"
+    if pushed and item.get(f"pushed {pushed[0]}", "") > pushed[1]:
+        return 0, f"a newer push of {pushed[0]} was made since: its redeployment deploys instead"
     return int(item["latest"]), ""
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..bundle import account_check, rendered, validate
+from ..bundle import account_check, definitions, normalize, rendered, validate
 from ..bundle.source import BundleSource
 from ..core import events
 from ..core.step import step
@@ -40,6 +40,8 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
         bundle.with_images(request.images), request.deploymentId, environment
     )
     source.check_folder(plan["serviceName"])
+    task_text = bundle.files.get(normalize.file_names(bundle.config)[1], "")
+    plan["bundleImages"] = sorted(definitions.image_keys(task_text))  # as named, before a pin
     plan["warnings"] = validate.notices_in(bundle.files, environment) + plan.get("warnings", [])
     plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
     plan["warnings"] += service_connect.turned_off(plan)

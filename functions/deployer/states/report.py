@@ -20,7 +20,7 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError
 
-from ..core import announce, aws
+from ..core import announce, aws, image_index
 from ..core.calls import count_calls
 from ..core.step import step
 
@@ -249,6 +249,13 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     bucket = os.environ.get("REPORT_BUCKET")
     write = bool(bucket and report["service"])
     failed: list[dict[str, str]] = []
+    plan = event["state"].get("plan") or {}
+    if report["status"] == "SUCCEEDED" and "bundleImages" in plan:  # what it runs now
+        _attempt(
+            failed,
+            "the image index (dynamodb:UpdateItem, BatchWriteItem)",
+            lambda: image_index.record(report["service"], plan["bundleImages"]),
+        )
     counted = _attempt(
         failed,
         "the run's AWS calls (states:GetExecutionHistory)",

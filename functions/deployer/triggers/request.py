@@ -112,12 +112,15 @@ def request(
     """``(execution name, input)`` of a deployment of ``files``, or why none is due.
 
     ``extra``: ``by`` (who asks, for the report of a superseded run), ``sequencer`` (an S3
-    upload's, to order uploads) and ``overrides`` (what the execution input adds, e.g. images).
+    upload's, to order uploads), ``pushed`` (an ECR push's image and time, to order pushes) and
+    ``overrides`` (what the execution input adds, e.g. images).
     """
     overrides = extra.get("overrides") or {}
     content = sorted((n, f.digest) for n, f in files.items())
     digest = hashlib.sha256(json.dumps([content, overrides], sort_keys=True).encode()).hexdigest()
-    ticket, stale = ordering.request(service, digest, extra["by"], extra.get("sequencer"))
+    ticket, stale = ordering.request(
+        service, digest, extra["by"], extra.get("sequencer"), extra.get("pushed")
+    )
     if not ticket:
         logger.info("stale request: nothing started", extra={"service": service, "why": stale})
         return stale

@@ -21,6 +21,7 @@ from .events.models import DELIVERIES
 from .faults import FAULTS, Fault
 from .install import install
 from .throttle import THROTTLE
+from .usage import USAGE
 
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
 SECOND_ACCOUNT = "210987654321"
@@ -51,6 +52,7 @@ class EmbeddedAws:
         FAULTS.clear()
         CALLS.reset()
         DELIVERIES.clear()
+        USAGE.reset()
         THROTTLE.reset(enabled=False)  # seeding is the account's past, not a burst of requests
         if self._seed:
             self.demo = demo_account.seed(self.account_id, self.region)

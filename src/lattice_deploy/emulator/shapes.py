@@ -32,6 +32,7 @@ JSON_PROTOCOLS = {"json", "rest-json"}
 MODEL_GAPS = {
     ("ProvisionedThroughputDescription", "NumberOfDecreasesToday"),
     ("GetParametersResult", "InvalidParameters"),
+    ("BatchWriteItemOutput", "UnprocessedItems"),
 }
 """(structure, member) whose value the model constrains otherwise than AWS serves it, left
 unchecked: botocore gives ``NumberOfDecreasesToday`` a minimum of 1, while DynamoDB answers 0 for
@@ -41,7 +42,10 @@ answers it empty: AWS's documents show no such reply, so the evidence is a clien
 Powertools' SSMProvider reads ``response["InvalidParameters"]`` unconditionally (parameters/
 ssm.py, ``_handle_any_invalid_get_parameter_errors``; botocore fills in no absent list), which
 would fail every complete batch against AWS if the member were left out. Served as moto serves
-it, ``[]``."""
+it, ``[]``. ``UnprocessedItems`` shares the request's map shape (at least one table), but a
+``BatchWriteItem`` that wrote everything answers ``{"UnprocessedItems": {}}``: the evidence is a
+client again, ``aws dynamodb batch-write-item`` printing that reply against AWS for each complete
+batch (a public transcript; AWS's pages show no such reply). Served as moto serves it."""
 
 
 @cache

@@ -156,6 +156,8 @@ class Throttle:
         self._lock = threading.Lock()
         self._buckets: dict[tuple[str, str, str, str], tuple[float, float]] = {}
         self._throttled: dict[str, int] = {}
+        self._ledger: dict[tuple[str, str, str, str], tuple[Rate, list[int]]] = {}
+        """Each bucket met: its rate, [requests, throttled]."""
         self.lattice_rate = LATTICE_RATE
         self.enabled = from_environment()
 
@@ -164,6 +166,7 @@ class Throttle:
         with self._lock:
             self._buckets.clear()
             self._throttled.clear()
+            self._ledger.clear()
             self.lattice_rate = LATTICE_RATE
             self.enabled = from_environment() if enabled is None else enabled
 
@@ -197,6 +200,8 @@ class Throttle:
         name, rate = found
         key, now = (account_id, region, service, name), CLOCK.now()
         with self._lock:
+            counted = self._ledger.setdefault(key, (rate, [0, 0]))[1]
+            counted[0] += 1
             tokens, at = self._buckets.get(key, (rate.capacity, now))
             if now >= at:  # a clock reset (now < at) finds the bucket as it left it
                 tokens = min(rate.capacity, tokens + (now - at) * rate.refill)
@@ -205,7 +210,19 @@ class Throttle:
                 return None
             self._buckets[key] = (tokens, now)
             self._throttled[account_id] = self._throttled.get(account_id, 0) + 1
+            counted[1] += 1
             return (1 - tokens) / rate.refill
+
+    def ledger(self, account_id: str) -> list[dict[str, object]]:
+        """Each bucket the account's requests met since the last reset: ``service``,
+        ``bucket``, its ``rate``, the ``requests`` that asked it for a token and how many of
+        them were ``throttled`` (what a bench computes a floor from: the requests served)."""
+        with self._lock:
+            found = [(k, r, list(n)) for k, (r, n) in self._ledger.items() if k[0] == account_id]
+        return [
+            {"service": k[2], "bucket": k[3], "rate": r, "requests": n[0], "throttled": n[1]}
+            for k, r, n in sorted(found, key=lambda row: row[0])
+        ]
 
     def throttled(self, account_id: str) -> int:
         """How many of the account's requests were throttled since the last reset."""

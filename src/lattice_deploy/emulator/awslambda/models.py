@@ -10,6 +10,7 @@ boto3 → emulator) with nothing faked in between. An unhandled exception become
 from __future__ import annotations
 
 import json
+import time
 import traceback
 import uuid
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Any
 from moto.awslambda.models import LambdaBackend
 from moto.core.base_backend import BackendDict
 
+from ..usage import USAGE
 from .invocation import INVOCATION
 
 Handler = Callable[[Any, Any], Any]
@@ -87,6 +89,7 @@ class InProcessLambdaBackend(LambdaBackend):
             if isinstance(event, dict)
             else None
         )
+        began = time.perf_counter()
         try:
             payload = json.dumps(handler(event, context), default=str)
         except (Exception, LambdaCrash) as exc:
@@ -94,6 +97,7 @@ class InProcessLambdaBackend(LambdaBackend):
             payload = json.dumps(error_payload(exc))
         finally:
             INVOCATION.function, INVOCATION.deployment = outer
+            USAGE.invoked(fn.function_name, time.perf_counter() - began)
         response_headers["Content-Length"] = str(len(payload))
         return payload
 

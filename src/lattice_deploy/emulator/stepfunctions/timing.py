@@ -44,7 +44,8 @@ from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import retention, status_events
+from ..usage import USAGE
+from . import retention, status_events, sync_wait
 
 _installed = False
 
@@ -95,6 +96,7 @@ _original_logic: Any = ExecutionWorker._execution_logic
 
 def _start(self: Any) -> None:
     self._clock_generation = CLOCK.started()
+    sync_wait.started(self._evaluation_details.execution_details.arn)
     _original_start(self)
 
 
@@ -107,6 +109,7 @@ def _execution_logic(self: Any) -> None:
         retention.ended(execution)
     finally:
         FAULTS.release(self._evaluation_details.execution_details.name)
+        sync_wait.ended(self._evaluation_details.execution_details.arn)
         CLOCK.ended(self._clock_generation)
 
 
@@ -167,6 +170,14 @@ def install() -> None:
     setattr(sfn_models, "utcnow", _virtual_utcnow)  # noqa: B010
     setattr(retrier_decl, "time", types.SimpleNamespace(sleep=CLOCK.sleep))  # noqa: B010
     retention.install()
+    sync_wait.install()
+    state_eval = state_module.CommonStateField._eval_body
+
+    def _counted(self: Any, env: Any) -> None:
+        USAGE.transition()  # a state entered, in any execution or Map iteration
+        state_eval(self, env)
+
+    state_module.CommonStateField._eval_body = _counted  # type: ignore[method-assign]
     parser_execution.Execution.stop = _stop  # type: ignore[method-assign]
     ExecutionWorker.start = _start  # type: ignore[method-assign]
     ExecutionWorker._execution_logic = _execution_logic  # type: ignore[method-assign]

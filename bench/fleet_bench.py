@@ -1,0 +1,178 @@
+"""Benchmark: one base image, used by N services, pushed once, with AWS's documented request
+quotas in force (the embedded AWS's throttling on from the push: :mod:`lattice_deploy.emulator.
+throttle`).
+
+N services are deployed first (each through the workflow, throttling off: that is the fleet's
+past, not the push). Then one push of their shared image, and from what happened:
+
+- ``succeeded``: the fan-out's deployments that SUCCEEDED (all N, or the bench fails);
+- ``throttledCalls``: requests the buckets refused (each retried: by botocore, then the state's
+  Retry); ``throttlingFailures``: deployments that failed on a throttle (must be 0);
+- ``virtualSeconds``: from the push to the fan-out's end (its last deployment's verdict);
+- ``floorSeconds``: one deployment's time (the fastest of the fan-out's) plus, for the scarcest
+  bucket, the requests it served beyond its burst ÷ its refill rate: no pacing can end sooner;
+- state transitions and Lambda invocations per service, and what they cost at list prices
+  (:data:`PRICES`);
+- ``wallSeconds`` (the push to the end, on this machine) and ``peakMemoryMB`` (the process's).
+
+Run: ``python bench/fleet_bench.py --services 100 [--json]``; ``make bench`` runs 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from lattice_deploy.emulator import CLOCK, THROTTLE, EmbeddedAws
+from lattice_deploy.emulator.stepfunctions import retention
+from lattice_deploy.emulator.usage import USAGE
+from lattice_deploy.runner import run, stack, targets
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDERS = ROOT / "examples" / "orders"
+
+PRICES = {
+    "state transition": 0.025 / 1000,
+    "Lambda request": 0.20 / 1_000_000,
+    "Lambda GB-second (arm64)": 0.0000133334,
+}
+"""US East (N. Virginia) list prices (AWS Step Functions pricing: Standard workflows, $0.025 per
+1,000 state transitions; AWS Lambda pricing: $0.20 per 1M requests, $0.0000133334 per GB-second
+on Arm), free tiers left out. A Lambda's duration is its in-process wall time here, the calls it
+makes to the embedded AWS included, at the template's 256 MB."""
+MEMORY_GB = 0.25
+
+
+def orders_copy(root: Path, service: str) -> Path:
+    """The orders example (an ECR image, ``myapp:latest``) as another service."""
+    bundle = root / service
+    shutil.copytree(ORDERS, bundle)
+    for name, key in (("ecs-service-def.json", "serviceName"), ("ecs-task-def.json", "family")):
+        data = json.loads((bundle / name).read_text())
+        data[key] = service
+        (bundle / name).write_text(json.dumps(data))
+    config = (bundle / "ecspresso.yml").read_text().replace("orders", service)
+    (bundle / "ecspresso.yml").write_text(config)
+    return bundle
+
+
+def _settle(sfn: Any, arn: str, limit: float) -> dict[str, Any]:
+    deadline = time.monotonic() + limit
+    while True:
+        found = sfn.list_executions(stateMachineArn=arn)["executions"]
+        if found and all(e["status"] != "RUNNING" for e in found):
+            return dict(sfn.describe_execution(executionArn=found[0]["executionArn"]))
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{arn}: still running after {limit} s")
+        time.sleep(0.05)
+
+
+def _floor(one: float, ledger: list[dict[str, Any]]) -> tuple[float, str]:
+    """One deployment's time plus the longest any bucket needs to serve what it served."""
+    worst, which = 0.0, "-"
+    for row in ledger:
+        served, rate = row["requests"] - row["throttled"], row["rate"]
+        need = max(0.0, served - rate.capacity) / rate.refill
+        if need > worst:
+            worst, which = need, f"{row['service']} {row['bucket']}"
+    return one + worst, which
+
+
+def fleet(services: int) -> dict[str, Any]:
+    retention.KEPT_EXECUTIONS = services + 100  # every deployment of the push stays describable
+    with EmbeddedAws(throttle=False) as aws, tempfile.TemporaryDirectory() as tmp:
+        made = stack.deploy(aws.region)
+        session = boto3.session.Session(region_name=aws.region)
+        target = targets.Target(session, made.bucket, made.state_machine_arn, made.definition)
+        setup = time.perf_counter()
+        for n in range(services):
+            bundle = orders_copy(Path(tmp), f"svc{n:04d}")
+            summary = run.deploy_bundle(target, bundle, None, lambda _: None)
+            assert summary["status"] == "SUCCEEDED", summary
+        setup_wall = time.perf_counter() - setup
+        THROTTLE.reset(enabled=True)  # AWS's quotas from the push on, every bucket full
+        before = USAGE.snapshot()
+        pushed, started = CLOCK.datetime(), time.perf_counter()
+        manifest = json.loads((ORDERS / "image-manifest.json").read_text())
+        manifest["config"]["size"] += 1  # a new image: its own digest
+        aws.client("ecr").put_image(
+            repositoryName="myapp", imageTag="latest", imageManifest=json.dumps(manifest)
+        )
+        sfn = aws.client("stepfunctions")
+        done = _settle(sfn, made.state_machines["RedeployStateMachine"], 60.0 + services * 3)
+        wall = time.perf_counter() - started
+        used = {k: USAGE.snapshot()[k] - before[k] for k in before}
+        results = json.loads(done["output"])["results"]
+        prefix = made.state_machine_arn.replace(":stateMachine:", ":execution:")
+        runs = [
+            sfn.describe_execution(executionArn=f"{prefix}:{r['execution']}")
+            for r in results
+            if r.get("execution")
+        ]
+        ledger = THROTTLE.ledger(aws.account_id)
+    failed = [r for r in runs if r["status"] != "SUCCEEDED"]
+    one = min((r["stopDate"] - r["startDate"]).total_seconds() for r in runs if r not in failed)
+    floor, scarcest = _floor(one, ledger)
+    per = {k: used[k] / services for k in used}
+    cost = (
+        per["transitions"] * PRICES["state transition"]
+        + per["invocations"] * PRICES["Lambda request"]
+        + per["invocationSeconds"] * MEMORY_GB * PRICES["Lambda GB-second (arm64)"]
+    )
+    return {
+        "services": services,
+        "succeeded": sum(r["status"] == "SUCCEEDED" for r in results),
+        "throttledCalls": sum(row["throttled"] for row in ledger),
+        "throttlingFailures": sum("Throttl" in json.dumps(r.get("cause") or "") for r in failed)
+        + sum("Throttl" in str(r.get("error") or "") for r in results),
+        "virtualSeconds": round((done["stopDate"] - pushed).total_seconds(), 1),
+        "floorSeconds": round(floor, 1),
+        "scarcestBucket": scarcest,
+        "oneDeploySeconds": round(one, 1),
+        "transitionsPerService": round(per["transitions"], 1),
+        "invocationsPerService": round(per["invocations"], 1),
+        "costPerServiceUSD": round(cost, 6),
+        "setupWallSeconds": round(setup_wall, 1),
+        "wallSeconds": round(wall, 1),
+        "peakMemoryMB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "buckets": [
+            {**row, "rate": f"{row['rate'].capacity:g} / {row['rate'].refill:g} per s"}
+            for row in ledger
+            if row["requests"]
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--services", type=int, default=100)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    figures = fleet(args.services)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            if key != "buckets":
+                print(f"{key:<{width}}  {value}")
+        for row in figures["buckets"]:
+            print(
+                f"  {row['service']:<12} {row['bucket']:<36} {row['rate']:<16} "
+                f"{row['requests']:>6} requests, {row['throttled']:>5} throttled"
+            )
+    ok = figures["succeeded"] == figures["services"] and figures["throttlingFailures"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
