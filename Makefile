@@ -92,6 +92,7 @@ bench: setup
 	$(BIN)/python bench/trigger_bench.py
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/compare_bench.py --write docs/benchmarks.md
+	$(BIN)/python bench/fleet_bench.py --services 100 1000 --write docs/benchmarks.md
 
 serve: setup
 	$(BIN)/lattice-deploy serve

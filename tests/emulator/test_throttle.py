@@ -182,3 +182,45 @@ def test_threads_never_get_more_than_the_bucket_and_its_refill(
     for thread in threads:
         thread.join()
     assert 50 <= sum(allowed) <= 55
+
+
+def test_lambda_refuses_an_invocation_past_the_accounts_concurrency(
+    throttled: EmbeddedAws,
+) -> None:
+    """Lambda quotas, "Concurrent executions" (1,000 by default; 1 here): while one invocation
+    runs, another is refused with TooManyRequestsException (429) and never runs."""
+    from lattice_deploy.emulator.awslambda.models import HANDLERS
+
+    awslambda = throttled.client("lambda", config=NO_RETRY)
+    role = throttled.client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")
+    awslambda.create_function(
+        FunctionName="busy",
+        Runtime="python3.13",
+        Role=role["Role"]["Arn"],
+        Handler="x.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+    )
+    inside, release, ran = threading.Event(), threading.Event(), []
+
+    def busy(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        ran.append(event)
+        inside.set()
+        release.wait(10)
+        return {}
+
+    HANDLERS["busy"] = busy
+    THROTTLE.lambda_concurrency = 1
+    first = threading.Thread(target=lambda: awslambda.invoke(FunctionName="busy", Payload=b"{}"))
+    first.start()
+    assert inside.wait(10)
+    response = throttle_error(lambda: awslambda.invoke(FunctionName="busy", Payload=b'{"n": 2}'))
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "TooManyRequestsException",
+        429,
+    )
+    assert response["Reason"] == "ConcurrentInvocationLimitExceeded"
+    release.set()
+    first.join(10)
+    awslambda.invoke(FunctionName="busy", Payload=b'{"n": 3}')  # room again
+    assert ran == [{}, {"n": 3}]
+    del HANDLERS["busy"]

@@ -18,14 +18,19 @@ token a request:
 - VPC Lattice: AWS publishes no API rates. Our choice, :data:`LATTICE_RATE` (50 burst,
   10 per second, one bucket per action); set another with :meth:`Throttle.set_lattice_rate`.
 
-Left out for now: Lambda's concurrency, Step Functions' other actions and state transitions,
-ECR, S3 and the rest (their calls are never throttled here).
+- Lambda: "Concurrent executions: 1,000" per account and Region (Lambda Developer Guide, Lambda
+  quotas): an invocation beyond it is refused with ``TooManyRequestsException`` (429, ``Reason``
+  ``ConcurrentInvocationLimitExceeded``) while the others run (:meth:`Throttle.enter`).
+
+Left out for now: Step Functions' other actions and state transitions, ECR, S3 and the rest
+(their calls are never throttled here).
 
 The switch: off by default, so every existing test and bench behaves as before. On with the
 environment variable ``LATTICE_DEPLOY_THROTTLE=aws`` (read when an embedded account starts, and
 by ``serve``'s process at import), or ``EmbeddedAws(throttle=True)``; ``throttle=False`` keeps it
-off whatever the environment says. The fleet bench and fleet tests will open their account with
-``EmbeddedAws(throttle=True)``; a test that must not meet throttling says ``throttle=False``.
+off whatever the environment says. The fleet bench (from the push on) and the fleet test
+(``tests/workflow/test_fleet.py``) turn it on; a test that must not meet throttling says
+``throttle=False``. :meth:`Throttle.ledger` tells what each bucket served and refused.
 """
 
 from __future__ import annotations
@@ -144,6 +149,9 @@ SFN_START_EXECUTION_ELSEWHERE = Rate(800, 150)
 StartExecution (Standard) in US East (N. Virginia), US West (Oregon), Europe (Ireland), and in
 "All other regions"; "Throttling quotas are per account, per AWS Region"."""
 
+LAMBDA_CONCURRENCY = 1000
+"""Lambda quotas, "Concurrent executions": 1,000 by default, per account and Region."""
+
 LATTICE_RATE = Rate(50, 10)
 """VPC Lattice publishes no API request rates: our choice, per action, per account and Region."""
 
@@ -159,7 +167,24 @@ class Throttle:
         self._ledger: dict[tuple[str, str, str, str], tuple[Rate, list[int]]] = {}
         """Each bucket met: its rate, [requests, throttled]."""
         self.lattice_rate = LATTICE_RATE
+        self.lambda_concurrency = LAMBDA_CONCURRENCY
+        self._running: dict[tuple[str, str], int] = {}
         self.enabled = from_environment()
+
+    def enter(self, account_id: str, region: str) -> bool:
+        """An invocation of a Lambda function starts: False when the account's concurrent
+        executions are at the limit (refused; it never ran), else counted until :meth:`leave`."""
+        with self._lock:
+            running = self._running.get((account_id, region), 0)
+            if self.enabled and running >= self.lambda_concurrency:
+                self._throttled[account_id] = self._throttled.get(account_id, 0) + 1
+                return False
+            self._running[(account_id, region)] = running + 1
+            return True
+
+    def leave(self, account_id: str, region: str) -> None:
+        with self._lock:
+            self._running[(account_id, region)] -= 1
 
     def reset(self, enabled: bool | None = None) -> None:
         """Full buckets, no throttled calls; on or off (None: as the environment says)."""
@@ -168,6 +193,7 @@ class Throttle:
             self._throttled.clear()
             self._ledger.clear()
             self.lattice_rate = LATTICE_RATE
+            self.lambda_concurrency = LAMBDA_CONCURRENCY
             self.enabled = from_environment() if enabled is None else enabled
 
     def set_lattice_rate(self, capacity: float, refill: float) -> None:

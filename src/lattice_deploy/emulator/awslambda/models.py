@@ -19,7 +19,9 @@ from typing import Any
 
 from moto.awslambda.models import LambdaBackend
 from moto.core.base_backend import BackendDict
+from moto.core.exceptions import JsonRESTError
 
+from ..throttle import THROTTLE
 from ..usage import USAGE
 from .invocation import INVOCATION
 
@@ -65,6 +67,23 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
     }
 
 
+class ConcurrencyExceeded(JsonRESTError):
+    """Lambda's answer past the account's concurrent executions (Invoke, Errors:
+    "TooManyRequestsException … HTTP Status Code: 429"), with the reason its model names."""
+
+    code = 429
+
+    def __init__(self) -> None:
+        super().__init__("TooManyRequestsException", "Rate Exceeded.")
+        self.description = json.dumps(
+            {
+                "Reason": "ConcurrentInvocationLimitExceeded",
+                "Type": "User",
+                "message": "Rate Exceeded.",
+            }
+        )
+
+
 class InProcessLambdaBackend(LambdaBackend):
     def invoke(
         self,
@@ -78,6 +97,14 @@ class InProcessLambdaBackend(LambdaBackend):
         handler = HANDLERS.get(fn.function_name)
         if handler is None:
             return super().invoke(function_name, qualifier, body, headers, response_headers)
+        if not THROTTLE.enter(self.account_id, self.region_name):
+            raise ConcurrencyExceeded()
+        try:
+            return self._run(fn, handler, body, response_headers)
+        finally:
+            THROTTLE.leave(self.account_id, self.region_name)
+
+    def _run(self, fn: Any, handler: Handler, body: Any, response_headers: Any) -> str:
         event = json.loads(body or b"{}")
         context = LambdaContext(fn.function_name, fn.function_arn, aws_request_id=str(uuid.uuid4()))
         # an invocation may happen inside another's (ECS invoking a lifecycle hook while it
