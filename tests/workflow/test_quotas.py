@@ -11,6 +11,7 @@ import pytest
 from deployer.bundle.account_check import plan_of
 from deployer.core.errors import BundleInvalid
 from deployer.lattice import quotas
+from lattice_deploy.emulator.servicequotas.models import servicequotas_backends
 from lattice_deploy.runner import execution
 
 from .conftest import EXAMPLE, Local
@@ -24,10 +25,16 @@ def _fill(local: Local, count: int, start: int = 0) -> None:
         api.create_target_group(name=f"filler-{number:03d}", type="IP", config=VPC)
 
 
+def _apply(local: Local, value: int) -> None:
+    """The account's applied quota of target groups, as an approved increase sets it."""
+    backend = servicequotas_backends[local.aws.account_id][local.aws.region]
+    backend.apply("vpc-lattice", quotas.QUOTA_CODE, value)
+
+
 def test_a_deploy_past_the_target_group_quota_is_refused_counting_every_page(
-    local: Local, monkeypatch: pytest.MonkeyPatch
+    local: Local,
 ) -> None:
-    monkeypatch.setattr(quotas, "TARGET_GROUPS_PER_REGION", 101)  # past one page (100 a page)
+    _apply(local, 101)  # past one page (100 a page)
     files = execution.rendered(execution.read_bundle(EXAMPLE))
     _fill(local, 100)
     plan_of(files, "plan", "dev")  # 100 and its one: at the quota, not past it
@@ -38,9 +45,25 @@ def test_a_deploy_past_the_target_group_quota_is_refused_counting_every_page(
     message = str(refused.value)
     assert "creates 1 VPC Lattice target group(s) (dev-myservice-targetgroup)" in message
     assert "the account has 101 in ap-northeast-1" in message
-    assert "the quota is 101 target groups per Region" in message
+    assert "the quota is 101 target groups per Region (the account's (Service Quotas)" in message
     assert "delete-target-group" in message and "Service Quotas" in message
     assert local.aws.calls()["mutating"] == 0
+    _apply(local, 102)  # raised: a fleet past the default is not refused its next service
+    plan_of(files, "plan", "dev")
+
+
+def test_the_documented_default_is_used_where_service_quotas_cannot_be_read(
+    local: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quotas, "TARGET_GROUPS_PER_REGION", 100)
+    _fill(local, 100)
+    local.aws.inject("fail:GetServiceQuota")
+    files = execution.rendered(execution.read_bundle(EXAMPLE))
+    with pytest.raises(BundleInvalid) as refused:
+        plan_of(files, "plan", "dev")
+    assert "the quota is 100 target groups per Region (the documented default (Service" in str(
+        refused.value
+    )
 
 
 def _plan(progressive: bool, **group: Any) -> dict[str, Any]:

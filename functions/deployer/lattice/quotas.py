@@ -5,17 +5,40 @@ other Lattice resources were made, and is rolled back; the account's count is kn
 quota (VPC Lattice User Guide, "Quotas for Amazon VPC Lattice"): "Target groups per Region | Each
 supported Region: 500 | Yes | The maximum number of target groups per Region." A rolling deploy
 makes one group; a progressive strategy two (the production group and the alternate one).
+
+The quota's value is the account's applied one (Service Quotas, GetServiceQuota of
+``vpc-lattice`` ``L-BB11C6B9``; where the account has none applied, Service Quotas answers
+NoSuchResourceException and the documented default holds): a fleet of more than 500 services has had it raised, and a
+check against the default would refuse its 501st service. Where Service Quotas cannot be asked
+(its API refused), the documented default is used, and the refusal says so.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from ..core import aws
 from ..core.errors import BundleInvalid
 from . import find_or_create as lattice
 
 TARGET_GROUPS_PER_REGION = 500
-"""The default quota (adjustable: a raised one is not read here; see the module doc)."""
+"""The default quota (adjustable), used when Service Quotas cannot be read."""
+QUOTA_CODE = "L-BB11C6B9"
+"""AWS General Reference, "Amazon VPC Lattice endpoints and quotas": Target groups per Region."""
+
+
+def target_group_quota(plan: dict[str, Any]) -> tuple[int, str]:
+    """The account's quota of target groups per Region, and where it was read."""
+    quotas = aws.client("service-quotas", plan.get("region") or None)
+    asked = {"ServiceCode": "vpc-lattice", "QuotaCode": QUOTA_CODE}
+    try:
+        found = quotas.get_service_quota(**asked)
+    except ClientError as exc:  # NoSuchResourceException: none applied, the default holds
+        code = exc.response["Error"]["Code"]
+        return TARGET_GROUPS_PER_REGION, f"the documented default (Service Quotas: {code})"
+    return int(found["Quota"]["Value"]), "the account's (Service Quotas)"
 
 
 def new_target_groups(plan: dict[str, Any], existing: set[str]) -> list[str]:
@@ -33,13 +56,16 @@ def check_target_groups(plan: dict[str, Any]) -> None:
     pages = lattice.client(plan).get_paginator("list_target_groups").paginate()
     existing = [item["name"] for page in pages for item in page["items"]]
     new = new_target_groups(plan, set(existing))
-    if len(existing) + len(new) <= TARGET_GROUPS_PER_REGION:
+    if not new:
+        return
+    limit, source = target_group_quota(plan)
+    if len(existing) + len(new) <= limit:
         return
     region = plan["region"] or "this Region"
     raise BundleInvalid(
         f"ecs-service-def.json: vpcLatticeConfiguration: this deploy creates {len(new)} VPC "
         f"Lattice target group(s) ({', '.join(new)}), and the account has {len(existing)} in "
-        f"{region}; the quota is {TARGET_GROUPS_PER_REGION} target groups per Region (VPC "
+        f"{region}; the quota is {limit} target groups per Region ({source}; VPC "
         'Lattice User Guide, "Quotas for Amazon VPC Lattice"). Delete unused target groups '
         "(aws vpc-lattice list-target-groups; delete-target-group), adopt an existing group "
         "(vpcLatticeConfiguration.targetGroup: its ARN), or ask for a higher quota (Service "

@@ -19,7 +19,7 @@ Read in the Service Authorization Reference's IAM table)."""
 KEPT_EXECUTIONS = 200
 """Executions whose own counts are kept (the newest): ``serve`` runs for days, and a count is
 read while its execution runs or right after (its report, a test); the account's totals stay."""
-IAM_PREFIX = {"stepfunctions": "states", "awslambda": "lambda"}
+IAM_PREFIX = {"stepfunctions": "states", "awslambda": "lambda", "service-quotas": "servicequotas"}
 """moto's service names whose IAM action prefix differs (the rest are the same)."""
 
 
