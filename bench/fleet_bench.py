@@ -33,6 +33,7 @@ from typing import Any
 import boto3
 
 from lattice_deploy.emulator import CLOCK, THROTTLE, EmbeddedAws
+from lattice_deploy.emulator.servicequotas.models import servicequotas_backends
 from lattice_deploy.emulator.stepfunctions import retention
 from lattice_deploy.emulator.usage import USAGE
 from lattice_deploy.runner import execution, stack, targets
@@ -87,6 +88,15 @@ def _floor(one: float, ledger: list[dict[str, Any]]) -> tuple[float, str]:
     return one + worst, which
 
 
+def _raise_quotas(aws: EmbeddedAws, services: int) -> None:
+    """A fleet past 500 services has had VPC Lattice's "Target groups per Region" and "Service
+    associations per service network" (500 each) raised: the bench applies what it needs, as an
+    approved increase would."""
+    backend = servicequotas_backends[aws.account_id][aws.region]
+    for code in ("L-BB11C6B9", "L-75D4A19E"):
+        backend.apply("vpc-lattice", code, max(500, services + 50))
+
+
 def _deploy_all(target: targets.Target, root: Path, services: int, batch: int = 50) -> None:
     """The fleet's first deployments, ``batch`` at a time, started as the CLI starts one (the
     bundle checked and uploaded), not followed event by event: only their verdicts are read."""
@@ -117,6 +127,7 @@ def fleet(services: int) -> dict[str, Any]:
     retention.KEPT_EXECUTIONS = services + 100  # every deployment of the push stays describable
     with EmbeddedAws(throttle=False) as aws, tempfile.TemporaryDirectory() as tmp:
         made = stack.deploy(aws.region)
+        _raise_quotas(aws, services)
         session = boto3.session.Session(region_name=aws.region)
         target = targets.Target(session, made.bucket, made.state_machine_arn, made.definition)
         setup = time.perf_counter()

@@ -261,3 +261,38 @@ def test_the_first_create_makes_lattices_service_linked_role(lattice: Any, aws: 
     assert roles() == [
         ("AWSServiceRoleForVpcLattice", "/aws-service-role/vpc-lattice.amazonaws.com/")
     ]
+
+
+def test_creates_past_the_accounts_lattice_quotas_are_refused_at_the_applied_values(
+    lattice: Any,
+) -> None:
+    """AWS's "Target groups per Region" and "Service associations per service network" (500 each,
+    adjustable): the next create is ServiceQuotaExceededException (402, the quota's code),
+    until the account's applied value is raised."""
+    from lattice_deploy.emulator.demo_account import ACCOUNT_ID, REGION
+    from lattice_deploy.emulator.servicequotas.models import servicequotas_backends
+
+    api, quotas = lattice, servicequotas_backends[ACCOUNT_ID][REGION]
+    quotas.apply("vpc-lattice", "L-BB11C6B9", 2)
+    quotas.apply("vpc-lattice", "L-75D4A19E", 1)
+    config = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
+    for n in range(2):
+        api.create_target_group(name=f"quota-{n}", type="IP", config=config)
+    with pytest.raises(ClientError) as refused:
+        api.create_target_group(name="quota-2", type="IP", config=config)
+    error = refused.value.response
+    assert error["Error"]["Code"] == "ServiceQuotaExceededException"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 402
+    assert error["quotaCode"] == "L-BB11C6B9" and error["serviceCode"] == "vpc-lattice"
+    quotas.apply("vpc-lattice", "L-BB11C6B9", 3)  # raised: one more fits
+    api.create_target_group(name="quota-2", type="IP", config=config)
+    network = api.create_service_network(name="quota-net")["id"]
+    first, second = (api.create_service(name=f"quota-svc-{n}")["id"] for n in range(2))
+    api.create_service_network_service_association(
+        serviceNetworkIdentifier=network, serviceIdentifier=first
+    )
+    with pytest.raises(ClientError) as full:
+        api.create_service_network_service_association(
+            serviceNetworkIdentifier=network, serviceIdentifier=second
+        )
+    assert full.value.response["quotaCode"] == "L-75D4A19E"

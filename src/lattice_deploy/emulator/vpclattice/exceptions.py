@@ -53,3 +53,16 @@ class ValidationException(LatticeError):
             body = json.loads(self.description)
             body["fieldList"] = [{"name": field, "message": message}]
             self.description = json.dumps(body)
+
+
+class ServiceQuotaExceededException(LatticeError):
+    code = 402
+
+    def __init__(self, resource_type: str, quota_code: str, message: str) -> None:
+        super().__init__(
+            "ServiceQuotaExceededException",
+            message,
+            resourceType=resource_type.upper(),
+            serviceCode="vpc-lattice",
+            quotaCode=quota_code,
+        )

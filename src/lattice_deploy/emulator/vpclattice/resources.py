@@ -28,7 +28,7 @@ from moto.vpclattice.models import (
 
 from ..clock import CLOCK
 from ..faults import FAULTS
-from . import actions, custom_domains
+from . import actions, custom_domains, quotas
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .targets import DEFAULT_HEALTH_CHECK, Target
 
@@ -228,6 +228,7 @@ class LatticeResources(VPCLatticeBackend):
             self.check_name("target_group", name),
             "target group named",
         )
+        quotas.check(self, quotas.TARGET_GROUPS, len(self.target_groups), "target_group")
         if target_type not in ("IP", "INSTANCE", "LAMBDA", "ALB"):
             raise ValidationException(
                 f"Invalid type {target_type!r}: IP, INSTANCE, LAMBDA or ALB", "type"
@@ -367,6 +368,12 @@ class LatticeResources(VPCLatticeBackend):
             "association of this service with service network",
         )
         custom_domains.unique_in_network(self, sn, svc)
+        in_network = [
+            a
+            for a in self.service_network_service_associations.values()
+            if a.service_network_id == sn.id
+        ]
+        quotas.check(self, quotas.ASSOCIATIONS_PER_NETWORK, len(in_network), "service_network")
         assoc = VPCLatticeServiceNetworkServiceAssociation(
             self.region_name, self.account_id, sn.id, svc.id, client_token, tags
         )
