@@ -33,6 +33,7 @@ from typing import Any
 import boto3
 
 from lattice_deploy.emulator import CLOCK, THROTTLE, EmbeddedAws
+from lattice_deploy.emulator.demo_account import VPC_ID
 from lattice_deploy.emulator.servicequotas.models import servicequotas_backends
 from lattice_deploy.emulator.stepfunctions import retention
 from lattice_deploy.emulator.usage import USAGE
@@ -53,13 +54,15 @@ makes to the embedded AWS included, at the template's 256 MB."""
 MEMORY_GB = 0.25
 
 
-def orders_copy(root: Path, service: str) -> Path:
-    """The orders example (an ECR image, ``myapp:latest``) as another service."""
+def orders_copy(root: Path, service: str, subnets: list[str] | None = None) -> Path:
+    """The orders example (an ECR image, ``myapp:latest``) as another service (in ``subnets``)."""
     bundle = root / service
     shutil.copytree(ORDERS, bundle)
     for name, key in (("ecs-service-def.json", "serviceName"), ("ecs-task-def.json", "family")):
         data = json.loads((bundle / name).read_text())
         data[key] = service
+        if subnets and name == "ecs-service-def.json":
+            data["networkConfiguration"]["awsvpcConfiguration"]["subnets"] = subnets
         (bundle / name).write_text(json.dumps(data))
     config = (bundle / "ecspresso.yml").read_text().replace("orders", service)
     (bundle / "ecspresso.yml").write_text(config)
@@ -88,16 +91,26 @@ def _floor(one: float, ledger: list[dict[str, Any]]) -> tuple[float, str]:
     return one + worst, which
 
 
-def _raise_quotas(aws: EmbeddedAws, services: int) -> None:
-    """A fleet past 500 services has had VPC Lattice's "Target groups per Region" and "Service
-    associations per service network" (500 each) raised: the bench applies what it needs, as an
-    approved increase would."""
+def _fleet_account(aws: EmbeddedAws, services: int) -> list[str]:
+    """What an account running a fleet has: VPC Lattice's "Target groups per Region" and
+    "Service associations per service network" (500 each) raised as an approved increase would,
+    and subnets with room for every task's IP during a rolling update (the demo account's two
+    /24s hold 502: 250 services of two tasks). Returns the subnets the bundles use."""
     backend = servicequotas_backends[aws.account_id][aws.region]
     for code in ("L-BB11C6B9", "L-75D4A19E"):
         backend.apply("vpc-lattice", code, max(500, services + 50))
+    ec2 = aws.client("ec2")
+    return [
+        ec2.create_subnet(VpcId=VPC_ID, CidrBlock=cidr, AvailabilityZone=f"{aws.region}{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for cidr, zone in (("10.0.64.0/18", "a"), ("10.0.128.0/18", "c"))
+    ]
 
 
-def _deploy_all(target: targets.Target, root: Path, services: int, batch: int = 50) -> None:
+def _deploy_all(
+    target: targets.Target, root: Path, services: int, subnets: list[str], batch: int = 50
+) -> None:
     """The fleet's first deployments, ``batch`` at a time, started as the CLI starts one (the
     bundle checked and uploaded), not followed event by event: only their verdicts are read."""
     sfn = target.session.client("stepfunctions")
@@ -107,7 +120,7 @@ def _deploy_all(target: targets.Target, root: Path, services: int, batch: int = 
                 target.session,
                 target.bucket,
                 target.state_machine_arn,
-                orders_copy(root, f"svc{n:04d}"),
+                orders_copy(root, f"svc{n:04d}", subnets),
                 None,
             ).execution_arn
             for n in range(first, min(services, first + batch))
@@ -119,7 +132,9 @@ def _deploy_all(target: targets.Target, root: Path, services: int, batch: int = 
                 assert time.monotonic() < deadline, f"{arns[0]} still running"
                 time.sleep(0.2)
                 continue
-            assert status == "SUCCEEDED", f"{arns[0]}: {status}"
+            if status != "SUCCEEDED":
+                cause = sfn.describe_execution(executionArn=arns[0]).get("cause", "")
+                raise AssertionError(f"{arns[0]}: {status}: {cause[:2000]}")
             arns.pop(0)
 
 
@@ -127,11 +142,11 @@ def fleet(services: int) -> dict[str, Any]:
     retention.KEPT_EXECUTIONS = services + 100  # every deployment of the push stays describable
     with EmbeddedAws(throttle=False) as aws, tempfile.TemporaryDirectory() as tmp:
         made = stack.deploy(aws.region)
-        _raise_quotas(aws, services)
+        subnets = _fleet_account(aws, services)
         session = boto3.session.Session(region_name=aws.region)
         target = targets.Target(session, made.bucket, made.state_machine_arn, made.definition)
         setup = time.perf_counter()
-        _deploy_all(target, Path(tmp), services)
+        _deploy_all(target, Path(tmp), services, subnets)
         setup_wall = time.perf_counter() - setup
         THROTTLE.reset(enabled=True)  # AWS's quotas from the push on, every bucket full
         before = USAGE.snapshot()
