@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC
 
 from ..bundle import definitions, jsonnet, render
 from ..bundle.lookups import AwsLookups
@@ -47,8 +48,9 @@ def current(push: Push) -> tuple[str | None, str]:
     except ecr.exceptions.ImageNotFoundException:
         return None, ""
     detail = found["imageDetails"][0]
-    at = detail.get("imagePushedAt")
-    return str(detail["imageDigest"]), (at.isoformat() if at is not None else "")
+    at = detail.get("imagePushedAt")  # one form (UTC, microseconds): the texts compare as times
+    when = at.astimezone(UTC).isoformat(timespec="microseconds") if at is not None else ""
+    return str(detail["imageDigest"]), when
 
 
 def images_to_pin(task_text: str, repository: str, tag: str, digest: str) -> dict[str, str]:
