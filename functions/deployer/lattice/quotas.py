@@ -9,8 +9,9 @@ makes one group; a progressive strategy two (the production group and the altern
 The quota's value is the account's applied one (Service Quotas, GetServiceQuota of
 ``vpc-lattice`` ``L-BB11C6B9``; where the account has none applied, Service Quotas answers
 NoSuchResourceException and the documented default holds): a fleet of more than 500 services
-has had it raised, and a check against the default would refuse its 501st service. Where Service Quotas cannot be asked
-(its API refused), the documented default is used, and the refusal says so.
+has had it raised, and a check against the default would refuse its 501st service. Where
+Service Quotas cannot be asked (its API refused), the documented default is used, and the
+refusal says so.
 """
 
 from __future__ import annotations
