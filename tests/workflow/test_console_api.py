@@ -50,3 +50,13 @@ def test_a_progressive_run_shows_the_rule_weights(local: Local, tmp_path: Path) 
     (rule,) = api.execution(summary["executionArn"])["lattice"]["weights"]
     assert rule["rule"] == "lattice-deploy-production"
     assert [g["weight"] for g in rule["targetGroups"]] == [100, 0]
+
+
+def test_a_fan_out_is_listed_by_the_image_its_push_redeploys(local: Local) -> None:
+    from .test_ecr_trigger import ORDERS, fan_outs, push
+
+    assert local.deploy(ORDERS)["status"] == "SUCCEEDED"
+    push(local)
+    fan_outs(local)  # ended
+    listed = {e["trigger"]: e for e in api.executions() if e["service"] == "myapp:latest"}
+    assert set(listed) == {"push"} and listed["push"]["status"] == "SUCCEEDED"

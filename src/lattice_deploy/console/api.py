@@ -30,9 +30,9 @@ def _client(service: str) -> Any:
 
 
 def _service_and_trigger(machine: str, given: dict[str, Any]) -> tuple[str, str]:
-    if machine.endswith("RedeployStateMachine"):
-        services = [d.get("service") for d in given.get("deployments") or []]
-        return ", ".join(s for s in services if s), "push"
+    if machine.endswith("RedeployStateMachine"):  # its services are in S3: name the image
+        push = given.get("push") or {}
+        return (f"{push['name']}:{push['tag']}" if push.get("name") else ""), "push"
     if machine.endswith("CleanupStateMachine"):
         stopped = (given.get("detail") or {}).get("name") or ""
         return str(stopped.split("-")[0]), "stopped run"
