@@ -7,21 +7,20 @@ suggested), types, enums, required fields and every bound the model states come 
 ``CreateService`` and ``RegisterTaskDefinition`` (:mod:`.limits` walks them, with the bounds AWS
 documents that the model lacks). What the model cannot say is checked here and in the modules
 this calls: value formats (:mod:`.validate_values`), Fargate's rules (:mod:`.fargate`), what
-this deployer's way of deploying needs (:mod:`.deploy_rules`), ARNs and their region, the names
-VPC Lattice accepts, the port name. The definitions are first taken as ecspresso takes them
-(:mod:`.definitions`, shared with ``bundle.normalize``): describe output dropped with a notice,
-nulls and empty enums left out, serviceName from ecspresso.yml, an unnamed port named.
+this deployer's way of deploying needs (:mod:`.deploy_rules`), the friendly Lattice block with
+its names and ARNs (:mod:`.validate_lattice`), the port name. The definitions are first taken
+as ecspresso takes them (:mod:`.definitions`, shared with ``bundle.normalize``): describe output
+dropped with a notice, nulls and empty enums left out, serviceName from ecspresso.yml, an
+unnamed port named.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ..core.errors import BundleInvalid
 from ..ecs import progressive, service_connect
-from ..lattice import auth_policy
 from ..lattice import names as lattice_names
 from . import (
     custom_domain,
@@ -32,6 +31,7 @@ from . import (
     limits,
     routes,
     schema,
+    validate_lattice,
     validate_values,
 )
 from . import normalize as bundle
@@ -58,130 +58,8 @@ SCALAR_KEYS = {"region", "cluster", "service", "service_definition", "task_defin
 """ecspresso.yml keys that hold one name."""
 PLUGINS_HONOURED = {"ssm", "secretsmanager", "tfstate", "cloudformation"}
 """ecspresso plugins whose template functions are rendered here (:mod:`.plugins`)."""
-FRIENDLY_KEYS = {
-    "enabled": bool,
-    "serviceArn": str,
-    "targetGroupArn": str,
-    "service": str,
-    "targetGroup": str,
-    "serviceNetwork": str,
-    "serviceNetworkArn": str,
-    "portName": str,
-    "listener": dict,
-    "healthCheck": dict,
-    "accessLogs": str,
-    "registration": str,
-    "roleArn": str,
-    "maxFailedTasks": int,
-    "testRule": dict,
-    "auth": dict,
-    "networkAuth": dict,
-    "customDomainName": str,
-    "certificateArn": str,
-    "dns": dict,
-    "routes": list,
-}
-FRIENDLY_TYPES = {
-    bool: "true or false",
-    str: "a string",
-    int: "a whole number",
-    dict: "an object",
-    list: "a list",
-}
-_LATTICE_ARN = r"arn:aws[\w-]*:vpc-lattice:(?P<region>[a-z0-9-]+):\d{12}:"
-ARN = {
-    "serviceArn": _LATTICE_ARN + r"service/svc-[0-9a-z]{17}",
-    "targetGroupArn": _LATTICE_ARN + r"targetgroup/tg-[0-9a-z]{17}",
-    "serviceNetworkArn": _LATTICE_ARN + r"servicenetwork/sn-[0-9a-z]{17}",
-    "roleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
-    "executionRoleArn": r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+",
-    # RegisterTaskDefinition, taskRoleArn: "The short name or full Amazon Resource Name (ARN) of
-    # the IAM role" (executionRoleArn: "The Amazon Resource Name (ARN) of the task execution
-    # role", an ARN only); a short name is made the ARN in the stack's account (definitions)
-    "taskRoleArn": r"(?:arn:aws[\w-]*:iam::\d{12}:role/)?[\w+=,.@/-]+",
-}
-NAME_OR_ARN = (
-    ("serviceNetwork", "serviceNetworkArn", 63),
-    ("service", "serviceArn", 40),
-    ("targetGroup", "targetGroupArn", 128),
-)
-"""Friendly fields that take a name (found, or created by that name) or an ARN (adopted)."""
-LATTICE_NAME = re.compile(r"(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+")
-
-
 RESERVED_TAG_PREFIX = "lattice-deploy:"
 """The workflow's own tag keys: a run's rollback finds what it made by them."""
-
-
-def _lattice(spec: Any, service_file: str, region: str, problems: list[str]) -> None:
-    where = f"{service_file}: {bundle.FRIENDLY}"
-    if not isinstance(spec, dict):
-        return
-    for key, value in spec.items():
-        if key not in FRIENDLY_KEYS:
-            problems.append(f"{where}.{key}: unknown field; {limits.nearest(key, FRIENDLY_KEYS)}")
-        elif not isinstance(value, FRIENDLY_KEYS[key]) or (
-            FRIENDLY_KEYS[key] is not bool and isinstance(value, bool)
-        ):
-            problems.append(
-                f"{where}.{key}: expected {FRIENDLY_TYPES[FRIENDLY_KEYS[key]]}, "
-                f"got {limits.show(value)}"
-            )
-    validate_values.listener(
-        spec.get("listener"), f"{where}.listener", problems, bool(spec.get("customDomainName"))
-    )
-    validate_values.health_check(spec.get("healthCheck"), f"{where}.healthCheck", problems)
-    validate_values.access_logs(spec.get("accessLogs"), f"{where}.accessLogs", problems)
-    for key in ("auth", "networkAuth"):  # VPC Lattice auth policies (lattice/auth_policy.py)
-        if isinstance(spec.get(key), dict):
-            auth_policy.problems(spec[key], f"{where}.{key}", problems)
-    limit = spec.get("maxFailedTasks")
-    if isinstance(limit, int) and not isinstance(limit, bool) and limit < 1:
-        problems.append(
-            f"{where}.maxFailedTasks: {limit} would fail every deploy; give 1 or more "
-            "(or leave it out for ECS's circuit-breaker threshold)"
-        )
-    if spec.get("registration") not in (None, "ecs", "direct"):
-        problems.append(
-            f"{where}.registration: {limits.show(spec['registration'])} is not ecs or direct"
-        )
-    for key, arn_key, longest in NAME_OR_ARN:
-        value = spec.get(key)
-        if not isinstance(value, str):
-            continue
-        if value.startswith("arn:"):
-            _arns({arn_key: value}, where, region, problems, field=key)
-        elif limits.offline(value):
-            continue
-        elif not (3 <= len(value) <= longest and LATTICE_NAME.fullmatch(value)):
-            problems.append(
-                f"{where}.{key}: {value!r} is not a name VPC Lattice accepts "
-                f"(3-{longest} of a-z, 0-9, single hyphens), nor an ARN"
-            )
-    _arns(spec, where, region, problems)
-
-
-def _arns(
-    spec: dict[str, Any], where: str, region: str, problems: list[str], field: str = ""
-) -> None:
-    """Each ``*Arn`` of ``spec`` well formed and in the bundle's region (said as ``field``)."""
-    for key, pattern in ARN.items():
-        value = spec.get(key)
-        if not isinstance(value, str) or limits.offline(value):
-            continue
-        match = re.fullmatch(pattern, value)
-        key = field or key
-        if not match:
-            problems.append(
-                f"{where}.{key}: {value!r} is not a valid ARN of that kind; "
-                "copy it from the console or the CLI"
-            )
-        elif region and match.groupdict().get("region") not in (None, region):
-            problems.append(
-                f"{where}.{key}: the ARN is in region {match['region']}, "
-                f"the bundle deploys to {region}; "
-                "use a resource of the deployment's region"
-            )
 
 
 def _config(files: dict[str, str], problems: list[str]) -> dict[str, Any]:
@@ -308,7 +186,9 @@ def _semantics(
     def native_arns() -> None:
         for index, native in enumerate(service.get(bundle.NATIVE) or []):
             if isinstance(native, dict):
-                _arns(native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems)
+                validate_lattice.arns(
+                    native, f"{service_file}: {bundle.NATIVE}[{index}]", region, problems
+                )
 
     def task_size() -> None:
         if validate_values.cpu_memory(task, task_file, problems):
@@ -332,9 +212,11 @@ def _semantics(
                     )
 
     return [
-        lambda: _lattice(service.get(bundle.FRIENDLY), service_file, region, problems),
+        lambda: validate_lattice.friendly(
+            service.get(bundle.FRIENDLY), service_file, region, problems
+        ),
         native_arns,
-        lambda: _arns(task, task_file, "", problems),
+        lambda: validate_lattice.arns(task, task_file, "", problems),
         lambda: validate_values.port_mappings(task, task_file, problems),
         lambda: problems.extend(deploy_rules.problems(service, task, files)),
         task_size,
