@@ -208,6 +208,8 @@ def test_the_fan_out_is_a_paced_distributed_map_that_starts_the_deploy_state_mac
     asked = json.loads((ROOT / "events" / "prepare_redeployment.json").read_text())
     assert asked["push"]["digest"] == push["image-digest"]  # the sample push, one service's turn
     assert {f"{k}.$" for k in asked} == set(fan_out["ItemSelector"]) - {"delay.$"}
+    (expiry,) = template.resources["BundleBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert (expiry["Prefix"], expiry["ExpirationInDays"]) == ("fan-outs/", 7)  # the lists go
     pace = {k: template.parameters[k] for k in ("RedeployRate", "RedeployBurst")}
     assert pace == {"RedeployRate": 1, "RedeployBurst": 20}  # ECS RegisterTaskDefinition's bucket
 
