@@ -165,3 +165,25 @@ def test_a_request_of_an_older_push_made_after_a_newer_ones_is_stale(local: Loca
         "orders", "d3", "push 3", pushed=(f"{IMAGE}:v2", "2026-12-03T00:00:00+00:00")
     )
     assert other == (2, "")  # another tag's pushes are ordered on their own
+
+
+def test_index_writes_left_unprocessed_are_counted_not_dropped(
+    local: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BatchWriteItem answers what it could not write in UnprocessedItems (it throttled them);
+    they are written again, and those still left are said, not dropped."""
+    from deployer.core import aws
+
+    client = aws.client("dynamodb")
+    real = client.batch_write_item
+
+    def throttled(**request: Any) -> dict[str, Any]:
+        real(**request)  # written, yet answered as all left over: the worst DynamoDB may say
+        return {"UnprocessedItems": request["RequestItems"]}
+
+    monkeypatch.setattr(client, "batch_write_item", throttled)
+    done = image_index.record("orders", [f"{IMAGE}:latest", f"{IMAGE}:v2"])
+    assert done["unprocessed"] == 2
+    monkeypatch.undo()
+    assert "unprocessed" not in image_index.record("orders", [f"{IMAGE}:latest"])
+    assert indexed(local, f"{IMAGE}:v2") == []  # the second record took it out

@@ -35,9 +35,10 @@ def key_of(image: str) -> str | None:
     return f"{name}:{tag or 'latest'}"
 
 
-def record(service: str, images: Iterable[str]) -> dict[str, list[str]]:
+def record(service: str, images: Iterable[str]) -> dict[str, Any]:
     """Index ``service`` under ``images`` (index keys) and under no other: what it runs now that
-    a deployment of it succeeded. Returns what was ``added`` and ``removed``.
+    a deployment of it succeeded. Returns what was ``added`` and ``removed`` (and how many
+    writes were left ``unprocessed``, if any).
 
     The service's item swaps its image list in one UpdateItem (``UPDATED_OLD`` returns the list
     it replaced), so the entries to remove are known without reading the index."""
@@ -58,23 +59,26 @@ def record(service: str, images: Iterable[str]) -> dict[str, list[str]]:
         {"DeleteRequest": {"Key": {"image": {"S": i}, "service": {"S": service}}}}
         for i in sorted(before - set(now))
     ]
-    _batch_write(writes)
-    return {"added": sorted(set(now) - before), "removed": sorted(before - set(now))}
+    left = _batch_write(writes)
+    return {
+        "added": sorted(set(now) - before),
+        "removed": sorted(before - set(now)),
+        **({"unprocessed": left} if left else {}),
+    }
 
 
-def _batch_write(writes: list[dict[str, Any]]) -> None:
+def _batch_write(writes: list[dict[str, Any]]) -> int:
     """The writes, 25 a call, each call's ``UnprocessedItems`` written again (DynamoDB returns
-    those it throttled rather than failing the call)."""
-    dynamodb, table = aws.client("dynamodb"), os.environ["IMAGES_TABLE"]
+    those it throttled rather than failing the call), eight times at most; how many were left."""
+    dynamodb, table, left = aws.client("dynamodb"), os.environ["IMAGES_TABLE"], 0
     for start in range(0, len(writes), BATCH):
         pending = {table: writes[start : start + BATCH]}
         for _ in range(8):
-            left = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            if not left:
+            pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            if not pending:
                 break
-            pending = left
-        else:
-            raise RuntimeError(f"{table}: {len(pending[table])} write(s) left unprocessed")
+        left += len(pending.get(table, []))
+    return left
 
 
 def services_running(image: str) -> Iterator[str]:

@@ -251,11 +251,18 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     failed: list[dict[str, str]] = []
     plan = event["state"].get("plan") or {}
     if report["status"] == "SUCCEEDED" and "bundleImages" in plan:  # what it runs now
-        _attempt(
-            failed,
-            "the image index (dynamodb:UpdateItem, BatchWriteItem)",
-            lambda: image_index.record(report["service"], plan["bundleImages"]),
+        what = "the image index (dynamodb:UpdateItem, BatchWriteItem)"
+        indexed = _attempt(
+            failed, what, lambda: image_index.record(report["service"], plan["bundleImages"])
         )
+        if indexed and indexed.get("unprocessed"):
+            failed.append(
+                {
+                    "what": what,
+                    "error": f"{indexed['unprocessed']} write(s) left unprocessed: an ECR push "
+                    f"may not redeploy {report['service']}; deploy it again to index it",
+                }
+            )
     counted = _attempt(
         failed,
         "the run's AWS calls (states:GetExecutionHistory)",
