@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from ..core import aws
 from ..core.errors import BundleInvalid, DeployError
 from ..ecs import capacity, passable_roles, service_connect
-from ..lattice import adopted, custom_domain, ensure_auth, ensure_listener, quotas, routes
+from ..lattice import adopted, custom_domain, ensure_auth, ensure_listener, known, quotas, routes
 from ..lattice import find_or_create as lattice
 from ..lattice import ingress as lattice_ingress
 from . import normalize, validate
@@ -188,6 +188,7 @@ def plan_of(files: dict[str, str], deployment_id: str, environment: str) -> dict
         },
     )
     plan["lattice"]["vpcId"] = _vpc_of(plan)
+    plan["lattice"]["known"] = known.read(plan, lattice.client(plan))  # a redeploy's, by ARN
     problems = Problems()
     _check_account(plan, problems)
     for problem in passable_roles.problems(plan):

@@ -30,14 +30,14 @@ def _item(
 
 
 def _named(
-    api: Any, resource: str, ref: dict[str, Any], operation: str, **kwargs: Any
+    api: Any, plan: dict[str, Any], resource: str, ref: dict[str, Any], kind: str
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if "arn" in ref:
         return _item(resource, "adopt", ref["arn"]), {
             "arn": ref["arn"],
             "id": ref["arn"].rsplit("/", 1)[-1],
         }
-    found = lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
+    found = lattice.find_named(api, plan, kind, ref["name"])
     action = ("adopt" if ref.get("named") else "unchanged") if found else "create"
     return _item(resource, action, ref["name"]), found
 
@@ -46,12 +46,10 @@ def _lattice(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]
     api, want = lattice.client(plan), plan["lattice"]
     items: list[dict[str, Any]] = []
     network_item, network = _named(
-        api, "serviceNetwork", want["serviceNetwork"], "list_service_networks"
+        api, plan, "serviceNetwork", want["serviceNetwork"], "service_network"
     )
-    service_item, service = _named(api, "latticeService", want["service"], "list_services")
-    group_item, group = _named(
-        api, "targetGroup", want["targetGroup"], "list_target_groups", vpcIdentifier=want["vpcId"]
-    )
+    service_item, service = _named(api, plan, "latticeService", want["service"], "service")
+    group_item, group = _named(api, plan, "targetGroup", want["targetGroup"], "target_group")
     network_item = _auth(api, plan, "service_network", network_item, network)
     service_item = _auth(api, plan, "service", service_item, service)
     if owner := shared_network.shared_from(plan):  # adopted, never changed

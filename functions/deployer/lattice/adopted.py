@@ -68,14 +68,14 @@ def _serving(api: Any, group: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _named_arn(api: Any, ref: dict[str, Any]) -> str | None:
+def _named_arn(api: Any, plan: dict[str, Any], ref: dict[str, Any]) -> str | None:
     """The ARN of the service the bundle names, if it exists."""
     if "arn" in ref:
         try:
             return str(api.get_service(serviceIdentifier=ref["arn"])["arn"])
         except ClientError:
             return None
-    found = lattice.find(api, "list_services", lambda i: i["name"] == ref["name"])
+    found = lattice.find_named(api, plan, "service", ref["name"])
     return str(found["arn"]) if found else None
 
 
@@ -85,7 +85,7 @@ def _adopt_serving(plan: dict[str, Any], group: dict[str, Any], user: dict[str, 
     gives no listener). A bundle naming another service: the problem, said."""
     want, api = plan["lattice"], lattice.client(plan)
     ref = want["service"]
-    if ref.get("named") and (named := _named_arn(api, ref)) != user["arn"]:
+    if ref.get("named") and (named := _named_arn(api, plan, ref)) != user["arn"]:
         asked = ref.get("arn") or ref["name"]
         state = "which does not exist" if named is None else "another service"
         return (
@@ -94,7 +94,7 @@ def _adopt_serving(plan: dict[str, Any], group: dict[str, Any], user: dict[str, 
             f"User Guide); the bundle names {asked} ({state}). Name {user['arn']} (or leave the "
             "service out to adopt it), or name a target group no other service uses"
         )
-    if ref.get("named") or _named_arn(api, ref) != user["arn"]:  # not the workflow's own
+    if ref.get("named") or _named_arn(api, plan, ref) != user["arn"]:  # not the workflow's own
         want["service"] = {"arn": user["arn"], "named": True}
     listener, on = want["listener"], user["listeners"]
     same = [

@@ -87,7 +87,7 @@ def existing_service(plan: dict[str, Any]) -> dict[str, Any] | None:
             return dict(api.get_service(serviceIdentifier=ref["arn"]))
         except ClientError:
             return None  # said by the adopted-resource check
-    found = lattice.find(api, "list_services", lambda i: i["name"] == ref["name"])
+    found = lattice.find_named(api, plan, "service", ref["name"])
     return dict(api.get_service(serviceIdentifier=found["id"])) if found else None
 
 

@@ -144,12 +144,11 @@ def before(plan: dict[str, Any], kind: str, arn: str | None) -> dict[str, Any] |
     return current(api, kind, arn) if owned(api, arn, plan) else None
 
 
-def _arn_of(api: Any, kind: str, ref: dict[str, Any]) -> str | None:
+def _arn_of(api: Any, plan: dict[str, Any], kind: str, ref: dict[str, Any]) -> str | None:
     """The ARN the bundle gives, or that of the resource its name finds (None: none yet)."""
     if "arn" in ref:
         return str(ref["arn"])
-    operation = "list_services" if kind == "service" else "list_service_networks"
-    found = lattice.find(api, operation, lambda i: bool(i["name"] == ref["name"]))
+    found = lattice.find_named(api, plan, kind, ref["name"])
     return str(found["arn"]) if found else None
 
 
@@ -168,7 +167,7 @@ def notices(plan: dict[str, Any], service_file: str = "ecs-service-def.json") ->
                 "owner's, never read or changed here; ask its owner to change it"
             )
             continue
-        arn = _arn_of(api, kind, ref)
+        arn = _arn_of(api, plan, kind, ref)
         if not arn or owned(api, arn, plan):
             continue
         now = current(api, kind, arn)

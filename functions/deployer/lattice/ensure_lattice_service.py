@@ -22,7 +22,6 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
         "service",
         ref,
         api.get_service,
-        "list_services",
         partial(api.create_service, **domain) if domain else api.create_service,
         "svc",
     )

@@ -72,7 +72,7 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
     service = (
         {"id": ref["arn"].rsplit("/", 1)[-1], "arn": ref["arn"]}
         if "arn" in ref
-        else lattice.find(api, "list_services", lambda i: i["name"] == ref["name"])
+        else lattice.find_named(api, plan, "service", ref["name"])
     )
     if not service:
         return
@@ -80,12 +80,7 @@ def refuse_foreign(plan: dict[str, Any]) -> None:
     group = (
         {"id": group_ref["arn"].rsplit("/", 1)[-1], "arn": group_ref["arn"]}
         if "arn" in group_ref
-        else lattice.find(
-            api,
-            "list_target_groups",
-            lambda i: i["name"] == group_ref["name"],
-            vpcIdentifier=want["vpcId"],
-        )
+        else lattice.find_named(api, plan, "target_group", group_ref["name"])
     )
     found = listeners(api, service["id"])
     serving = [listener for listener in found if group and forwards_to(listener, group)]

@@ -21,7 +21,6 @@ def ensure(event: dict[str, Any]) -> dict[str, Any]:
         "service_network",
         plan["lattice"]["serviceNetwork"],
         api.get_service_network,
-        "list_service_networks",
         api.create_service_network,
         "sn",
     )

@@ -24,9 +24,7 @@ def _ensure(
             api.get_target_group, "target_group", ref["arn"], targetGroupIdentifier=ref["arn"]
         )
     else:
-        found = lattice.find(
-            api, "list_target_groups", lambda i: i["name"] == ref["name"], vpcIdentifier=vpc
-        )
+        found = lattice.find_named(api, plan, "target_group", ref["name"])
         if not found:
             config = {
                 "port": ref["port"],

@@ -57,6 +57,24 @@ def find(
     return None
 
 
+LISTS = {
+    "service_network": "list_service_networks",
+    "service": "list_services",
+    "target_group": "list_target_groups",
+}
+
+
+def find_named(api: Any, plan: dict[str, Any], kind: str, name: str) -> dict[str, Any] | None:
+    """The ``kind`` named ``name`` (a group: in the service's VPC): the one the ECS service is
+    wired to when it is that one (``plan.lattice.known``, :mod:`.known`: no listing), else
+    the first listed match."""
+    known = ((plan["lattice"].get("known") or {}).get(kind) or {}).get(name)
+    if known:
+        return dict(known)
+    vpc = {"vpcIdentifier": plan["lattice"]["vpcId"]} if kind == "target_group" else {}
+    return find(api, LISTS[kind], lambda item: item["name"] == name, **vpc)
+
+
 def refuse_foreign(api: Any, item: dict[str, Any], plan: dict[str, Any], label: str) -> None:
     """A resource found by name is reused only if its tags do not say it is another service's.
 
@@ -103,15 +121,13 @@ def ensure_named(
     kind: str,
     ref: dict[str, Any],
     get: Callable[..., Any],
-    list_operation: str,
     create: Callable[..., Any],
     short: str,
 ) -> dict[str, Any]:
     """Adopt ``ref["arn"]``, else reuse the resource named ``ref["name"]``, else create it."""
     if "arn" in ref:
         return summary("adopted", adopt(get, kind, ref["arn"], **{IDENTIFIERS[kind]: ref["arn"]}))
-    api = client(plan)
-    named = find(api, list_operation, lambda item: item["name"] == ref["name"])
+    named = find_named(client(plan), plan, kind, ref["name"])
     if named:  # one the bundle names is adopted (said so); one of the default name is ours
         return summary("adopted" if ref.get("named") else "unchanged", named)
     auth_type = (ref.get("auth") or {}).get("type") or "NONE"  # its policy: ensure_auth

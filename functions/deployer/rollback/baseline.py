@@ -20,10 +20,10 @@ from ..lattice import find_or_create as lattice
 from . import undo_domain, undo_routes
 
 
-def _named(api: Any, operation: str, ref: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+def _named(api: Any, plan: dict[str, Any], kind: str, ref: dict[str, Any]) -> dict[str, Any] | None:
     if "arn" in ref:
         return {"arn": ref["arn"], "id": ref["arn"].rsplit("/", 1)[-1]}
-    return lattice.find(api, operation, lambda i: i["name"] == ref["name"], **kwargs)
+    return lattice.find_named(api, plan, kind, ref["name"])
 
 
 def read(plan: dict[str, Any]) -> dict[str, Any]:
@@ -31,8 +31,8 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
     api, want = lattice.client(plan), plan["lattice"]
     service = ecs.describe_service(plan)
     primary = ecs.primary(service)
-    group = _named(api, "list_target_groups", want["targetGroup"], vpcIdentifier=want["vpcId"])
-    lattice_service = _named(api, "list_services", want["service"])
+    group = _named(api, plan, "target_group", want["targetGroup"])
+    lattice_service = _named(api, plan, "service", want["service"])
     alternate = (want.get("progressive") or {}).get("alternateGroup")
     for label, ref, item in (
         ("target group", want["targetGroup"], group),
@@ -40,7 +40,7 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
         (
             "target group",
             alternate or {},
-            alternate and _named(api, "list_target_groups", alternate, vpcIdentifier=want["vpcId"]),
+            alternate and _named(api, plan, "target_group", alternate),
         ),
     ):
         if item and "arn" not in ref:  # found by name: it must not be another service's
@@ -56,7 +56,7 @@ def read(plan: dict[str, Any]) -> dict[str, Any]:
                 )
                 listeners[item["id"]] = got["defaultAction"]
     network = (
-        _named(api, "list_service_networks", want["serviceNetwork"])
+        _named(api, plan, "service_network", want["serviceNetwork"])
         if ensure_auth.wanted(plan, "service_network")
         else None
     )
