@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 from .awslambda.invocation import INVOCATION
 from .clock import CLOCK
+from .epoch import EPOCH
 
 Kind = Literal[
     "fail",
@@ -170,6 +171,7 @@ class FaultRegistry:
             rule.since = CLOCK.now()
         with self._lock:
             self._rules.setdefault(account_id, []).append(rule)
+        EPOCH.bump()
         return rule
 
     def rules(self, account_id: str) -> list[Fault]:
@@ -182,6 +184,7 @@ class FaultRegistry:
                 self._rules.clear()
             else:
                 self._rules.pop(account_id, None)
+        EPOCH.bump()
 
     @staticmethod
     def _names(service: str, operation: str) -> tuple[str, str]:
@@ -192,6 +195,7 @@ class FaultRegistry:
         with self._lock:
             for account_id, rules in self._rules.items():
                 self._rules[account_id] = [r for r in rules if r.owner != owner]
+        EPOCH.bump()
 
     def _applies(self, rule: Fault, service: str, operation: str, caller: str | None) -> bool:
         return (

@@ -48,6 +48,7 @@ from .instrumented import install as install_instrumentation
 from .ram.models import ram_backends
 from .route53.models import install as install_route53
 from .s3.notifications import install as install_s3_notifications
+from .s3.versions import install as install_s3_versions
 from .seams import join as join_seams
 from .servicediscovery.models import install as install_cloud_map
 from .servicequotas.models import servicequotas_backends
@@ -73,16 +74,17 @@ class _VirtualBackoff:
 
 
 def install() -> None:
-    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events, Cloud Map,
-    EventBridge, Step Functions (integration, virtual time), Lambda (and its layer archives),
-    CloudFormation (the runner's stack), RAM (shares between accounts), Route 53's zone ids, IAM's
-    simulator and Service Quotas parts, and the hook that counts, faults and serializes every
-    request (idempotent)."""
+    """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events (and its
+    version listing by prefix), Cloud Map, EventBridge, Step Functions (integration, virtual
+    time), Lambda (and its layer archives), CloudFormation (the runner's stack), RAM (shares
+    between accounts), Route 53's zone ids, IAM's simulator and Service Quotas parts, and the
+    hook that counts, faults and serializes every request (idempotent)."""
     quiet_moto()
     setattr(botocore.endpoint, "time", _VirtualBackoff())  # noqa: B010  (botocore imports time)
     install_events()
     install_ec2()
     install_s3_notifications()
+    install_s3_versions()
     install_cloud_map()
     install_sfn_integrations()
     install_sfn_timing()

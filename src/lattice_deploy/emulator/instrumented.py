@@ -28,7 +28,8 @@ from moto.s3.responses import S3Response
 
 from .awslambda.invocation import INVOCATION
 from .awslambda.models import LambdaCrash
-from .calls import CALLS
+from .calls import CALLS, is_mutating
+from .epoch import EPOCH, MOVERS
 from .faults import FAULTS, Fault
 from .shape_log import SHAPE_LOG
 from .shapes import conform, service_model, shaped_body
@@ -114,6 +115,8 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     else:
         with STATE_LOCK:
             status, headers, body = _original_call_action(self)
+            if self.boto3_service_name in MOVERS and is_mutating(operation):
+                EPOCH.bump()
     if status < 300 and self.boto3_service_name in WHOLE_OBJECTS and operation:
         body = shaped_body(service_model(self.boto3_service_name).operation_model(operation), body)
         headers.pop("Content-Length", None)  # re-measured on the way out

@@ -20,6 +20,8 @@ from moto.ecs.models import Service, Task, TaskDefinition
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
+from ..epoch import EPOCH
+from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
 from . import arns, capacity, lattice_wiring, progressive, service_connect
 from .rollout import reconcile
@@ -56,6 +58,8 @@ class LatticeAwareService(Service):
         self.history: list[dict[str, Any]] = []
         """Every deployment, oldest first: what ListServiceDeployments lists."""
         self.reconciling = False
+        self.quiet: tuple[int, float] | None = None
+        """``(epoch, until)``: its last replay found it steady (:func:`.rollout.quiet_until`)."""
         self.service_connect: tuple[dict[str, Any] | None, list[dict[str, str]]] = (None, [])
         """``(configuration, resources)`` each new deployment carries (:mod:`.service_connect`)."""
 
@@ -70,6 +74,10 @@ class EmulatedEcsBackend(TaskDefinitionRules):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self._next_ip: dict[str, int] = {}
+        self._hosts: dict[str, list[str]] = {}
+        self._tasks_of: dict[str, dict[str, FargateTask]] = {}
+        """A service's tasks (``cluster:service``): its scheduler's reads are O(its tasks), not
+        O(the cluster's)."""
 
     @property
     def lattice(self) -> Any:
@@ -208,9 +216,17 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         return [arn for arn in listed if arn not in gone]
 
     def reconcile_all(self) -> None:
+        """Replay every ACTIVE service but those steady since nothing changed (:mod:`..epoch`)."""
+        epoch, now = EPOCH.value, CLOCK.now()
         for service in list(self.services.values()):
             if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":
+                quiet = getattr(service, "quiet", None)
+                if quiet is not None and quiet[0] == epoch and now < quiet[1]:
+                    continue
                 reconcile(self, service)
+
+    def faults_in_force(self) -> bool:
+        return bool(FAULTS.rules(self.account_id))
 
     # ---- tasks ---------------------------------------------------------------------------------
     def list_tasks(
@@ -268,10 +284,8 @@ class EmulatedEcsBackend(TaskDefinitionRules):
     def service_tasks(self, service: Service) -> list[FargateTask]:
         return [
             t
-            for t in self.tasks.get(service.cluster_name, {}).values()
-            if isinstance(t, FargateTask)
-            and t.service_name == service.name
-            and t.desired_status == "RUNNING"  # a stopping task is no longer the scheduler's
+            for t in self._tasks_of.get(f"{service.cluster_name}:{service.name}", {}).values()
+            if t.desired_status == "RUNNING"  # a stopping task is no longer the scheduler's
         ]
 
     def new_deployment(self, service: LatticeAwareService) -> dict[str, Any]:
@@ -316,11 +330,8 @@ class EmulatedEcsBackend(TaskDefinitionRules):
     ) -> FargateTask:
         task_def = self.describe_task_definition(deployment["taskDefinition"])
         net = deployment["networkConfiguration"]["awsvpcConfiguration"]
-        count = sum(
-            1
-            for t in self.tasks.get(service.cluster_name, {}).values()
-            if getattr(t, "service_name", None) == service.name
-        )
+        key = f"{service.cluster_name}:{service.name}"
+        count = len(self._tasks_of.get(key, {}))
         subnet_id = net["subnets"][count % len(net["subnets"])]
         ip = self._allocate_ip(subnet_id)
         provider = capacity.provider_for(
@@ -346,6 +357,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         task.started_at_v, task.created_at = at, CLOCK.datetime()
         self._set_address(task, ip)
         self.tasks.setdefault(service.cluster_name, {})[task.task_arn] = task
+        self._tasks_of.setdefault(key, {})[task.task_arn] = task
         return task
 
     def register_task(self, task: FargateTask, at: float) -> None:
@@ -371,10 +383,11 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         lattice_wiring.check(self, task_def, configs)
 
     def _allocate_ip(self, subnet_id: str) -> str:
-        subnet = ec2_backends[self.account_id][self.region_name].get_subnet(subnet_id)
-        hosts: list[Any] = list(ipaddress.ip_network(subnet.cidr_block).hosts())[
-            3:
-        ]  # AWS reserves .1-.3
+        if subnet_id not in self._hosts:  # a /18 has 16,381: made once, not per task
+            subnet = ec2_backends[self.account_id][self.region_name].get_subnet(subnet_id)
+            network = ipaddress.ip_network(subnet.cidr_block)
+            self._hosts[subnet_id] = [str(h) for h in network.hosts()][3:]  # AWS keeps .1-.3
+        hosts = self._hosts[subnet_id]
         used = {
             t.ip
             for ts in self.tasks.values()
@@ -383,7 +396,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         }
         start = self._next_ip.get(subnet_id, 0)
         for step in range(len(hosts)):
-            candidate = str(hosts[(start + step) % len(hosts)])
+            candidate = hosts[(start + step) % len(hosts)]
             if candidate not in used:
                 self._next_ip[subnet_id] = (start + step + 1) % len(hosts)
                 return candidate

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
+from ..epoch import EPOCH
 from . import progressive
 
 if TYPE_CHECKING:
@@ -40,13 +41,31 @@ def reconcile(backend: EmulatedEcsBackend, service: LatticeAwareService) -> None
         return
     service.reconciling = True
     try:
-        now = CLOCK.now()
+        epoch, now = EPOCH.value, CLOCK.now()
         for _ in range(MAX_EVENTS_PER_READ):
             if not _next_event(backend, service, now):
                 break
         _update_counts(backend, service, now)
+        service.quiet = (epoch, quiet_until(backend, service))
     finally:
         service.reconciling = False
+
+
+def quiet_until(backend: EmulatedEcsBackend, service: LatticeAwareService) -> float:
+    """Until when a replay of ``service`` can only find nothing to do, as long as nothing else
+    changes (:mod:`..epoch`): a steady service (one COMPLETED deployment, not progressive, its
+    desired count of tasks all registered) is so until one of its targets turns UNHEALTHY; any
+    other, never (0). Faults in force: never either (a rule with ``after`` acts on the clock)."""
+    primary = service.deployments[0] if len(service.deployments) == 1 else {}
+    if primary.get("rolloutState") != "COMPLETED" or primary.get("progressive"):
+        return 0.0
+    if backend.faults_in_force():
+        return 0.0
+    tasks = backend.service_tasks(service)
+    if len(tasks) != service.desired_count or not all(t.registered for t in tasks):
+        return 0.0
+    moments = [at for task in tasks if (at := _fails_at(backend, task)) is not None]
+    return min(moments, default=math.inf)
 
 
 def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> bool:
