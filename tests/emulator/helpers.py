@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 VPC = "vpc-12345678"
@@ -94,3 +98,45 @@ def task_ips(ecs: Any, name: str = "myservice") -> list[str]:
         for d in t["attachments"][0]["details"]
         if d["name"] == "privateIPv4Address"
     )
+
+
+@contextmanager
+def state_machine(
+    aws: Any, handler: Callable[[dict[str, Any], Any], Any], task: dict[str, Any]
+) -> Iterator[Callable[[], dict[str, Any]]]:
+    """A one-Task machine whose Lambda runs ``handler`` in-process (``task`` adds the state's
+    fields: Retry, TimeoutSeconds…); yields ``run()``, which starts an unnamed execution and
+    returns its DescribeExecution once it ended."""
+    from lattice_deploy.emulator.awslambda.models import HANDLERS
+
+    role = aws.client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]
+    function = aws.client("lambda").create_function(
+        FunctionName="fn",
+        Runtime="python3.13",
+        Role=role["Arn"],
+        Handler="x.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+    )
+    definition = {
+        "StartAt": "work",
+        "States": {"work": {"Type": "Task", "Resource": function["FunctionArn"], "End": True}},
+    }
+    definition["States"]["work"].update(task)
+    sfn = aws.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name="one-task", definition=json.dumps(definition), roleArn=role["Arn"]
+    )["stateMachineArn"]
+
+    def run() -> dict[str, Any]:
+        arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+        deadline = time.monotonic() + 30
+        while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, f"{arn} still running"
+            time.sleep(0.02)
+        return dict(described)
+
+    HANDLERS["fn"] = handler
+    try:
+        yield run
+    finally:
+        del HANDLERS["fn"]

@@ -54,13 +54,12 @@ def new_target_groups(plan: dict[str, Any], existing: set[str]) -> list[str]:
 def check_target_groups(plan: dict[str, Any]) -> None:
     """Refuse a deploy whose new target groups would pass the Region's quota, saying how many
     the account has (counted through every page of ListTargetGroups, all VPCs). A deploy whose
-    groups are all found by name (a redeploy's, by ARN: :mod:`.known`) makes none and lists
-    nothing: a fleet's redeploys do not each read every group of the Region."""
-    api = lattice.client(plan)
-    wanted = new_target_groups(plan, set())
-    if all(lattice.find_named(api, plan, "target_group", name) for name in wanted):
+    groups are all the ones its ECS service is wired to (a redeploy: :mod:`.known`) makes none,
+    and lists nothing: a fleet's redeploys do not each read every group of the Region."""
+    known = (plan["lattice"].get("known") or {}).get("target_group") or {}
+    if all(name in known for name in new_target_groups(plan, set())):
         return
-    pages = api.get_paginator("list_target_groups").paginate()
+    pages = lattice.client(plan).get_paginator("list_target_groups").paginate()
     existing = [item["name"] for page in pages for item in page["items"]]
     new = new_target_groups(plan, set(existing))
     if not new:

@@ -52,8 +52,11 @@ from .s3.versions import install as install_s3_versions
 from .seams import join as join_seams
 from .servicediscovery.models import install as install_cloud_map
 from .servicequotas.models import servicequotas_backends
+from .stepfunctions.clients import install as install_sfn_clients
 from .stepfunctions.integrations import install as install_sfn_integrations
 from .stepfunctions.log import quiet_moto
+from .stepfunctions.names import install as install_sfn_names
+from .stepfunctions.parse_cache import install as install_sfn_parse_cache
 from .stepfunctions.timing import install as install_sfn_timing
 from .vpclattice.models import lattice_backends
 
@@ -76,9 +79,10 @@ class _VirtualBackoff:
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events (and its
     version listing by prefix), Cloud Map, EventBridge, Step Functions (integration, virtual
-    time), Lambda (and its layer archives), CloudFormation (the runner's stack), RAM (shares
-    between accounts), Route 53's zone ids, IAM's simulator and Service Quotas parts, and the
-    hook that counts, faults and serializes every request (idempotent)."""
+    time, shared clients, a parse per definition, unnamed executions), Lambda (and its layer
+    archives), CloudFormation (the runner's stack), RAM (shares between accounts), Route 53's
+    zone ids, IAM's simulator and Service Quotas parts, and the hook that counts, faults and
+    serializes every request (idempotent)."""
     quiet_moto()
     setattr(botocore.endpoint, "time", _VirtualBackoff())  # noqa: B010  (botocore imports time)
     install_events()
@@ -87,6 +91,9 @@ def install() -> None:
     install_s3_versions()
     install_cloud_map()
     install_sfn_integrations()
+    install_sfn_clients()
+    install_sfn_parse_cache()
+    install_sfn_names()
     install_sfn_timing()
     install_instrumentation()
     install_simulator()

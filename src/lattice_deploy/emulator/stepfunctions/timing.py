@@ -86,6 +86,36 @@ class _SameCursor(threading.Thread):
 _THREADING_SAME_CURSOR = types.SimpleNamespace(**{**vars(threading), "Thread": _SameCursor})
 
 
+class _VirtualTimeout(threading.Event):
+    """The event a Task state's ``TimeoutSeconds`` waits on, timed on the virtual clock. Why:
+    moto waits ``timeout`` real seconds, so a Task of an emulator slowed by load (a fleet's 50
+    deploys at once) failed with States.Timeout while its Lambda was still running, in no time
+    by the clock every other state reads; on AWS the two are one. The state's work holds the
+    clock back while it runs (it is the cursor), so only its own virtual sleeps (a retry's
+    backoff) can bring the deadline; work that ends after it (by the clock) ended too late."""
+
+    POLL = 0.1  # real seconds between looks at the clock; set() wakes it at once
+    set_at = 0.0
+
+    def set(self) -> None:
+        self.set_at = CLOCK.now()
+        super().set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if timeout is None:
+            return super().wait()
+        deadline = CLOCK.now() + timeout
+        while not super().wait(self.POLL):
+            if CLOCK.now() >= deadline:
+                return False
+        return self.set_at < deadline
+
+
+_THREADING_VIRTUAL_TIMEOUT = types.SimpleNamespace(
+    **{**vars(threading), "Event": _VirtualTimeout}
+)
+
+
 def _wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
     CLOCK.sleep(max(0, wait_seconds))
 
@@ -159,6 +189,7 @@ def install() -> None:
     WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
     setattr(program_module, "threading", _THREADING_SAME_CURSOR)  # noqa: B010
     setattr(execute_state, "Thread", _SameCursor)  # noqa: B010
+    setattr(execute_state, "threading", _THREADING_VIRTUAL_TIMEOUT)  # noqa: B010
     # History events and $$.State.EnteredTime in virtual time, as ECS and Lattice dates are:
     # a step that reads "now" from the context object agrees with the services it asks.
     EventManager._get_current_timestamp = staticmethod(CLOCK.datetime)  # type: ignore[method-assign]
