@@ -111,9 +111,7 @@ class _VirtualTimeout(threading.Event):
         return self.set_at < deadline
 
 
-_THREADING_VIRTUAL_TIMEOUT = types.SimpleNamespace(
-    **{**vars(threading), "Event": _VirtualTimeout}
-)
+_THREADING_VIRTUAL_TIMEOUT = types.SimpleNamespace(**{**vars(threading), "Event": _VirtualTimeout})
 
 
 def _wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
