@@ -83,16 +83,19 @@ class EmulatedLatticeBackend(SharedNetworks, AuthPolicies, ListenerRules, Lattic
 
     def service_arns_for(self, tg: VPCLatticeTargetGroup) -> list[str]:
         """The services whose listeners forward to ``tg`` (by default action or by a rule)."""
-        by_rule = {
-            r.listener.id for r in self.listener_rules.values() if tg.id in weights(r.action)
-        }
-        return sorted(
-            {
-                ln.service_arn
-                for ln in self.listeners.values()
-                if tg.id in forwards(ln.default_action) or ln.id in by_rule
-            }
-        )
+        return self.service_arns_by_group().get(tg.id, [])
+
+    def service_arns_by_group(self) -> dict[str, list[str]]:
+        """Target group id → :meth:`service_arns_for`, for every group at once: one pass over
+        the listeners and rules (a page of ListTargetGroups made one pass per group)."""
+        by_rules: dict[str, set[str]] = {}  # listener id → the groups its rules forward to
+        for rule in self.listener_rules.values():
+            by_rules.setdefault(rule.listener.id, set()).update(weights(rule.action))
+        found: dict[str, set[str]] = {}
+        for listener in self.listeners.values():
+            for group in forwards(listener.default_action) | by_rules.get(listener.id, set()):
+                found.setdefault(group, set()).add(listener.service_arn)
+        return {group: sorted(arns) for group, arns in found.items()}
 
     @paginate(pagination_model=LatticeResources.PAGINATION_MODEL)
     def list_access_log_subscriptions(  # type: ignore[override]

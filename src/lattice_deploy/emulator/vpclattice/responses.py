@@ -108,12 +108,13 @@ class EmulatedLatticeResponse(InstrumentedResponse, VPCLatticeResponse):
             target_group_type=self._get_param("targetGroupType"),
             **self._paging(),
         )
+        users = self.backend.service_arns_by_group()
         items = [
             {
                 **tg.to_dict(),
                 "port": tg.config.get("port"),
                 "protocol": tg.config.get("protocol"),
-                "serviceArns": self.backend.service_arns_for(tg),
+                "serviceArns": users.get(tg.id, []),
             }
             for tg in groups
         ]
