@@ -61,3 +61,22 @@ def test_a_bundle_naming_another_group_finds_it_by_listing(
     assert _listings(local, summary)["vpc-lattice:ListTargetGroups"] >= 1
     group = {r["type"]: r for r in summary["resources"]}["targetGroup"]
     assert group["action"] == "created" and group["name"] == "dev-myservice-tg-v2"
+
+
+def test_a_first_deploy_lists_each_kind_once_while_loading_and_once_to_create(
+    local: Local,
+) -> None:
+    """``load_bundle`` asks the same names in its checks and its baseline: one listing each
+    (:func:`deployer.lattice.known.reads_only`); ``ensure_lattice`` lists again before it
+    creates (find-before-create, in the state that acts)."""
+    _fill(local, 250)
+    api = local.aws.client("vpc-lattice")
+    pages = {
+        op: len(list(api.get_paginator(f"list_{kind}").paginate()))
+        for op, kind in zip(LISTINGS, ("target_groups", "services"), strict=True)
+    }
+    assert min(pages.values()) > 1
+    first = local.deploy(EXAMPLE)
+    assert first["status"] == "SUCCEEDED"
+    # groups: the quota's listing (every group), then ensure's; services: the checks', ensure's
+    assert _listings(local, first) == {op: 2 * n for op, n in pages.items()}

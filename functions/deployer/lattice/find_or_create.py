@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from ..core import aws
 from ..core.errors import BundleInvalid, DeployError, NotFound
 from ..core.step import record
+from . import known as known_names
 
 LABELS = {
     "service_network": "service network",
@@ -67,12 +68,18 @@ LISTS = {
 def find_named(api: Any, plan: dict[str, Any], kind: str, name: str) -> dict[str, Any] | None:
     """The ``kind`` named ``name`` (a group: in the service's VPC): the one the ECS service is
     wired to when it is that one (``plan.lattice.known``, :mod:`.known`: no listing), else
-    the first listed match."""
+    what this invocation already found (:func:`.known.reads_only`), else the first listed
+    match."""
     known = ((plan["lattice"].get("known") or {}).get(kind) or {}).get(name)
     if known:
         return dict(known)
+    hit, item = known_names.recalled(kind, name)
+    if hit:
+        return dict(item) if item else None
     vpc = {"vpcIdentifier": plan["lattice"]["vpcId"]} if kind == "target_group" else {}
-    return find(api, LISTS[kind], lambda item: item["name"] == name, **vpc)
+    found = find(api, LISTS[kind], lambda item: item["name"] == name, **vpc)
+    known_names.remember(kind, name, found)
+    return found
 
 
 def refuse_foreign(api: Any, item: dict[str, Any], plan: dict[str, Any], label: str) -> None:

@@ -10,10 +10,16 @@ A group or service read by ARN is the one :func:`.find_or_create.find_named` wou
 by name only when its name, VPC and status say so: "The name must be unique within the
 account" (VPC Lattice API Reference, CreateTargetGroup and CreateService, ``name``). Anything
 else (first deploy, renamed group, a read refused) falls back to the listing.
+
+Within :func:`reads_only` (``load_bundle``, which makes read calls only), a name looked up once
+is not listed again: its checks and its baseline ask the same names, milliseconds apart.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -23,6 +29,33 @@ from ..ecs import api as ecs
 TARGET_GROUP_FIELDS = ("arn", "id", "name", "status", "type", "serviceArns")
 CONFIG_FIELDS = ("port", "protocol", "vpcIdentifier", "ipAddressType")
 SERVICE_FIELDS = ("arn", "id", "name", "status", "customDomainName", "dnsEntry")
+
+
+_MEMO = threading.local()  # one invocation per thread (a Lambda sandbox runs one at a time)
+
+
+@contextmanager
+def reads_only() -> Iterator[None]:
+    """While it lasts, each (kind, name) found or not found is remembered (:func:`remember`)."""
+    _MEMO.names = {}
+    try:
+        yield
+    finally:
+        del _MEMO.names
+
+
+def recalled(kind: str, name: str) -> tuple[bool, dict[str, Any] | None]:
+    """``(True, item or None)`` if :func:`reads_only` remembers ``name``, else ``(False, None)``."""
+    names = getattr(_MEMO, "names", None)
+    if names is None or (kind, name) not in names:
+        return False, None
+    return True, names[(kind, name)]
+
+
+def remember(kind: str, name: str, item: dict[str, Any] | None) -> None:
+    names = getattr(_MEMO, "names", None)
+    if names is not None:
+        names[(kind, name)] = item
 
 
 def _listed(

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from ..core import aws
 from ..core.errors import BundleInvalid
 from . import find_or_create as lattice
+from . import known as known_names
 
 TARGET_GROUPS_PER_REGION = 500
 """The default quota (adjustable), used when Service Quotas cannot be read."""
@@ -51,16 +52,37 @@ def new_target_groups(plan: dict[str, Any], existing: set[str]) -> list[str]:
     return [g["name"] for g in wanted if "arn" not in g and g.get("name") not in existing]
 
 
+def _remember_found(plan: dict[str, Any], names: list[str], items: list[dict[str, Any]]) -> None:
+    """What :func:`.find_or_create.find_named` would find for each name, from the listing of
+    every group: the first in the service's VPC not being deleted (:func:`.known.remember`)."""
+    vpc = plan["lattice"]["vpcId"]
+    for name in names:
+        found = next(
+            (
+                item
+                for item in items
+                if item["name"] == name
+                and item.get("vpcIdentifier") == vpc
+                and item.get("status") != "DELETE_IN_PROGRESS"
+            ),
+            None,
+        )
+        known_names.remember("target_group", name, found)
+
+
 def check_target_groups(plan: dict[str, Any]) -> None:
     """Refuse a deploy whose new target groups would pass the Region's quota, saying how many
     the account has (counted through every page of ListTargetGroups, all VPCs). A deploy whose
     groups are all the ones its ECS service is wired to (a redeploy: :mod:`.known`) makes none,
     and lists nothing: a fleet's redeploys do not each read every group of the Region."""
     known = (plan["lattice"].get("known") or {}).get("target_group") or {}
-    if all(name in known for name in new_target_groups(plan, set())):
+    wanted = new_target_groups(plan, set())
+    if all(name in known for name in wanted):
         return
     pages = lattice.client(plan).get_paginator("list_target_groups").paginate()
-    existing = [item["name"] for page in pages for item in page["items"]]
+    items = [dict(item) for page in pages for item in page["items"]]
+    _remember_found(plan, wanted, items)
+    existing = [item["name"] for item in items]
     new = new_target_groups(plan, set(existing))
     if not new:
         return

@@ -26,6 +26,7 @@ from ..bundle.source import BundleSource
 from ..core import events
 from ..core.step import step
 from ..ecs import service_connect
+from ..lattice import known
 from ..rollback import baseline
 
 
@@ -36,13 +37,15 @@ def handler(event: dict[str, Any]) -> dict[str, Any]:
     template_env = (request.templateEnv or {}) if "templateEnv" in event else None
     bundle = rendered.of_source(source, source.variables(template_env))
     environment = request.environment or os.environ.get("ENVIRONMENT_NAME") or "dev"
-    plan = account_check.plan_of(
-        bundle.with_images(request.images), request.deploymentId, environment
-    )
-    source.check_folder(plan["serviceName"])
-    task_text = bundle.files.get(normalize.file_names(bundle.config)[1], "")
-    plan["bundleImages"] = sorted(definitions.image_keys(task_text))  # as named, before a pin
-    plan["warnings"] = validate.notices_in(bundle.files, environment) + plan.get("warnings", [])
-    plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
+    with known.reads_only():  # a name looked up once here is not listed again
+        plan = account_check.plan_of(
+            bundle.with_images(request.images), request.deploymentId, environment
+        )
+        source.check_folder(plan["serviceName"])
+        task_text = bundle.files.get(normalize.file_names(bundle.config)[1], "")
+        plan["bundleImages"] = sorted(definitions.image_keys(task_text))  # as named, unpinned
+        notices = validate.notices_in(bundle.files, environment)
+        plan["warnings"] = notices + plan.get("warnings", [])
+        plan["baseline"] = baseline.read(plan)  # before anything changes: what a rollback restores
     plan["warnings"] += service_connect.turned_off(plan)
     return plan
