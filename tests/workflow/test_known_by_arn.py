@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from deployer.lattice.find_or_create import FULL_PAGES
+
 from .conftest import EXAMPLE, Local
 
 VPC = {"port": 80, "protocol": "HTTP", "vpcIdentifier": "vpc-12345678"}
@@ -72,10 +74,10 @@ def test_a_first_deploy_lists_each_kind_once_while_loading_and_once_to_create(
     _fill(local, 250)
     api = local.aws.client("vpc-lattice")
     pages = {
-        op: len(list(api.get_paginator(f"list_{kind}").paginate()))
+        op: len(list(api.get_paginator(f"list_{kind}").paginate(PaginationConfig=FULL_PAGES)))
         for op, kind in zip(LISTINGS, ("target_groups", "services"), strict=True)
     }
-    assert min(pages.values()) > 1
+    assert set(pages.values()) == {3}  # 251 a kind, 100 a page: pages asked full
     first = local.deploy(EXAMPLE)
     assert first["status"] == "SUCCEEDED"
     # groups: the quota's listing (every group), then ensure's; services: the checks', ensure's

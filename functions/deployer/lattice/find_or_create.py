@@ -58,6 +58,11 @@ def find(
     return None
 
 
+FULL_PAGES = {"PageSize": 100}
+"""The most a page of ListTargetGroups, ListServices or ListServiceNetworks holds (botocore's
+model: ``maxResults`` 1 to 100). AWS documents no default (moto's is 50): asking for full pages
+halves the requests a listing of a fleet's groups makes against VPC Lattice's rate."""
+
 LISTS = {
     "service_network": "list_service_networks",
     "service": "list_services",
@@ -77,7 +82,9 @@ def find_named(api: Any, plan: dict[str, Any], kind: str, name: str) -> dict[str
     if hit:
         return dict(item) if item else None
     vpc = {"vpcIdentifier": plan["lattice"]["vpcId"]} if kind == "target_group" else {}
-    found = find(api, LISTS[kind], lambda item: item["name"] == name, **vpc)
+    found = find(
+        api, LISTS[kind], lambda item: item["name"] == name, PaginationConfig=FULL_PAGES, **vpc
+    )
     known_names.remember(kind, name, found)
     return found
 
