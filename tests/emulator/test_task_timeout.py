@@ -38,3 +38,16 @@ def test_a_task_sleeping_past_its_timeout_fails_with_states_timeout() -> None:
         ended = run()
     assert (ended["status"], ended.get("error")) == ("FAILED", "States.Timeout")
     assert CLOCK.now() - began >= 10
+
+
+def test_work_that_outran_the_wait_is_still_timed_from_its_start() -> None:
+    """moto makes the event, starts the work, then waits: the work may be done by then."""
+    with EmbeddedAws(seed=False) as aws:
+        event = _VirtualTimeout()
+        aws.advance(30)  # the work slept 30 virtual s before the wait began
+        event.set()
+        assert event.wait(10) is False
+        quick = _VirtualTimeout()
+        aws.advance(5)
+        quick.set()
+        assert quick.wait(10) is True

@@ -97,6 +97,11 @@ class _VirtualTimeout(threading.Event):
     POLL = 0.1  # real seconds between looks at the clock; set() wakes it at once
     set_at = 0.0
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.created_at = CLOCK.now()  # moto makes it just before it starts the work: the
+        # deadline counts from here, not from the wait, which the work may already have outrun
+
     def set(self) -> None:
         self.set_at = CLOCK.now()
         super().set()
@@ -104,7 +109,7 @@ class _VirtualTimeout(threading.Event):
     def wait(self, timeout: float | None = None) -> bool:
         if timeout is None:
             return super().wait()
-        deadline = CLOCK.now() + timeout
+        deadline = self.created_at + timeout
         while not super().wait(self.POLL):
             if CLOCK.now() >= deadline:
                 return False
