@@ -79,8 +79,10 @@ def check_target_groups(plan: dict[str, Any]) -> None:
     wanted = new_target_groups(plan, set())
     if all(name in known for name in wanted):
         return
-    pages = lattice.client(plan).get_paginator("list_target_groups").paginate(
-        PaginationConfig=lattice.FULL_PAGES
+    pages = (
+        lattice.client(plan)
+        .get_paginator("list_target_groups")
+        .paginate(PaginationConfig=lattice.FULL_PAGES)
     )
     items = [dict(item) for page in pages for item in page["items"]]
     _remember_found(plan, wanted, items)
