@@ -5,6 +5,7 @@ counts its attempts afresh in every execution. Unnamed executions get a UUID eac
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -46,3 +47,15 @@ def test_each_execution_retries_afresh_from_one_parse_and_one_client(
     assert len(calls) == 9  # three attempts in each: the Retry's count is each execution's own
     assert made == ["lambda"]  # one client for the nine invocations
     assert parse_cache._tree.cache_info().misses == 1  # one parse for the three executions
+
+
+def test_every_module_of_the_interpreter_that_makes_clients_shares_them() -> None:
+    with EmbeddedAws(seed=False):
+        makers = {
+            name: module.boto_client_for
+            for name, module in list(sys.modules.items())
+            if name.startswith("moto.stepfunctions.parser.asl.component")
+            and hasattr(module, "boto_client_for")
+        }
+    assert len(makers) >= len(clients.USERS)
+    assert {n for n, f in makers.items() if f is not clients.boto_client_for} == set()
