@@ -36,7 +36,9 @@ from .clock import CLOCK
 from .instrumented import STATE_LOCK
 from .stepfunctions import retention, status_events
 
-FORMAT = 1
+FORMAT = 2
+"""2: the ECS backend keeps each service's tasks indexed and each subnet's hosts (a fleet's
+requests are O(1)): a state of format 1 has neither, and is refused rather than half-read."""
 FORMAT_FILE, STATE_FILE = "format.json", "account.pickle"
 ABORT_CAUSE = (
     "lattice-deploy serve stopped while this execution ran; on restart it is ended as ABORTED "

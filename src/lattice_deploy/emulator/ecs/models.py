@@ -10,11 +10,9 @@ each target group, and deregistered when it stops. Rollouts move on in virtual t
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from moto.core.base_backend import BackendDict
-from moto.ec2.models import ec2_backends
 from moto.ecs.exceptions import InvalidParameterException, ServiceNotFoundException
 from moto.ecs.models import Service, Task, TaskDefinition
 from moto.moto_api._internal import mock_random
@@ -23,7 +21,7 @@ from ..clock import CLOCK
 from ..epoch import EPOCH
 from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
-from . import arns, capacity, lattice_wiring, progressive, service_connect
+from . import addresses, arns, capacity, lattice_wiring, progressive, service_connect
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 from .tasks import FargateTask
@@ -333,7 +331,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         key = f"{service.cluster_name}:{service.name}"
         count = len(self._tasks_of.get(key, {}))
         subnet_id = net["subnets"][count % len(net["subnets"])]
-        ip = self._allocate_ip(subnet_id)
+        ip = addresses.allocate(self, subnet_id)
         provider = capacity.provider_for(
             service.capacity_provider_strategy or [],
             [t.capacity_provider_name for t in self.service_tasks(service)],
@@ -355,7 +353,7 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             platform_version="1.4.0",
         )
         task.started_at_v, task.created_at = at, CLOCK.datetime()
-        self._set_address(task, ip)
+        addresses.assign(self, task, ip)
         self.tasks.setdefault(service.cluster_name, {})[task.task_arn] = task
         self._tasks_of.setdefault(key, {})[task.task_arn] = task
         return task
@@ -381,36 +379,6 @@ class EmulatedEcsBackend(TaskDefinitionRules):
 
     def _check_lattice(self, task_def: TaskDefinition, configs: list[dict[str, Any]]) -> None:
         lattice_wiring.check(self, task_def, configs)
-
-    def _allocate_ip(self, subnet_id: str) -> str:
-        if subnet_id not in self._hosts:  # a /18 has 16,381: made once, not per task
-            subnet = ec2_backends[self.account_id][self.region_name].get_subnet(subnet_id)
-            network = ipaddress.ip_network(subnet.cidr_block)
-            self._hosts[subnet_id] = [str(h) for h in network.hosts()][3:]  # AWS keeps .1-.3
-        hosts = self._hosts[subnet_id]
-        used = {
-            t.ip
-            for ts in self.tasks.values()
-            for t in ts.values()
-            if isinstance(t, FargateTask) and t.last_status != "STOPPED"
-        }
-        start = self._next_ip.get(subnet_id, 0)
-        for step in range(len(hosts)):
-            candidate = hosts[(start + step) % len(hosts)]
-            if candidate not in used:
-                self._next_ip[subnet_id] = (start + step + 1) % len(hosts)
-                return candidate
-        raise InvalidParameterException(f"Subnet {subnet_id} has no free IPv4 address")
-
-    def _set_address(self, task: FargateTask, ip: str) -> None:
-        details: list[dict[str, str]] = task.attachments[0]["details"]  # type: ignore[assignment]
-        eni_id = next(d["value"] for d in details if d["name"] == "networkInterfaceId")
-        eni = ec2_backends[self.account_id][self.region_name].get_network_interface(eni_id)
-        eni.private_ip_address = ip
-        eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
-        for detail in details:
-            if detail["name"] == "privateIPv4Address":
-                detail["value"] = ip
 
 
 ecs_backends: BackendDict[EmulatedEcsBackend] = BackendDict(EmulatedEcsBackend, "ecs")
