@@ -52,9 +52,16 @@ def find(
     lattice: Any, list_operation: str, match: Callable[[dict[str, Any]], bool], **kwargs: Any
 ) -> dict[str, Any] | None:
     for page in lattice.get_paginator(list_operation).paginate(**kwargs):
-        for item in page["items"]:
-            if item.get("status") != "DELETE_IN_PROGRESS" and match(item):  # as good as gone
-                return dict(item)
+        if (found := first(page["items"], match)) is not None:
+            return found
+    return None
+
+
+def first(items: Any, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The first listed item ``match`` accepts, one being deleted left out (as good as gone)."""
+    for item in items:
+        if item.get("status") != "DELETE_IN_PROGRESS" and match(item):
+            return dict(item)
     return None
 
 

@@ -57,17 +57,11 @@ def _remember_found(plan: dict[str, Any], names: list[str], items: list[dict[str
     every group: the first in the service's VPC not being deleted (:func:`.known.remember`)."""
     vpc = plan["lattice"]["vpcId"]
     for name in names:
-        found = next(
-            (
-                item
-                for item in items
-                if item["name"] == name
-                and item.get("vpcIdentifier") == vpc
-                and item.get("status") != "DELETE_IN_PROGRESS"
-            ),
-            None,
-        )
-        known_names.remember("target_group", name, found)
+
+        def named(item: dict[str, Any], name: str = name) -> bool:
+            return bool(item["name"] == name and item.get("vpcIdentifier") == vpc)
+
+        known_names.remember("target_group", name, lattice.first(items, named))
 
 
 def check_target_groups(plan: dict[str, Any]) -> None:
