@@ -77,7 +77,7 @@ def _settle(sfn: Any, arn: str, limit: float) -> dict[str, Any]:
             return dict(sfn.describe_execution(executionArn=found[0]["executionArn"]))
         if time.monotonic() > deadline:
             raise TimeoutError(f"{arn}: still running after {limit} s")
-        time.sleep(0.2)
+        time.sleep(1.0)  # each look is a ListExecutions: not the fleet's CPU
 
 
 def _floor(one: float, ledger: list[dict[str, Any]]) -> tuple[float, str]:

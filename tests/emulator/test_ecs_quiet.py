@@ -67,3 +67,30 @@ def test_a_mutation_or_a_fault_makes_it_replayed_again(
     aws.inject("unhealthy-targets")
     lattice.list_target_groups()
     assert replays == ["myservice"]
+
+
+def test_a_rollout_moves_at_its_own_moments_through_lattice_reads_alone(
+    aws: Any, lattice: Any, ecs: Any, replays: list[str]
+) -> None:
+    """A rolling deployment is left out between its moments and replayed at each, with no ECS
+    read between (ECS finishes a deployment on its own): the new tasks registered once RUNNING,
+    then, once they are HEALTHY, the deployment COMPLETED and the old tasks deregistered."""
+    tg = _steady(aws, lattice, ecs)
+    old = set(targets(lattice, tg["id"]))
+    ecs.update_service(
+        cluster="my-cluster", service="myservice", taskDefinition=task_definition(ecs, "nginx:1.27")
+    )
+    lattice.list_target_groups()  # the replay after the update starts the new tasks
+    replays.clear()
+    aws.advance(STARTUP_SECONDS - 1)
+    lattice.list_target_groups()
+    assert replays == []  # nothing of its own is due before the new tasks run
+    aws.advance(2)
+    registered = targets(lattice, tg["id"])  # a replay: the new tasks registered, checks begin
+    assert replays == ["myservice"]
+    new = set(registered) - old
+    assert len(new) == 2 and {registered[ip] for ip in new} == {"INITIAL"}
+    aws.advance(60)
+    after = targets(lattice, tg["id"])
+    assert {ip: after[ip] for ip in new} == dict.fromkeys(new, "HEALTHY")
+    assert {ip: after[ip] for ip in old} == dict.fromkeys(old, "DRAINING")

@@ -3,9 +3,10 @@ Lattice or EC2, or a fault rule added or removed.
 
 Why: before each ECS read and each VPC Lattice request the emulator replays what every ECS
 service's scheduler would have done since (:mod:`.ecs.rollout`); with a fleet of 1,000 services
-that is 1,000 replays per request, most of them of services in a steady state where nothing can
-happen until something changes. A service whose replay found it steady is left out until this
-count moves or its own next moment comes (:func:`.ecs.rollout.quiet_until`).
+that is 1,000 replays per request, most of them of services where nothing can happen until
+something changes or their own next moment comes (a task turning RUNNING, a target HEALTHY). A
+replayed service is left out until this count moves or that moment comes
+(:func:`.ecs.rollout.quiet_until`).
 """
 
 from __future__ import annotations

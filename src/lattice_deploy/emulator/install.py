@@ -47,12 +47,14 @@ from .iam.responses import install as install_simulator
 from .instrumented import install as install_instrumentation
 from .ram.models import ram_backends
 from .route53.models import install as install_route53
+from .routers import install as install_routers
 from .s3.notifications import install as install_s3_notifications
 from .s3.versions import install as install_s3_versions
 from .seams import join as join_seams
 from .servicediscovery.models import install as install_cloud_map
 from .servicequotas.models import servicequotas_backends
 from .stepfunctions.clients import install as install_sfn_clients
+from .stepfunctions.copies import install as install_sfn_copies
 from .stepfunctions.integrations import install as install_sfn_integrations
 from .stepfunctions.log import quiet_moto
 from .stepfunctions.names import install as install_sfn_names
@@ -79,11 +81,13 @@ class _VirtualBackoff:
 def install() -> None:
     """Register the extended VPC Lattice, ECS, ECR, DynamoDB, EC2 subnets, S3 events (and its
     version listing by prefix), Cloud Map, EventBridge, Step Functions (integration, virtual
-    time, shared clients, a parse per definition, unnamed executions), Lambda (and its layer
+    time, shared clients, a parse per definition and per JSONPath, state data copied as JSON,
+    unnamed executions), Lambda (and its layer
     archives), CloudFormation (the runner's stack), RAM (shares between accounts), Route 53's
     zone ids, IAM's simulator and Service Quotas parts, and the hook that counts, faults and
     serializes every request (idempotent)."""
     quiet_moto()
+    install_routers()
     setattr(botocore.endpoint, "time", _VirtualBackoff())  # noqa: B010  (botocore imports time)
     install_events()
     install_ec2()
@@ -93,6 +97,7 @@ def install() -> None:
     install_sfn_integrations()
     install_sfn_clients()
     install_sfn_parse_cache()
+    install_sfn_copies()
     install_sfn_names()
     install_sfn_timing()
     install_instrumentation()

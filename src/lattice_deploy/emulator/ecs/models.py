@@ -57,7 +57,8 @@ class LatticeAwareService(Service):
         """Every deployment, oldest first: what ListServiceDeployments lists."""
         self.reconciling = False
         self.quiet: tuple[int, float] | None = None
-        """``(epoch, until)``: its last replay found it steady (:func:`.rollout.quiet_until`)."""
+        """``(epoch, until)``: its last replay found nothing due before ``until``
+        (:func:`.rollout.quiet_until`)."""
         self.service_connect: tuple[dict[str, Any] | None, list[dict[str, str]]] = (None, [])
         """``(configuration, resources)`` each new deployment carries (:mod:`.service_connect`)."""
 
@@ -214,7 +215,8 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         return [arn for arn in listed if arn not in gone]
 
     def reconcile_all(self) -> None:
-        """Replay every ACTIVE service but those steady since nothing changed (:mod:`..epoch`)."""
+        """Replay every ACTIVE service but those with nothing due since nothing changed
+        (:mod:`..epoch`)."""
         epoch, now = EPOCH.value, CLOCK.now()
         for service in list(self.services.values()):
             if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":

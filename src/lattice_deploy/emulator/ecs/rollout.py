@@ -44,28 +44,34 @@ def reconcile(backend: EmulatedEcsBackend, service: LatticeAwareService) -> None
         epoch, now = EPOCH.value, CLOCK.now()
         for _ in range(MAX_EVENTS_PER_READ):
             if not _next_event(backend, service, now):
+                caught_up = True
                 break
+        else:
+            caught_up = False  # more is due: the next read goes on
         _update_counts(backend, service, now)
-        service.quiet = (epoch, quiet_until(backend, service))
+        service.quiet = (epoch, quiet_until(backend, service, now) if caught_up else 0.0)
     finally:
         service.reconciling = False
 
 
-def quiet_until(backend: EmulatedEcsBackend, service: LatticeAwareService) -> float:
-    """Until when a replay of ``service`` can only find nothing to do, as long as nothing else
-    changes (:mod:`..epoch`): a steady service (one COMPLETED deployment, not progressive, its
-    desired count of tasks all registered) is so until one of its targets turns UNHEALTHY; any
-    other, never (0). Faults in force: never either (a rule with ``after`` acts on the clock)."""
-    primary = service.deployments[0] if len(service.deployments) == 1 else {}
-    if primary.get("rolloutState") != "COMPLETED" or primary.get("progressive"):
+def quiet_until(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> float:
+    """Until when a replay of ``service``, caught up at ``now``, can only find nothing to do as
+    long as nothing else changes (:mod:`..epoch`): its own next moment. A rolling deployment
+    moves only at moments of its tasks and their targets: a task turning RUNNING (it is
+    registered; ``runningCount`` moves), a target turning HEALTHY (the rollout can complete,
+    ``failedTasks`` resets) or UNHEALTHY, a task failing to start (:func:`_fails_at`); between
+    them every replay finds what the last one found. A progressive deployment or its rollback
+    (stages that bake, lifecycle hooks) and faults in force (a rule with ``after`` acts on the
+    clock): never quiet (0)."""
+    if backend.faults_in_force() or progressive.rolling_back(service) is not None:
         return 0.0
-    if backend.faults_in_force():
+    if any(d.get("progressive") for d in service.deployments):
         return 0.0
-    tasks = backend.service_tasks(service)
-    if len(tasks) != service.desired_count or not all(t.registered for t in tasks):
-        return 0.0
-    moments = [at for task in tasks if (at := _fails_at(backend, task)) is not None]
-    return min(moments, default=math.inf)
+    moments: list[float | None] = []
+    for task in backend.service_tasks(service):
+        moments += (task.running_at, _fails_at(backend, task))
+        moments += (t.healthy_at(h, used) for t, h, used in _targets(backend, task))
+    return min((at for at in moments if at is not None and at > now), default=math.inf)
 
 
 def _next_event(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> bool:

@@ -1,0 +1,42 @@
+"""The interpreter's state data: JSONPaths parsed once each (parse_cache), and copied as JSON
+(copies): a copy shares nothing a later state could change."""
+
+from __future__ import annotations
+
+import pytest
+from moto.stepfunctions.parser.asl.utils import json_path
+
+from lattice_deploy.emulator.stepfunctions import copies, parse_cache
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def test_a_path_is_parsed_once_however_often_it_is_read() -> None:
+    parse_cache.install()
+    data = {"plan": {"service": "orders", "ports": [80, 443]}}
+    before = parse_cache._json_path.cache_info()
+    for _ in range(5):
+        assert json_path.extract_json("$.plan.service", data) == "orders"
+    after = parse_cache._json_path.cache_info()
+    assert after.misses - before.misses <= 1
+    assert after.hits - before.hits >= 4
+
+
+def test_a_copy_shares_nothing_mutable() -> None:
+    shared = {"tags": ["a"]}
+    original = {"left": shared, "right": shared, "n": 1, "ok": True, "none": None, "f": 1.5}
+    copied = copies.json_copy(original)
+    assert copied == original
+    copied["left"]["tags"].append("b")
+    assert original["left"]["tags"] == ["a"]  # the original is untouched
+    assert copied["right"]["tags"] == ["a"]  # and the two copies are apart, as JSON text is
+
+
+def test_what_is_not_json_is_still_deep_copied() -> None:
+    class Holder:
+        def __init__(self) -> None:
+            self.items = [1]
+
+    held = Holder()
+    copied = copies.json_copy([held])
+    assert copied[0] is not held and copied[0].items == [1] and copied[0].items is not held.items
