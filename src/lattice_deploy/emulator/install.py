@@ -51,6 +51,7 @@ from .routers import install as install_routers
 from .s3.notifications import install as install_s3_notifications
 from .s3.versions import install as install_s3_versions
 from .seams import join as join_seams
+from .serializer import install as install_serializer
 from .servicediscovery.models import install as install_cloud_map
 from .servicequotas.models import servicequotas_backends
 from .stepfunctions.clients import install as install_sfn_clients
@@ -88,6 +89,7 @@ def install() -> None:
     serializes every request (idempotent)."""
     quiet_moto()
     install_routers()
+    install_serializer()
     setattr(botocore.endpoint, "time", _VirtualBackoff())  # noqa: B010  (botocore imports time)
     install_events()
     install_ec2()
