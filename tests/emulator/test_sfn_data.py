@@ -40,3 +40,8 @@ def test_what_is_not_json_is_still_deep_copied() -> None:
     held = Holder()
     copied = copies.json_copy([held])
     assert copied[0] is not held and copied[0].items == [1] and copied[0].items is not held.items
+
+
+def test_the_interpreter_copies_its_state_data_as_json() -> None:
+    copies.install()
+    assert [m.__name__ for m in copies.USERS if m.copy.deepcopy is not copies.json_copy] == []
