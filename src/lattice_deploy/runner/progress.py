@@ -1,15 +1,52 @@
-"""Turn an execution's history into console-like progress lines and the final summary."""
+"""Turn an execution's history into console-like progress lines and the final summary.
+
+Each Task state's line is marked as the Step Functions console colours the state:
+
+- ``✗`` its last attempt failed and a Catch took the run on (the state exited all the same), or
+  its result is a failed verdict (:data:`FAILED_VERDICTS`: a FAILED health check, a rollback
+  STUCK, a report of a FAILED deployment);
+- ``↻`` an attempt failed and a Retry's next attempt succeeded: "(retried once)", "(retried N
+  times)";
+- ``✓`` otherwise.
+
+An attempt is told by the history's own events: within one entry of the state (the events whose
+``previousEventId`` chain leads back to its ``TaskStateEntered``, so Map iterations and Parallel
+branches, interleaved in one history, each keep their own), a Retry repeats
+``LambdaFunctionScheduled``/``Started``/``Failed`` (or ``Task…``, ``Activity…``) before the one
+that ends it, and a caught failure is the ``TaskStateExited`` right after a failed attempt.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from deployer.states.report import plain
 
 MARKS = {"created": "+", "updated": "~", "adopted": "=", "unchanged": "=", "skipped": "-"}
+
+# how an attempt of a Task state ends, in GetExecutionHistory's event types: failed or succeeded
+FAILED_ATTEMPTS = frozenset(
+    {
+        "ActivityFailed",
+        "ActivityScheduleFailed",
+        "ActivityTimedOut",
+        "LambdaFunctionFailed",
+        "LambdaFunctionScheduleFailed",
+        "LambdaFunctionStartFailed",
+        "LambdaFunctionTimedOut",
+        "TaskFailed",
+        "TaskStartFailed",
+        "TaskSubmitFailed",
+        "TaskTimedOut",
+    }
+)
+SUCCEEDED_ATTEMPTS = frozenset({"ActivitySucceeded", "LambdaFunctionSucceeded", "TaskSucceeded"})
+# a state whose result says the deployment failed, though its Lambda did not
+FAILED_VERDICTS = {"check_health": "FAILED", "rollback": "STUCK", "report": "FAILED"}
 
 
 def result_at(state: dict[str, Any], path: str | None) -> Any:
@@ -46,7 +83,8 @@ def describe(name: str, result: Any) -> str:
         pending = ", ".join(f"{p['type']} {p['id']}" for p in result.get("pending") or [])
         done = f"removed {len(result.get('removed') or [])}"
         done += f", restored {len(result.get('restored') or [])}"
-        return f"{result.get('status')}: {done}" + (f"; waiting for {pending}" if pending else "")
+        waits = "left" if result.get("status") == "STUCK" else "waiting for"
+        return f"{result.get('status')}: {done}" + (f"; {waits} {pending}" if pending else "")
     if name == "finish_leftovers":
         finished, waiting = len(result.get("finished") or []), len(result.get("runs") or [])
         if not finished and not waiting:
@@ -63,38 +101,107 @@ def describe(name: str, result: Any) -> str:
     )
 
 
+@dataclass
+class Entry:
+    """One entry into a state: its attempts' failures so far, and how the latest one ended."""
+
+    failures: int = 0
+    failed_last: bool = False
+    error: str = ""
+
+    def attempt(self, kind: str, event: dict[str, Any]) -> None:
+        if kind in SUCCEEDED_ATTEMPTS:
+            self.failed_last = False
+        elif kind in FAILED_ATTEMPTS:
+            self.failures, self.failed_last = self.failures + 1, True
+            self.error = str(_details(event).get("error") or kind)
+
+
+def mark(entry: Entry, name: str, result: Any) -> str:
+    """✗ caught or a failed verdict, ↻ retried and then succeeded, ✓ otherwise."""
+    verdict = result.get("status") if isinstance(result, dict) else None
+    if entry.failed_last or (verdict is not None and verdict == FAILED_VERDICTS.get(name)):
+        return "✗"
+    return "↻" if entry.failures else "✓"
+
+
+def all_states(states: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The states of a definition, with those of its Map iterations and Parallel branches."""
+    for name, state in states.items():
+        yield name, state
+        inner = state.get("ItemProcessor") or state.get("Iterator")
+        for branch in ([inner] if inner else []) + list(state.get("Branches") or []):
+            yield from all_states(branch.get("States") or {})
+
+
 class Printer:
     """Feed it history events; it prints one line per state, as the console lists them."""
 
     def __init__(self, definition: dict[str, Any], out: Callable[[str], None]) -> None:
-        self.states, self.out = definition["States"], out
+        self.states: dict[str, dict[str, Any]] = {}
+        for name, state in all_states(definition["States"]):
+            self.states.setdefault(name, state)  # a top-level state before a nested namesake
+        self.out = out
         self.outputs: dict[str, dict[str, Any]] = {}
+        self.entries: dict[int, Entry] = {}  # by the id of the event that entered the state
+        self.entered: dict[int, int] = {}  # each event's id: the id of its state's entering
+        self.latest = 0  # the newest entering, for an event that does not say its previous
+
+    def entry(self, event: dict[str, Any]) -> Entry:
+        """The entry into a state the event belongs to, by its ``previousEventId`` chain."""
+        if event["type"].endswith("StateEntered"):
+            self.latest = entered = int(event.get("id") or self.latest + 1)
+            self.entries[entered] = Entry()
+        else:
+            entered = self.entered.get(event.get("previousEventId") or -1, self.latest)
+        if "id" in event:
+            self.entered[event["id"]] = entered
+        return self.entries.setdefault(entered, Entry())
 
     def __call__(self, event: dict[str, Any]) -> None:
-        kind = event["type"]
+        kind, entry = event["type"], self.entry(event)
+        entry.attempt(kind, event)
         if kind.endswith("StateExited"):
             details = event["stateExitedEventDetails"]
             name, output = details["name"], json.loads(details.get("output") or "{}")
             self.outputs[name] = output
             state = self.states.get(name, {})
             if state.get("Type") == "Task":
-                self.out(
-                    f"  ✓ {name:<28} {describe(name, result_at(output, state.get('ResultPath')))}"
-                )
+                self.out(f"  {self.task_line(name, state, output, entry)}")
             elif state.get("Type") == "Wait":
                 seconds = state.get("Seconds", result_at(output, state.get("SecondsPath")))
                 self.out(f"  … {name:<28} {seconds}s")
-        elif kind == "LambdaFunctionFailed":
-            details = event.get("lambdaFunctionFailedEventDetails") or {}
-            said = plain(_message(details.get("cause"))).replace("\n", "\n      ")
-            self.out(f"  ✗ {details.get('error')}: {said}")
+        elif kind in FAILED_ATTEMPTS:  # said as it happens: a Retry or a Catch comes after
+            details = _details(event)
+            said = plain(_message(details["cause"])) if details.get("cause") else ""
+            said = f": {said}".replace("\n", "\n      ") if said else ""
+            self.out(f"  ✗ {details.get('error') or kind}{said}")
         elif kind == "ExecutionFailed":  # its cause is the summary's, said once, below
             details = event.get("executionFailedEventDetails") or {}
             self.out(f"  ✗ execution failed ({details.get('error')})")
 
+    @staticmethod
+    def task_line(name: str, state: dict[str, Any], output: Any, entry: Entry) -> str:
+        result = None if entry.failed_last else result_at(output, state.get("ResultPath"))
+        said = f"{entry.error} (caught)" if entry.failed_last else describe(name, result)
+        retries = entry.failures - int(entry.failed_last)  # a caught attempt is no retry
+        if retries:
+            head, _, rest = said.partition("\n")
+            often = "once" if retries == 1 else f"{retries} times"
+            said = f"{head} (retried {often})".lstrip() + (f"\n{rest}" if rest else "")
+        return f"{mark(entry, name, result)} {name:<28} {said}"
+
 
 def _message(cause: str | None) -> str:
+    """A Lambda's ``errorMessage`` from its failure's cause, or the cause as it is."""
     try:
-        return str(json.loads(cause or "{}").get("errorMessage") or cause)
+        said = json.loads(cause or "{}")
     except json.JSONDecodeError:
         return str(cause)
+    return str((said.get("errorMessage") if isinstance(said, dict) else None) or cause)
+
+
+def _details(event: dict[str, Any]) -> dict[str, Any]:
+    """An event's ``…EventDetails`` (``taskFailedEventDetails`` for ``TaskFailed``)."""
+    kind = str(event["type"])
+    return dict(event.get(kind[:1].lower() + kind[1:] + "EventDetails") or {})
