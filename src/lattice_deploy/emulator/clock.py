@@ -10,15 +10,22 @@ jumps to the earliest deadline, unless the clock is *held* (:meth:`hold`). So ea
 waits exactly as long in virtual time whether it runs alone or beside others, and nothing sleeps
 in real time.
 
+Each waiter (a sleeper, an :class:`Alarm`) waits on a condition of its own, kept in a heap by
+deadline, and is woken when time reaches it, not at every move of time. Why: a fleet's fan-out
+has a thousand executions asleep at once and time moves thousands of times; waking every sleeper
+at every move (one ``notify_all``) was O(sleepers) per move, O(fleet²) in all.
+
 A cursor is one thread of control of an execution (the interpreter registers them:
 :mod:`.stepfunctions.timing`): an execution is one, a Map state adds one per iteration worker.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import datetime as _datetime  # the type, where a method is named datetime
@@ -35,12 +42,15 @@ class VirtualClock:
     """Seconds since the last reset, in virtual time."""
 
     def __init__(self, rate: float = 0.0) -> None:
-        self._cond = threading.Condition()
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)  # the lock's: each waiter has its own
         self._offset = 0.0
         self._rate = rate
         self._real_start = time.monotonic()
         self._origin = datetime.now(UTC)
-        self._deadlines: list[float] = []  # one per sleeper
+        self._deadlines: list[float] = []  # one per sleeper: where time can jump to
+        self._waiters: list[tuple[float, int, threading.Condition]] = []  # heap: whom to wake
+        self._order = itertools.count()  # ties in the heap: first come, first woken
         self._running = 0  # cursors neither asleep nor waiting on another cursor
         self._generation = 0
         self._held = False  # no jump: time moves only by rate or advance
@@ -79,7 +89,7 @@ class VirtualClock:
             raise ValueError("the virtual clock only moves forward")
         with self._cond:
             self._offset += seconds
-            self._cond.notify_all()
+            self._wake()
             return self._now()
 
     def set_rate(self, rate: float) -> None:
@@ -88,7 +98,7 @@ class VirtualClock:
             raise ValueError("rate must be >= 0")
         with self._cond:
             self._offset, self._rate, self._real_start = self._now(), rate, time.monotonic()
-            self._cond.notify_all()
+            self._wake(everyone=True)  # each works out its real timeout again
 
     def hold(self, held: bool = True) -> None:
         """Stop (or let go of) the jump, so a run that waits stays waiting until time reaches
@@ -105,7 +115,7 @@ class VirtualClock:
             self._origin = datetime.now(UTC)
             self._deadlines, self._running, self._held = [], 0, False
             self._generation += 1
-            self._cond.notify_all()
+            self._wake(everyone=True)
 
     def resume(self, now: float, origin: _datetime) -> None:
         """A saved account's time (``serve --state-dir``): it goes on from ``now`` with the same
@@ -121,7 +131,28 @@ class VirtualClock:
         earliest, now = min(self._deadlines), self._now()
         if earliest > now:
             self._offset += earliest - now
-            self._cond.notify_all()
+            self._wake()
+
+    def _wake(self, everyone: bool = False) -> None:
+        """Wake the waiters whose deadline time has reached (each checks for itself)."""
+        now, waiters = self._now(), self._waiters
+        while waiters and (everyone or waiters[0][0] <= now):
+            heapq.heappop(waiters)[2].notify()
+
+    def _wait(
+        self,
+        deadline: float,
+        waiter: threading.Condition | None = None,
+        done: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Under the lock: wait until time reaches ``deadline``, ``done()``, or a reset."""
+        generation = self._generation
+        waiter = threading.Condition(self._lock) if waiter is None else waiter
+        while self._now() < deadline and generation == self._generation and not done():
+            heapq.heappush(self._waiters, (deadline, next(self._order), waiter))
+            timeout = None if self._rate == 0 else (deadline - self._now()) / self._rate
+            if not waiter.wait(timeout):  # flowing time reached it: it may still be heaped
+                self._wake()
 
     # ---- cursors -----------------------------------------------------------------------------
     def sleep(self, seconds: float) -> None:
@@ -131,9 +162,7 @@ class VirtualClock:
             self._deadlines.append(deadline)
             self._running -= 1
             self._jump()
-            while self._now() < deadline and generation == self._generation:
-                timeout = None if self._rate == 0 else (deadline - self._now()) / self._rate
-                self._cond.wait(timeout)
+            self._wait(deadline)
             if generation != self._generation:
                 raise ClockReset("the embedded AWS this execution ran in was reset")
             self._deadlines.remove(deadline)
@@ -190,6 +219,29 @@ class VirtualClock:
             with self._cond:
                 if generation == self._generation:
                     self._running += 1
+
+
+class Alarm:
+    """What a Task state's ``TimeoutSeconds`` waits on: rung when the work ends, unless virtual
+    time reaches the deadline first. Not a sleep: the waiting thread is not the cursor (the work
+    it waits for is), so it neither holds time back nor is a deadline time jumps to."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+        self._waiter = threading.Condition(clock._lock)
+        self.rung_at: float | None = None
+
+    def ring(self) -> None:
+        with self._clock._lock:
+            if self.rung_at is None:
+                self.rung_at = self._clock._now()
+            self._waiter.notify()
+
+    def wait(self, deadline: float) -> bool:
+        """Whether it was rung before ``deadline`` (False also when the clock was reset)."""
+        with self._clock._lock:
+            self._clock._wait(deadline, self._waiter, lambda: self.rung_at is not None)
+            return self.rung_at is not None and self.rung_at < deadline
 
 
 CLOCK = VirtualClock()

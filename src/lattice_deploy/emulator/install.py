@@ -46,6 +46,7 @@ from .events.models import install as install_events
 from .iam.responses import install as install_simulator
 from .instrumented import install as install_instrumentation
 from .ram.models import ram_backends
+from .request_costs import install as install_request_costs
 from .route53.models import install as install_route53
 from .routers import install as install_routers
 from .s3.notifications import install as install_s3_notifications
@@ -85,9 +86,11 @@ def install() -> None:
     time, shared clients, a parse per definition and per JSONPath, state data copied as JSON,
     unnamed executions), Lambda (and its layer
     archives), CloudFormation (the runner's stack), RAM (shares between accounts), Route 53's
-    zone ids, IAM's simulator and Service Quotas parts, and the hook that counts, faults and
+    zone ids, IAM's simulator and Service Quotas parts, moto's and botocore's per-request work
+    done once (:mod:`.request_costs`), and the hook that counts, faults and
     serializes every request (idempotent)."""
     quiet_moto()
+    install_request_costs()
     install_routers()
     install_serializer()
     setattr(botocore.endpoint, "time", _VirtualBackoff())  # noqa: B010  (botocore imports time)

@@ -1,5 +1,10 @@
 """A Fargate task's private IPv4 address: the next free one of its subnet (AWS keeps each
-subnet's first three host addresses), set on the task's attachment and its ENI."""
+subnet's first three host addresses), set on the task's attachment and its ENI.
+
+Each subnet's addresses are indexed by the task last given each (``_ip_holders``), so a start
+asks only its candidates' holders whether they have STOPPED, not every task of the account: a
+fleet of 1,000 services starts 2,000 tasks at a push, beside the 2,000 it stops.
+"""
 
 from __future__ import annotations
 
@@ -20,23 +25,31 @@ def allocate(backend: EmulatedEcsBackend, subnet_id: str) -> str:
         subnet = ec2_backends[backend.account_id][backend.region_name].get_subnet(subnet_id)
         network = ipaddress.ip_network(subnet.cidr_block)
         backend._hosts[subnet_id] = [str(h) for h in network.hosts()][3:]  # AWS keeps .1-.3
-    hosts = backend._hosts[subnet_id]
-    used = {
-        t.ip
-        for ts in backend.tasks.values()
-        for t in ts.values()
-        if isinstance(t, FargateTask) and t.last_status != "STOPPED"
-    }
+    hosts, holders = backend._hosts[subnet_id], _holders(backend)
     start = backend._next_ip.get(subnet_id, 0)
     for step in range(len(hosts)):
         candidate = hosts[(start + step) % len(hosts)]
-        if candidate not in used:
+        holder = holders.get(candidate)
+        if holder is None or holder.last_status == "STOPPED":
             backend._next_ip[subnet_id] = (start + step + 1) % len(hosts)
             return candidate
     raise InvalidParameterException(f"Subnet {subnet_id} has no free IPv4 address")
 
 
+def _holders(backend: EmulatedEcsBackend) -> dict[str, FargateTask]:
+    """Each address's latest task (made from the tasks once, for an account saved without it)."""
+    holders: dict[str, FargateTask] | None = backend.__dict__.get("_ip_holders")
+    if holders is None:
+        holders = backend.__dict__["_ip_holders"] = {}
+        for tasks in backend.tasks.values():
+            for task in tasks.values():
+                if isinstance(task, FargateTask) and task.last_status != "STOPPED":
+                    holders[task.ip] = task
+    return holders
+
+
 def assign(backend: EmulatedEcsBackend, task: FargateTask, ip: str) -> None:
+    _holders(backend)[ip] = task
     details: list[dict[str, str]] = task.attachments[0]["details"]  # type: ignore[assignment]
     eni_id = next(d["value"] for d in details if d["name"] == "networkInterfaceId")
     eni = ec2_backends[backend.account_id][backend.region_name].get_network_interface(eni_id)

@@ -42,7 +42,7 @@ from moto.stepfunctions.parser.backend import execution as parser_execution
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 
-from ..clock import CLOCK
+from ..clock import CLOCK, Alarm
 from ..faults import FAULTS
 from ..usage import USAGE
 from . import retention, status_events, sync_wait
@@ -94,26 +94,20 @@ class _VirtualTimeout(threading.Event):
     clock back while it runs (it is the cursor), so only its own virtual sleeps (a retry's
     backoff) can bring the deadline; work that ends after it (by the clock) ended too late."""
 
-    POLL = 0.1  # real seconds between looks at the clock; set() wakes it at once
-    set_at = 0.0
-
     def __init__(self) -> None:
         super().__init__()
         self.created_at = CLOCK.now()  # moto makes it just before it starts the work: the
         # deadline counts from here, not from the wait, which the work may already have outrun
+        self._alarm = Alarm(CLOCK)  # woken when rung or due, not polled (:mod:`..clock`)
 
     def set(self) -> None:
-        self.set_at = CLOCK.now()
+        self._alarm.ring()
         super().set()
 
     def wait(self, timeout: float | None = None) -> bool:
         if timeout is None:
             return super().wait()
-        deadline = self.created_at + timeout
-        while not super().wait(self.POLL):
-            if CLOCK.now() >= deadline:
-                return False
-        return self.set_at < deadline
+        return self._alarm.wait(self.created_at + timeout)
 
 
 _THREADING_VIRTUAL_TIMEOUT = types.SimpleNamespace(**{**vars(threading), "Event": _VirtualTimeout})
