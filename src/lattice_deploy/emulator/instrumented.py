@@ -29,7 +29,7 @@ from moto.s3.responses import S3Response
 from .awslambda.invocation import INVOCATION
 from .awslambda.models import LambdaCrash
 from .calls import CALLS, is_mutating
-from .epoch import EPOCH, MOVERS
+from .epoch import EPOCH, MOVERS, keys_of
 from .faults import FAULTS, Fault
 from .shape_log import SHAPE_LOG
 from .shapes import conform, service_model, shaped_body
@@ -116,7 +116,7 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
         with STATE_LOCK:
             status, headers, body = _original_call_action(self)
             if self.boto3_service_name in MOVERS and is_mutating(operation):
-                EPOCH.bump()
+                EPOCH.bump(_moved(self, operation))
     if status < 300 and self.boto3_service_name in WHOLE_OBJECTS and operation:
         body = shaped_body(service_model(self.boto3_service_name).operation_model(operation), body)
         headers.pop("Content-Length", None)  # re-measured on the way out
@@ -125,6 +125,19 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
     if function and status < 300 and FAULTS.crash_after(account_id, operation, service, caller):
         raise LambdaCrash(f"{function} died right after {operation} succeeded (injected)")
     return status, headers, body
+
+
+def _moved(response: BaseResponse, operation: str) -> tuple[str, ...] | None:
+    """The keys a mutation moves (:func:`.epoch.keys_of`; None: every one)."""
+    params: dict[str, Any] = {}
+    if response.boto3_service_name == "ecs":
+        try:
+            params = json.loads(response.body or "{}")
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(params, dict):
+            return None
+    return keys_of(response.boto3_service_name, operation, params, response.path or "")
 
 
 S3_ACTIONS = {

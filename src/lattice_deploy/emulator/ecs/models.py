@@ -56,9 +56,9 @@ class LatticeAwareService(Service):
         self.history: list[dict[str, Any]] = []
         """Every deployment, oldest first: what ListServiceDeployments lists."""
         self.reconciling = False
-        self.quiet: tuple[int, float] | None = None
-        """``(epoch, until)``: its last replay found nothing due before ``until``
-        (:func:`.rollout.quiet_until`)."""
+        self.quiet: tuple[tuple[str, ...], tuple[int, ...], float] | None = None
+        """``(keys, stamp, until)``: its last replay found nothing due before ``until``, with
+        its keys' changes at ``stamp`` (:mod:`..epoch`, :func:`.rollout.quiet_until`)."""
         self.service_connect: tuple[dict[str, Any] | None, list[dict[str, str]]] = (None, [])
         """``(configuration, resources)`` each new deployment carries (:mod:`.service_connect`)."""
 
@@ -217,11 +217,11 @@ class EmulatedEcsBackend(TaskDefinitionRules):
     def reconcile_all(self) -> None:
         """Replay every ACTIVE service but those with nothing due since nothing changed
         (:mod:`..epoch`)."""
-        epoch, now = EPOCH.value, CLOCK.now()
+        now, stamp = CLOCK.now(), EPOCH.stamp
         for service in list(self.services.values()):
             if isinstance(service, LatticeAwareService) and service.status == "ACTIVE":
                 quiet = getattr(service, "quiet", None)
-                if quiet is not None and quiet[0] == epoch and now < quiet[1]:
+                if quiet and len(quiet) == 3 and now < quiet[2] and stamp(quiet[0]) == quiet[1]:
                     continue
                 reconcile(self, service)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from moto.moto_api._internal import mock_random
 
 from ..clock import CLOCK
-from ..epoch import EPOCH
+from ..epoch import EPOCH, group_key, service_key
 from . import progressive
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def reconcile(backend: EmulatedEcsBackend, service: LatticeAwareService) -> None
         return
     service.reconciling = True
     try:
-        epoch, now = EPOCH.value, CLOCK.now()
+        keys = epoch_keys(service)
+        stamp, now = EPOCH.stamp(keys), CLOCK.now()
         for _ in range(MAX_EVENTS_PER_READ):
             if not _next_event(backend, service, now):
                 caught_up = True
@@ -49,9 +50,24 @@ def reconcile(backend: EmulatedEcsBackend, service: LatticeAwareService) -> None
         else:
             caught_up = False  # more is due: the next read goes on
         _update_counts(backend, service, now)
-        service.quiet = (epoch, quiet_until(backend, service, now) if caught_up else 0.0)
+        service.quiet = (keys, stamp, quiet_until(backend, service, now) if caught_up else 0.0)
     finally:
         service.reconciling = False
+
+
+def epoch_keys(service: LatticeAwareService) -> tuple[str, ...]:
+    """What a change to moves ``service`` on (:mod:`..epoch`): the service, and each target
+    group its tasks register in or its deployments name."""
+    groups = set()
+    configs = list(service.vpc_lattice_configurations)
+    for deployment in service.deployments:
+        configs += progressive.registered_in(deployment)
+        configs += deployment.get("vpcLatticeConfigurations") or []
+    for config in configs:
+        groups.add(config.get("targetGroupArn") or "")
+        groups.add((progressive.advanced([config]) or {}).get("alternateTargetGroupArn") or "")
+    found = (group_key(arn) for arn in sorted(groups) if arn)
+    return (service_key(service.cluster_name, service.name), *(key for key in found if key))
 
 
 def quiet_until(backend: EmulatedEcsBackend, service: LatticeAwareService, now: float) -> float:
