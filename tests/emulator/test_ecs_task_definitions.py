@@ -90,3 +90,31 @@ def test_families_are_listed_by_status(ecs: Any) -> None:
     ecs.deregister_task_definition(taskDefinition=first)
     ecs.delete_task_definitions(taskDefinitions=[first, other])
     assert families() == []
+
+
+class _Unread(dict[str, Any]):
+    def values(self) -> Any:
+        raise AssertionError("the tasks were read")
+
+
+def test_with_nothing_being_deleted_a_describe_reads_no_task(aws: Any, ecs: Any) -> None:
+    """Each task start describes its revision; what a deleted one is still used by is asked only
+    while one is being deleted (a fleet's account holds thousands of tasks)."""
+    from lattice_deploy.emulator.ecs.models import ecs_backends
+
+    first = task_definition(ecs, image="nginx:1.0")
+    backend = ecs_backends[aws.account_id][aws.region]
+    tasks, backend.tasks = backend.tasks, _Unread(backend.tasks)
+    try:
+        assert ecs.describe_task_definition(taskDefinition=first)["taskDefinition"]["revision"] == 1
+    finally:
+        backend.tasks = tasks
+    ecs.deregister_task_definition(taskDefinition=first)
+    ecs.delete_task_definitions(taskDefinitions=[first])  # nothing uses it: gone at once
+    assert backend._deleting() == set()
+    second = task_definition(ecs, image="nginx:1.1")
+    backend.task_definitions["myservice"][2].status = "DELETE_IN_PROGRESS"  # as saved before
+    del backend.__dict__["_being_deleted"]  # an account saved without the set finds it
+    assert backend._deleting() == {("myservice", 2)}
+    with pytest.raises(ClientError):
+        ecs.describe_task_definition(taskDefinition=second)  # nothing uses it: gone

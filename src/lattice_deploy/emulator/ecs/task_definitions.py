@@ -75,12 +75,30 @@ class TaskDefinitionRules(EC2ContainerServiceBackend):
         deleted, failures = super().delete_task_definitions(task_definitions)
         for td in deleted:  # kept, DELETE_IN_PROGRESS, while something references it
             self.task_definitions[td.family][int(td.revision)] = td
+            self._deleting().add((td.family, int(td.revision)))
         self._forget_deleted()
         return deleted, failures
+
+    def _deleting(self) -> set[tuple[str, int]]:
+        """The DELETE_IN_PROGRESS revisions, kept as they are deleted (found once in an account
+        saved without them). Why: each start of a task describes its revision, and the check of
+        what still uses a deleted one reads every task: not when none is being deleted."""
+        found: set[tuple[str, int]] | None = self.__dict__.get("_being_deleted")
+        if found is None:
+            found = self.__dict__["_being_deleted"] = {
+                (td.family, int(td.revision))
+                for revisions in self.task_definitions.values()
+                for td in revisions.values()
+                if td.status == "DELETE_IN_PROGRESS"
+            }
+        return found
 
     def _forget_deleted(self) -> None:
         """Drop the DELETE_IN_PROGRESS revisions no task that has not STOPPED and no ACTIVE
         service (any of its deployments) references any more."""
+        deleting = self._deleting()
+        if not deleting:
+            return
         used = {
             t.task_definition_arn
             for tasks in self.tasks.values()
@@ -91,10 +109,13 @@ class TaskDefinitionRules(EC2ContainerServiceBackend):
             if service.status == "ACTIVE":
                 used.add(str(service.task_definition))
                 used.update(d.get("taskDefinition") for d in getattr(service, "deployments", []))
-        for revisions in self.task_definitions.values():
-            for number, td in list(revisions.items()):
-                if td.status == "DELETE_IN_PROGRESS" and td.arn not in used:
-                    del revisions[number]
+        for family, number in list(deleting):
+            td = self.task_definitions.get(family, {}).get(number)
+            if td is None or td.status != "DELETE_IN_PROGRESS":
+                deleting.discard((family, number))
+            elif td.arn not in used:
+                del self.task_definitions[family][number]
+                deleting.discard((family, number))
 
     def sorted_task_definitions(
         self, family: str | None, status: str, newest_first: bool
