@@ -21,7 +21,15 @@ from ..clock import CLOCK
 from ..epoch import EPOCH
 from ..faults import FAULTS
 from ..vpclattice.models import lattice_backends
-from . import addresses, arns, capacity, lattice_wiring, progressive, service_connect
+from . import (
+    addresses,
+    arns,
+    capacity,
+    lattice_wiring,
+    progressive,
+    service_connect,
+    task_reads,
+)
 from .rollout import reconcile
 from .task_definitions import TaskDefinitionRules
 from .tasks import FargateTask
@@ -239,6 +247,10 @@ class EmulatedEcsBackend(TaskDefinitionRules):
         desiredStatus: str | None = None,
     ) -> list[Task]:
         self.reconcile_all()
+        if service_name and not (container_instance or family or started_by):
+            return task_reads.of_service(
+                self, cluster_str, service_name, desiredStatus or "RUNNING"
+            )
         tasks = super().list_tasks(
             cluster_str, container_instance, family, started_by, None, desiredStatus or "RUNNING"
         )
@@ -254,8 +266,10 @@ class EmulatedEcsBackend(TaskDefinitionRules):
             raise InvalidParameterException(
                 f"DescribeTasks takes up to {DESCRIBE_TASKS_LIMIT} tasks; {len(tasks)} given."
             )
+        if not tasks:
+            raise InvalidParameterException("Tasks cannot be empty.")
         self.reconcile_all()
-        return super().describe_tasks(cluster_str, tasks)
+        return task_reads.described(self, cluster_str, tasks)
 
     def task_ports(self, ip: str) -> dict[int, str] | None:
         """The container ports of the live task with this IP and the HTTP version each speaks
