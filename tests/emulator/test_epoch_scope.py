@@ -58,7 +58,28 @@ TG_ARN = f"arn:aws:vpc-lattice:ap-northeast-1:123456789012:targetgroup/{TG}"
             (f"tg:{TG}",),
         ),
         ("vpc-lattice", "DeregisterTargets", {}, "/targetgroups/nonsense/x", None),
-        ("vpc-lattice", "CreateListener", {}, "/services/svc-x/listeners", None),
+        (
+            "vpc-lattice",
+            "CreateListener",
+            {"defaultAction": {"forward": {"targetGroups": [{"targetGroupIdentifier": TG_ARN}]}}},
+            "/services/svc-x/listeners",
+            (f"tg:{TG}",),
+        ),
+        (
+            "vpc-lattice",
+            "CreateRule",
+            {"action": {"fixedResponse": {"statusCode": 404}}},
+            "/services/svc-x/listeners/listener-x/rules",
+            (),
+        ),
+        (
+            "vpc-lattice",
+            "CreateListener",
+            {"defaultAction": {"forward": {"targetGroups": [{"targetGroupIdentifier": "x"}]}}},
+            "/services/svc-x/listeners",
+            None,
+        ),
+        ("vpc-lattice", "UpdateListener", {}, "/services/svc-x/listeners/listener-x", None),
         ("vpc-lattice", "CreateTargetGroup", {}, "/targetgroups", ()),
         ("ec2", "AuthorizeSecurityGroupIngress", {}, "/", None),
     ],
@@ -144,12 +165,26 @@ def test_any_other_mutation_replays_every_service(
 ) -> None:
     groups = _two_steady(aws, lattice, ecs)
     replays.clear()
-    lattice.create_listener(  # a listener changes which groups are in use: everyone's
-        serviceIdentifier=groups["alpha"]["serviceId"],
-        name="second",
-        protocol="HTTP",
-        port=8080,
+    service = groups["alpha"]["serviceId"]
+    listener = lattice.list_listeners(serviceIdentifier=service)["items"][0]["id"]
+    lattice.update_listener(  # a group may go out of use: which ones, only a replay of all says
+        serviceIdentifier=service,
+        listenerIdentifier=listener,
         defaultAction={"fixedResponse": {"statusCode": 404}},
     )
     lattice.list_target_groups()
     assert sorted(replays) == ["alpha", "bravo"]
+
+
+def test_an_execution_s_end_moves_everything_only_if_it_had_faults(aws: Any) -> None:
+    """Every execution's end releases the faults injected for it; one without any changes no
+    rule, so no rollout: no replay of the fleet at each execution's end."""
+    from lattice_deploy.emulator.faults import FAULTS, Fault
+
+    before = epoch.EPOCH.value
+    FAULTS.release("an-execution-without-faults")
+    FAULTS.clear("000000000000")  # an account without rules
+    assert epoch.EPOCH.value == before
+    FAULTS.add(aws.account_id, Fault.parse("unhealthy-targets").scoped("owner-1", "web"))
+    FAULTS.release("owner-1")
+    assert epoch.EPOCH.value == before + 2  # added, then removed

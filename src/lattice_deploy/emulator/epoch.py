@@ -55,9 +55,13 @@ SCOPED = {
     ("vpc-lattice", "DeregisterTargets"): "targetGroup",
     ("vpc-lattice", "UpdateTargetGroup"): "targetGroup",
     ("vpc-lattice", "DeleteTargetGroup"): "targetGroup",
+    ("vpc-lattice", "CreateListener"): "forwards",
+    ("vpc-lattice", "CreateRule"): "forwards",
 }
 """Mutations that move only the rollout of the ECS service they name, or of the services whose
-tasks register in the target group they name (its targets, its health check)."""
+tasks register in the target group they name (its targets, its health check), or in the groups a
+new listener or rule forwards to (they are in use from then on: their targets get checked; a new
+one takes no group out of use)."""
 
 _GROUP_ID = re.compile(r"tg-[0-9a-z]{17}")
 
@@ -88,9 +92,17 @@ def keys_of(
         cluster = params.get("cluster")
         if isinstance(name, str) and (cluster is None or isinstance(cluster, str)):
             return (service_key(cluster, name),)
+    elif scope == "forwards":
+        action = params.get("defaultAction") or params.get("action") or {}
+        forward = action.get("forward") if isinstance(action, dict) else None
+        groups = (forward or {}).get("targetGroups") if isinstance(forward, dict) else []
+        named = [g.get("targetGroupIdentifier") for g in groups or [] if isinstance(g, dict)]
+        keys = [group_key(n) if isinstance(n, str) else None for n in named]
+        if None not in keys:
+            return tuple(key for key in keys if key)
     elif scope == "targetGroup":
-        found = re.search(r"/targetgroups/([^/?]+)", path)
-        key = group_key(found[1]) if found else None
+        matched = re.search(r"/targetgroups/([^/?]+)", path)
+        key = group_key(matched[1]) if matched else None
         if key is not None:
             return (key,)
     return None

@@ -180,22 +180,29 @@ class FaultRegistry:
 
     def clear(self, account_id: str | None = None) -> None:
         with self._lock:
+            had = any(self._rules.values()) if account_id is None else self._rules.get(account_id)
             if account_id is None:
                 self._rules.clear()
             else:
                 self._rules.pop(account_id, None)
-        EPOCH.bump()
+        if had:  # only a change of the rules moves a rollout (:mod:`.epoch`)
+            EPOCH.bump()
 
     @staticmethod
     def _names(service: str, operation: str) -> tuple[str, str]:
         return operation, f"{service}.{operation}"
 
     def release(self, owner: str) -> None:
-        """Remove every rule injected for ``owner`` (an execution that ended)."""
+        """Remove every rule injected for ``owner`` (an execution that ended): each execution's
+        end asks, and one that had none changes nothing (no replay of the fleet, :mod:`.epoch`)."""
+        removed = False
         with self._lock:
             for account_id, rules in self._rules.items():
-                self._rules[account_id] = [r for r in rules if r.owner != owner]
-        EPOCH.bump()
+                kept = [r for r in rules if r.owner != owner]
+                removed |= len(kept) != len(rules)
+                self._rules[account_id] = kept
+        if removed:
+            EPOCH.bump()
 
     def _applies(self, rule: Fault, service: str, operation: str, caller: str | None) -> bool:
         return (

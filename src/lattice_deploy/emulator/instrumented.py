@@ -130,7 +130,7 @@ def _call_action(self: BaseResponse) -> TYPE_RESPONSE:
 def _moved(response: BaseResponse, operation: str) -> tuple[str, ...] | None:
     """The keys a mutation moves (:func:`.epoch.keys_of`; None: every one)."""
     params: dict[str, Any] = {}
-    if response.boto3_service_name == "ecs":
+    if response.boto3_service_name in ("ecs", "vpc-lattice"):  # JSON bodies
         try:
             params = json.loads(response.body or "{}")
         except (TypeError, ValueError):
