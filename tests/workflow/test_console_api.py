@@ -60,3 +60,24 @@ def test_a_fan_out_is_listed_by_the_image_its_push_redeploys(local: Local) -> No
     fan_outs(local)  # ended
     listed = {e["trigger"]: e for e in api.executions() if e["service"] == "myapp:latest"}
     assert set(listed) == {"push"} and listed["push"]["status"] == "SUCCEEDED"
+
+
+def test_a_caught_or_failed_step_is_failed_and_a_retried_one_says_so(local: Local) -> None:
+    """As the CLI marks them (runner/progress.py): a step whose failure a Catch took on is
+    failed, not succeeded; a FAILED health check is failed; a step a Retry ran again says how
+    often."""
+    local.aws.inject("fail:CreateService")
+    shown = api.execution(local.deploy(EXAMPLE)["executionArn"])
+    (ensure,) = [s for s in shown["steps"] if s["name"] == "ensure_lattice"]
+    assert ensure["status"] == "failed" and shown["marks"]["ensure_lattice"] == "failed"
+    local.aws.clear_faults()
+    local.aws.inject("unhealthy-targets")
+    shown = api.execution(local.deploy(EXAMPLE)["executionArn"])
+    checks = [s for s in shown["steps"] if s["name"] == "check_health"]
+    assert checks[-1]["status"] == "failed" and shown["marks"]["check_health"] == "failed"
+    assert {s["status"] for s in checks[:-1]} <= {"succeeded"}  # WAITING passes
+    local.aws.clear_faults()
+    local.aws.inject("throttle:CreateListener:5")
+    shown = api.execution(local.deploy(EXAMPLE)["executionArn"])
+    (ensure,) = [s for s in shown["steps"] if s["name"] == "ensure_lattice"]
+    assert ensure["status"] == "succeeded" and ensure["retries"] == 1

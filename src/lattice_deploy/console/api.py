@@ -20,6 +20,7 @@ from deployer.lattice import auth_policy, ensure_auth
 
 from ..emulator.demo_account import ACCOUNT_ID, REGION
 from ..picture import draw
+from ..runner import progress
 
 LIMIT = 50
 
@@ -98,9 +99,14 @@ def executions() -> list[dict[str, Any]]:
     return sorted(found, key=lambda e: e["started"], reverse=True)
 
 
-def _steps(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each state the execution entered, in order, with its input, output and outcome."""
+def _steps(events: list[dict[str, Any]], definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each state the execution entered, in order, with its input, output and outcome: failed
+    when its last attempt failed (a Catch took the run on) or its result is a failed verdict (a
+    FAILED health check), else succeeded, with how often a Retry ran it again, as the CLI marks
+    it (:func:`..runner.progress.mark`)."""
+    states = dict(progress.all_states(definition.get("States") or {}))
     steps: list[dict[str, Any]] = []
+    entries: list[progress.Entry] = []
     for event in events:
         kind = event["type"]
         if kind.endswith("StateEntered"):
@@ -113,17 +119,26 @@ def _steps(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "status": "running",
                 }
             )
+            entries.append(progress.Entry())
         elif kind.endswith("StateExited") and steps:
             details = event["stateExitedEventDetails"]
-            step = next(s for s in reversed(steps) if s["name"] == details["name"])
-            step.update(output=details.get("output"), status="succeeded")
-        elif kind in ("LambdaFunctionFailed", "TaskFailed", "ExecutionFailed") and steps:
+            at = next(i for i in reversed(range(len(steps))) if steps[i]["name"] == details["name"])
+            output = details.get("output")
+            path = states.get(details["name"], {}).get("ResultPath")
+            result = progress.result_at(json.loads(output or "{}"), path)
+            failed = progress.mark(entries[at], details["name"], result) == "✗"
+            steps[at].update(output=output, status="failed" if failed else "succeeded")
+            if entries[at].failures:
+                steps[at]["retries"] = entries[at].failures - int(entries[at].failed_last)
+        elif kind in progress.FAILED_ATTEMPTS | {"ExecutionFailed"} and steps:
             failure: dict[str, Any] = next(
                 (dict(v) for k, v in event.items() if k.endswith("EventDetails")), {}
             )
             steps[-1].update(
                 status="failed", error=failure.get("error"), cause=failure.get("cause")
             )
+        if steps and kind in progress.FAILED_ATTEMPTS | progress.SUCCEEDED_ATTEMPTS:
+            entries[-1].attempt(kind, event)
     return steps
 
 
@@ -206,8 +221,8 @@ def execution(arn: str) -> dict[str, Any]:
     machine = sfn.describe_state_machine(stateMachineArn=described["stateMachineArn"])
     pages = sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
     events = [e for page in pages for e in page["events"]]
-    steps = _steps(events)
     definition = json.loads(machine["definition"])
+    steps = _steps(events, definition)
     marks = _marks(steps, described["status"])
     passed = {(a["name"], b["name"]) for a, b in pairwise(steps)}  # the transitions made
     report = next(
