@@ -22,6 +22,28 @@ def test_a_path_is_parsed_once_however_often_it_is_read() -> None:
     assert after.hits - before.hits >= 4
 
 
+def test_a_parsed_node_s_text_is_read_once_and_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parse_cache.install()
+    definition = '{"StartAt": "a", "States": {"a": {"Type": "Pass", "Result": "x y", "End": true}}}'
+    tree = parse_cache._tree(definition + " ")  # a definition of its own: a tree of its own
+    calls: list[object] = []
+    original = parse_cache._original_text
+
+    def counted(node: object) -> str:
+        calls.append(node)
+        return str(original(node))
+
+    monkeypatch.setattr(parse_cache, "_original_text", counted)
+    first = tree.getText()
+    assert calls  # read once, through the kept-text reader
+    assert first == original(tree) and '"Result":"x y"' in first
+    calls.clear()
+    assert tree.getText() == first and calls == []  # kept: nothing under it read again
+    parse_cache.parse(definition + " ")  # a program built from the tree, as each execution's
+
+
 def test_a_copy_shares_nothing_mutable() -> None:
     shared = {"tags": ["a"]}
     original = {"left": shared, "right": shared, "n": 1, "ok": True, "none": None, "f": 1.5}
