@@ -14,9 +14,21 @@ import sys
 
 from .. import __version__
 from ..runner.app import AppMissing
-from . import app, deploy, doctor, init, plan, request, serve, smoke, status, validate
+from . import (
+    app,
+    deploy,
+    doctor,
+    init,
+    plan,
+    request,
+    rollback,
+    serve,
+    smoke,
+    status,
+    validate,
+)
 
-VERBS = (app, deploy, doctor, init, plan, request, serve, smoke, status, validate)
+VERBS = (app, deploy, doctor, init, plan, request, rollback, serve, smoke, status, validate)
 
 
 def parser() -> argparse.ArgumentParser:

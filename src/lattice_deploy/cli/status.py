@@ -1,5 +1,6 @@
-"""``lattice-deploy status [SERVICE]``: who deploys the service now, its newest request, and its
-recent executions (started by an upload, an ECR push or ``deploy``) with their outcome.
+"""``lattice-deploy status [SERVICE]``: who deploys the service now, its newest request, its
+recent executions (started by an upload, an ECR push, ``deploy`` or ``rollback``) with their
+outcome, and the versions ``rollback`` can go to.
 
 With SERVICE, also whether it is healthy now: the ECS service (revision, counts, each
 deployment's rollout) and its VPC Lattice target group's targets with status and reason.
@@ -81,6 +82,25 @@ def render(found: dict[str, Any]) -> list[str]:
         lines.append(f"      by {run['by']}")
         if run.get("why"):
             lines.append(f"      {run['why']}")
+    return lines + _rollback_lines(found)
+
+
+def _rollback_lines(found: dict[str, Any]) -> list[str]:
+    """The versions ``rollback --to`` takes, newest first: what runs now, and the default."""
+    choices = found.get("rollbackTo") or []
+    if not choices:
+        return []
+    command = f"lattice-deploy rollback {found['service']} --to NAME"
+    lines = [f"  versions to roll back to (`{command}`):"]
+    for choice in choices:
+        said = (
+            " (running now)"
+            if choice["running"]
+            else " (rollback's default)"
+            if choice["default"]
+            else ""
+        )
+        lines.append(f"    {choice['execution']}  {choice['started']}{said}")
     return lines
 
 

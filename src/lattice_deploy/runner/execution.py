@@ -193,20 +193,38 @@ def start(
     validate.check(shown, environment or "dev")  # nothing is uploaded or started before this
     service = service_of(shown)
     versions = upload(session.client("s3"), bucket, service, files)
-    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:8]
-    deployment_id = f"{service[:40]}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{digest}"
     payload = {
-        "deploymentId": deployment_id,
+        "deploymentId": deployment_id(service, json.dumps(files, sort_keys=True)),
         "bundle": {"bucket": bucket, "prefix": f"definitions/{service}/", "versions": versions},
         "templateEnv": template_env(files),
         **({"environment": environment} if environment else {}),
     }
+    return launch(session, state_machine_arn, service, payload, prepare)
+
+
+def deployment_id(service: str, content: str) -> str:
+    """A new run's id and execution name: the service (cut to 40, so ``status`` finds its runs by
+    name), when it was asked, and a digest of what it deploys."""
+    digest = hashlib.sha256(content.encode()).hexdigest()[:8]
+    return f"{service[:40]}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{digest}"
+
+
+def launch(
+    session: Any,
+    state_machine_arn: str,
+    service: str,
+    payload: dict[str, Any],
+    prepare: Prepare | None = None,
+) -> Started:
+    """Start the deploy state machine on ``payload`` (named by its ``deploymentId``): how
+    ``deploy`` starts a bundle it uploaded and ``rollback`` one already in the bucket."""
+    name = str(payload["deploymentId"])
     if prepare:
-        prepare(deployment_id, service)
+        prepare(name, service)
     started = session.client("stepfunctions").start_execution(
-        stateMachineArn=state_machine_arn, name=deployment_id, input=json.dumps(payload)
+        stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload)
     )
-    return Started(started["executionArn"], deployment_id, service)
+    return Started(started["executionArn"], name, service)
 
 
 def history(

@@ -1,4 +1,5 @@
-"""Run one deployment against a target and return its summary (what ``deploy`` prints)."""
+"""Run one deployment against a target and return its summary (what ``deploy`` and ``rollback``
+print)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def deploy_bundle(
         target.session, target.bucket, target.state_machine_arn, directory, environment, prepare
     )
     out(f"lattice-deploy: deploying {started.service} as execution {started.deployment_id}")
+    return follow(target, started, out)
+
+
+def follow(
+    target: Target, started: execution.Started, out: Callable[[str], None]
+) -> dict[str, Any]:
+    """Print the started run's progress state by state until it ends, and return its summary:
+    the same for every way a run is started (``deploy``, ``rollback``)."""
     printer = Printer(target.definition, out)
     sfn = target.session.client("stepfunctions")
     for event in execution.history(sfn, started.execution_arn):

@@ -8,7 +8,7 @@ without a deploy command to watch; this answers it from the same records the wor
 
 from __future__ import annotations
 
-import json
+from itertools import islice
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from deployer.lattice import auth_policy, ensure_auth
 
 from .targets import Target
+from .versions import Deployment, History, choices
 
 
 def _turn(target: Target, service: str) -> dict[str, Any]:
@@ -146,49 +147,47 @@ def _serving_group(
     return group, found[group]
 
 
-def _run(sfn: Any, listed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    described = sfn.describe_execution(executionArn=listed["executionArn"])
-    payload = json.loads(described.get("input") or "{}")
-    prefix = str((payload.get("bundle") or {}).get("prefix") or "")
-    output = json.loads(described.get("output") or "{}")
-    report = output.get("report") or {}
-    status = "SUPERSEDED" if report.get("status") == "SUPERSEDED" else described["status"]
-    why = report.get("reason") or described.get("cause") or ""
+def _run(found: Deployment) -> dict[str, Any]:
+    why = found.report.get("reason") or found.cause
     return {
-        "service": prefix.rstrip("/").rsplit("/", 1)[-1] or None,
-        "execution": described["name"],
-        "status": status,
-        "started": str(described["startDate"]),
-        "by": (payload.get("request") or {}).get("by") or "lattice-deploy deploy",
+        "service": found.service,
+        "execution": found.execution,
+        "status": found.status,
+        "started": found.started,
+        "by": found.by,
         **({"why": why} if why else {}),
-        **({"report": report["location"]} if report.get("location") else {}),
-    }, report
+        **({"report": found.report["location"]} if found.report.get("location") else {}),
+    }
 
 
-def status(target: Target, service: str | None, limit: int = 10) -> dict[str, Any]:
-    """``{"service", "turn", "executions": [newest first]}`` (``turn`` only for one service)."""
-    sfn = target.session.client("stepfunctions")
-    runs: list[dict[str, Any]] = []
-    newest: dict[str, Any] = {}  # the newest run's report that names resources
-    pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=target.state_machine_arn)
+def _every_service(sfn: Any, state_machine_arn: str, limit: int) -> list[dict[str, Any]]:
+    pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=state_machine_arn)
     listed = sorted(
         (e for page in pages for e in page["executions"]),
         key=lambda e: e["startDate"],
         reverse=True,
     )
-    for execution in listed:
-        if service and not execution["name"].startswith(f"{service[:40]}-"):
-            continue  # names start with the service (cut as the CLI and triggers cut them)
-        run, report = _run(sfn, execution)
-        if not service or run["service"] == service:
-            runs.append(run)
-            if not newest and report.get("resources"):
-                newest = report
-        if len(runs) >= limit:
-            break
+    return [
+        _run(Deployment.of(sfn.describe_execution(executionArn=e["executionArn"])))
+        for e in listed[:limit]
+    ]
+
+
+def status(target: Target, service: str | None, limit: int = 10) -> dict[str, Any]:
+    """``{"service", "turn", "health", "executions": [newest first], "rollbackTo"}`` (all but
+    the executions only for one service). ``rollbackTo``: the succeeded deployments, newest
+    first, the versions ``rollback --to`` takes (:func:`.versions.choices`)."""
+    sfn = target.session.client("stepfunctions")
+    if not service:
+        return {"service": None, "executions": _every_service(sfn, target.state_machine_arn, limit)}
+    history = History(sfn, target.state_machine_arn, service)
+    found = list(islice(history.deployments(), limit))
+    # the newest run's report that names resources: where the service is read now
+    newest = next((d.report for d in found if d.report.get("resources")), {})
     return {
         "service": service,
-        **({"turn": _turn(target, service)} if service else {}),
-        **({"health": _health(target, newest)} if service and newest else {}),
-        "executions": runs,
+        "turn": _turn(target, service),
+        **({"health": _health(target, newest)} if newest else {}),
+        "executions": [_run(d) for d in found],
+        "rollbackTo": choices(history, limit),
     }
