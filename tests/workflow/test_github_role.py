@@ -1,10 +1,10 @@
 """The stack's deploy role for GitHub (``GitHubDeployRole`` in template.yaml) grants what
-``lattice-deploy deploy`` and ``status`` need against a real stack, both ways: the CLI's own
-requests, recorded by the emulator under the role's name while the CLI runs its real-stack path
-(a CloudFormation stack with the outputs ``sam deploy`` gives, found with ``--stack``), over a
-deploy, a redeploy, a failed and rolled-back deploy, a progressive one, and ``status`` of each;
-against the role's policy. Needed but not granted fails; granted but never needed fails unless
-listed with the reason AWS needs it anyway.
+``lattice-deploy deploy``, ``status`` and ``rollback`` need against a real stack, both ways:
+the CLI's own requests, recorded by the emulator under the role's name while the CLI runs its
+real-stack path (a CloudFormation stack with the outputs ``sam deploy`` gives, found with
+``--stack``), over a deploy, a redeploy, a failed and rolled-back deploy, a progressive one,
+``status`` of each and a rollback; against the role's policy. Needed but not granted fails;
+granted but never needed fails unless listed with the reason AWS needs it anyway.
 
 Why a caller name: the emulator attributes a request to the Lambda function whose handler made it
 (``INVOCATION.function``, per thread); the CLI's requests had none (they counted for the account,
@@ -87,7 +87,7 @@ def _edit(directory: Path, image: str) -> Path:
     return directory
 
 
-def test_the_github_role_grants_exactly_what_deploy_and_status_need(
+def test_the_github_role_grants_exactly_what_deploy_status_and_rollback_need(
     local: Local, tmp_path: Path
 ) -> None:
     sam_deployed(local)
@@ -102,6 +102,8 @@ def test_the_github_role_grants_exactly_what_deploy_and_status_need(
     assert cli("status", "myservice") == 0
     assert cli("status", "doomed") == 1
     assert cli("status", "checkout", "--json") == 0  # its tasks in either group: looked up
+    assert cli("rollback", "checkout", "--dry-run") == 0
+    assert cli("rollback", "checkout") == 0  # back to 1.27: its pinned versions checked
     assert cli("status") == 0
     needed = CALLS.actions().get(ROLE, set())
     allowed = granted()

@@ -147,7 +147,9 @@ S3_ACTIONS = {
     "ListObjectVersions": "ListBucketVersions",
 }
 """S3 operations whose IAM action has another name ("Amazon S3 API operations and the
-permissions they need", S3 User Guide); GetObject of a version is s3:GetObjectVersion."""
+permissions they need", S3 User Guide); GetObject of a version is s3:GetObjectVersion, and so
+is HeadObject of one ("You need the relevant read object (or version) permission for this
+operation", S3 API Reference, HeadObject)."""
 
 
 S3_ERRORS = {
@@ -162,7 +164,7 @@ def _s3_setup_class(self: S3Response, request: Any, *args: Any, **kwargs: Any) -
     _original_s3_setup(self, request, *args, **kwargs)
     caller = getattr(INVOCATION, "deployment", None)
     operation = self._get_action()
-    versioned = "versionId" in self.querystring and operation == "GetObject"
+    versioned = "versionId" in self.querystring and operation in ("GetObject", "HeadObject")
     action = "GetObjectVersion" if versioned else S3_ACTIONS.get(operation)
     function = getattr(INVOCATION, "function", None)
     CALLS.record(self.current_account, "s3", operation, caller, function, action)
