@@ -65,10 +65,18 @@ def task_definition(
     return str(response["taskDefinition"]["taskDefinitionArn"])
 
 
-def lattice_service(ecs: Any, tg_arn: str, task_def: str, desired: int = 3, **kwargs: Any) -> Any:
+def lattice_service(
+    ecs: Any,
+    tg_arn: str,
+    task_def: str,
+    desired: int = 3,
+    cluster: str = "my-cluster",
+    name: str = "myservice",
+    **kwargs: Any,
+) -> Any:
     return ecs.create_service(
-        cluster="my-cluster",
-        serviceName="myservice",
+        cluster=cluster,
+        serviceName=name,
         taskDefinition=task_def,
         desiredCount=desired,
         launchType="FARGATE",

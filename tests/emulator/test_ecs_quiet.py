@@ -6,26 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from lattice_deploy.emulator.ecs import models
 from lattice_deploy.emulator.ecs.tasks import STARTUP_SECONDS
 
 from .helpers import describe, lattice_service, served_target_group, targets, task_definition
-
-
-@pytest.fixture
-def replays(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The services :meth:`EmulatedEcsBackend.reconcile_all` replays, in order."""
-    seen: list[str] = []
-    real = models.reconcile
-
-    def counted(backend: Any, service: Any) -> None:
-        seen.append(service.name)
-        real(backend, service)
-
-    monkeypatch.setattr(models, "reconcile", counted)
-    return seen
 
 
 def _steady(aws: Any, lattice: Any, ecs: Any) -> dict[str, Any]:

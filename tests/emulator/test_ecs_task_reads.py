@@ -10,24 +10,14 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .helpers import NETWORK, ROLE, served_target_group, task_definition
+from .helpers import lattice_service, served_target_group, task_definition
 
 pytestmark = pytest.mark.timeout(60)
 
 
 def _service(ecs: Any, lattice: Any, cluster: str, name: str = "myservice") -> None:
     tg = served_target_group(lattice, f"{name}-{cluster}")
-    ecs.create_service(
-        cluster=cluster,
-        serviceName=name,
-        taskDefinition=task_definition(ecs),
-        desiredCount=2,
-        launchType="FARGATE",
-        networkConfiguration=NETWORK,
-        vpcLatticeConfigurations=[
-            {"roleArn": ROLE, "targetGroupArn": tg["arn"], "portName": "http"}
-        ],
-    )
+    lattice_service(ecs, tg["arn"], task_definition(ecs), desired=2, cluster=cluster, name=name)
 
 
 def _listed(ecs: Any, cluster: str | None, service: str = "myservice") -> list[str]:

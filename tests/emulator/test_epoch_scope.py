@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from lattice_deploy.emulator import epoch
-from lattice_deploy.emulator.ecs import models
 from lattice_deploy.emulator.ecs.tasks import STARTUP_SECONDS
 
-from .helpers import NETWORK, ROLE, describe, served_target_group, targets, task_definition
+from .helpers import describe, lattice_service, served_target_group, targets, task_definition
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -90,34 +89,11 @@ def test_the_keys_a_mutation_moves(
     assert epoch.keys_of(service, operation, params, path) == keys
 
 
-@pytest.fixture
-def replays(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real = models.reconcile
-
-    def counted(backend: Any, service: Any) -> None:
-        seen.append(service.name)
-        real(backend, service)
-
-    monkeypatch.setattr(models, "reconcile", counted)
-    return seen
-
-
 def _two_steady(aws: Any, lattice: Any, ecs: Any) -> dict[str, dict[str, Any]]:
     groups = {}
     for name in ("alpha", "bravo"):
         groups[name] = tg = served_target_group(lattice, name)
-        ecs.create_service(
-            cluster="my-cluster",
-            serviceName=name,
-            taskDefinition=task_definition(ecs),
-            desiredCount=1,
-            launchType="FARGATE",
-            networkConfiguration=NETWORK,
-            vpcLatticeConfigurations=[
-                {"roleArn": ROLE, "targetGroupArn": tg["arn"], "portName": "http"}
-            ],
-        )
+        lattice_service(ecs, tg["arn"], task_definition(ecs), desired=1, name=name)
     aws.advance(STARTUP_SECONDS + 30)
     for name, tg in groups.items():
         assert set(targets(lattice, tg["id"]).values()) == {"HEALTHY"}
