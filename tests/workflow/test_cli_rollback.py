@@ -17,6 +17,7 @@ import pytest
 
 from lattice_deploy.cli.main import main
 from lattice_deploy.cli.status import render
+from lattice_deploy.console import api as console
 from lattice_deploy.runner.status import status
 
 from .conftest import Local
@@ -104,6 +105,8 @@ def test_rollback_deploys_the_previous_version_through_the_gate(
     # what runs now is v1's bundle again: the one before it is v2, rollback's default now
     choices = [(c["execution"], c["running"], c["default"]) for c in found["rollbackTo"]]
     assert choices == [(newest["name"], True, False), (v2, False, True), (v1, True, False)]
+    listed = {e["name"]: e["trigger"] for e in console.executions()}
+    assert (listed[newest["name"]], listed[v1]) == ("rollback", "CLI")  # the console says so
 
 
 def test_a_rollback_that_fails_the_health_gate_is_rolled_back_leaving_what_ran(

@@ -21,6 +21,7 @@ from deployer.lattice import auth_policy, ensure_auth
 from ..emulator.demo_account import ACCOUNT_ID, REGION
 from ..picture import draw
 from ..runner import progress
+from ..runner.versions import REDEPLOY_OF
 
 LIMIT = 50
 
@@ -41,7 +42,9 @@ def _service_and_trigger(machine: str, given: dict[str, Any]) -> tuple[str, str]
     service = prefix.strip("/").rsplit("/", 1)[-1]
     by = str((given.get("request") or {}).get("by") or "")
     trigger = (
-        "CLI"
+        "rollback"
+        if REDEPLOY_OF in given  # lattice-deploy rollback: an earlier version again
+        else "CLI"
         if "templateEnv" in given
         else "upload"
         if by.startswith("upload")
