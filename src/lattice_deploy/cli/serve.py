@@ -211,7 +211,11 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    stop.wait()
+    # Woken twice a second, not only by the handler: Python runs a signal's handler in the main
+    # thread between bytecodes, and a SIGTERM the kernel gives another thread (any of an
+    # execution's) does not interrupt a wait without timeout, so serve slept on, unstoppable
+    while not stop.wait(0.5):
+        pass
     server.shutdown()
     thread.join()
     if saver:
