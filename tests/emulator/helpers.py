@@ -14,6 +14,20 @@ NETWORK = {"awsvpcConfiguration": {"subnets": SUBNETS, "securityGroups": ["sg-12
 ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForVpcLattice"
 
 
+def counted(monkeypatch: Any, owner: Any, name: str) -> list[Any]:
+    """Put in ``owner.name`` a wrapper that records each call's first argument, then calls the
+    original: what a test sees of how often a thing is asked (and of what)."""
+    seen: list[Any] = []
+    original = getattr(owner, name)
+
+    def wrapper(first: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(first)
+        return original(first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return seen
+
+
 def target_group(lattice: Any, name: str = "myservice-tg", **health: Any) -> dict[str, Any]:
     config: dict[str, Any] = {"port": 80, "protocol": "HTTP", "vpcIdentifier": VPC}
     if health:

@@ -17,6 +17,8 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from lattice_deploy.emulator import EmbeddedAws, request_costs
 from lattice_deploy.emulator.ecs.models import ecs_backends
 
+from .helpers import counted
+
 pytestmark = pytest.mark.timeout(60)
 
 INSTANCES: list[Any] = BackendDict._instances  # type: ignore[misc]  # what moto's reset walks
@@ -87,14 +89,8 @@ def test_a_user_agent_component_is_sanitized_as_botocore_does(raw: str, allow_ha
 
 def test_a_text_timestamp_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     request_costs._text_timestamp.cache_clear()
-    seen: list[Any] = []
     original = request_costs._ORIGINAL_TIMESTAMP
-
-    def counted(value: Any) -> Any:
-        seen.append(value)
-        return original(value)
-
-    monkeypatch.setattr(request_costs, "_ORIGINAL_TIMESTAMP", counted)
+    seen = counted(monkeypatch, request_costs, "_ORIGINAL_TIMESTAMP")
     text = "2026-12-04T19:00:00.123Z"
     first = request_costs.parse_timestamp(text)
     assert first == original(text) == datetime(2026, 12, 4, 19, 0, 0, 123000, tzinfo=UTC)

@@ -11,19 +11,14 @@ from moto.core import routing
 
 from lattice_deploy.emulator import routers
 
+from .helpers import counted
+
 pytestmark = pytest.mark.timeout(60)
 
 
 def test_many_first_requests_build_one_map(monkeypatch: pytest.MonkeyPatch) -> None:
     routers.install()
-    built: list[Any] = []
-    original = routing._create_map
-
-    def counted(rules: Any) -> Any:
-        built.append(rules)
-        return original(rules)
-
-    monkeypatch.setattr(routing, "_create_map", counted)
+    built = counted(monkeypatch, routing, "_create_map")
     routing.get_service_router.cache_clear()  # as a fresh process: nothing built yet
     start = threading.Barrier(8)
     found: list[Any] = []

@@ -8,6 +8,8 @@ from moto.stepfunctions.parser.asl.utils import json_path
 
 from lattice_deploy.emulator.stepfunctions import copies, parse_cache
 
+from .helpers import counted
+
 pytestmark = pytest.mark.timeout(30)
 
 
@@ -28,14 +30,8 @@ def test_a_parsed_node_s_text_is_read_once_and_is_the_same(
     parse_cache.install()
     definition = '{"StartAt": "a", "States": {"a": {"Type": "Pass", "Result": "x y", "End": true}}}'
     tree = parse_cache._tree(definition + " ")  # a definition of its own: a tree of its own
-    calls: list[object] = []
     original = parse_cache._original_text
-
-    def counted(node: object) -> str:
-        calls.append(node)
-        return str(original(node))
-
-    monkeypatch.setattr(parse_cache, "_original_text", counted)
+    calls = counted(monkeypatch, parse_cache, "_original_text")
     first = tree.getText()
     assert calls  # read once, through the kept-text reader
     assert first == original(tree) and '"Result":"x y"' in first
